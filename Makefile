@@ -1,0 +1,36 @@
+# Quick start: `make run`, then `make test`. Only python3 (3.11+) and make are needed.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
+TEST_PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard tests/plugin_packages/*/pyproject.toml))
+
+.PHONY: run test setup lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e . $(foreach d,$(PLUGIN_DIRS),-e $(d))
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed $(wildcard tests/plugin_packages/*/pyproject.toml)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]' $(foreach d,$(TEST_PLUGIN_DIRS),-e $(d))
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/followup-script --config examples/profile.toml \
+	  --name "Dana Reyes" --company "Acme Analytics" --role "Data Engineer" \
+	  --last-contact 2026-11-20 --outcome no-commitment --today 2026-11-25 \
+	  --channel voicemail
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests plugins
+
+clean:
+	rm -rf $(VENV)

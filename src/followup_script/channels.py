@@ -1,0 +1,160 @@
+"""The objects a channel plugin works with: Channel, Message, Receipt, DeliveryContext."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from .errors import PluginError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from email.message import EmailMessage
+
+    from .config import Config
+    from .stages import Plan
+
+
+@dataclass
+class Message:
+    """A rendered follow-up for one contact on one channel.
+
+    ``text`` is the script (``None`` when the plan is done or stopped).
+    Email-kind messages also carry ``subject`` and ``html``. ``metrics`` holds
+    what the channel measured (``words``, ``estimated_seconds``, ``segments``...),
+    ``warnings`` what the user should know (over the voicemail budget, ...).
+    """
+
+    channel: str
+    kind: str
+    plan: Plan
+    text: str | None
+    profile: dict
+    contact: dict
+    subject: str | None = None
+    html: str | None = None
+    template: str | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def stopped(self) -> bool:
+        return self.plan.stage.value == "stopped"
+
+    def data_values(self) -> list[str]:
+        """Every value the user or the contact supplied (masked by the guard)."""
+        values = [v for v in self.contact.values() if isinstance(v, str)]
+        values += [v for v in self.profile.values() if isinstance(v, str)]
+        return values
+
+    def to_dict(self) -> dict:
+        out = self.plan.to_dict()
+        out.update(
+            channel=self.channel,
+            kind=self.kind,
+            subject=self.subject,
+            script=self.text,
+            words=self.metrics.get("words"),
+            estimated_seconds=self.metrics.get("estimated_seconds"),
+            warnings=list(self.warnings),
+        )
+        for key, value in self.metrics.items():
+            out.setdefault(key, value)
+        if self.html is not None:
+            out["html"] = self.html
+        return out
+
+    def to_email(self) -> EmailMessage:
+        """A real RFC 5322 multipart/alternative message (text and HTML)."""
+        from .mail import build_email
+
+        return build_email(self)
+
+
+@dataclass
+class Receipt:
+    """What a channel's ``deliver`` returns: where the message went."""
+
+    channel: str
+    id: str | None = None
+    url: str | None = None
+    path: str | None = None
+    detail: str | None = None
+    contact_stopped: bool = False
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
+
+    @classmethod
+    def coerce(cls, value: Any, channel: Channel) -> Receipt:
+        """Accept a Receipt or a dict from a plugin; anything else is a PluginError."""
+        if isinstance(value, Receipt):
+            return value
+        if isinstance(value, dict):
+            unknown = set(value) - {"id", "url", "path", "detail", "contact_stopped"}
+            if not unknown:
+                fields = {k: (None if v is None else (v if k == "contact_stopped" else str(v)))
+                          for k, v in value.items()}
+                return cls(channel=channel.name, **fields)
+        raise PluginError(
+            f"channel {channel.name!r} (plugin {channel.plugin}) returned {value!r} from "
+            "deliver(); it must return a followup_script.Receipt"
+        )
+
+
+@dataclass
+class DeliveryContext:
+    """Handed to ``deliver``: the user's config and how to deliver."""
+
+    config: Config
+    key: str
+    dry_run: bool = False
+    now: dt.datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RenderJob:
+    """Handed to ``Channel.finish``: the channel's settings and a way to re-render."""
+
+    settings: dict
+    rerender: Callable[[Callable[[str], str]], str]
+
+
+@dataclass
+class Channel:
+    """A way to hand a follow-up to the outside world.
+
+    - ``name``: what users type after ``--channel``.
+    - ``description``: one line for ``followup-script channels``.
+    - ``kind``: the template folder it renders (``voicemail``, ``call``,
+      ``email``, ``sms`` or a kind of its own shipped with
+      ``register_template_dirs``).
+    - ``deliver(message, context) -> Receipt``: optional; a channel without it
+      only prints.
+    - ``finish(message, job)``: optional; measures or completes a rendered
+      message (seconds, segments, subject, HTML). ``job.settings`` is the
+      channel's table from the config file (``[voicemail]``, ``[sms]``...);
+      ``job.rerender(transform)`` renders the same template again with every
+      supplied value passed through ``transform`` (used to escape values for
+      HTML).
+    - ``options``: names and help of the config keys the channel reads.
+    """
+
+    name: str
+    description: str
+    kind: str
+    deliver: Callable[[Message, DeliveryContext], Receipt] | None = None
+    finish: Callable[[Message, RenderJob], None] | None = None
+    options: dict[str, str] = field(default_factory=dict)
+    plugin: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "kind": self.kind,
+            "delivers": self.deliver is not None,
+            "options": dict(self.options),
+            "plugin": self.plugin,
+        }

@@ -1,0 +1,498 @@
+"""The ``followup-script`` command: a thin layer over the library.
+
+Heavy modules (Jinja, markdown-it, questionary, vendor SDKs) are imported
+inside the commands that use them, so ``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import FollowupError, InputError, PluginError
+from .stages import OUTCOME_HELP, SITUATION_HELP, Outcome, Situation
+
+BUILTIN_COMMANDS: dict[str, click.Command] = {}
+
+
+# -- parsing values ------------------------------------------------------------------------
+
+
+def parse_date(value: str | None, option: str, today: dt.date | None = None) -> dt.date | None:
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    base = today or dt.date.today()
+    if text == "today":
+        return base
+    if text == "yesterday":
+        return base - dt.timedelta(days=1)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"{option} {value!r} is not a date; use YYYY-MM-DD (e.g. 2026-11-20), today or yesterday"
+        ) from None
+
+
+def parse_datetime(value: str | None, option: str, today: dt.date | None = None):
+    """``YYYY-MM-DD HH:MM`` (or ``T``) gives a datetime; a bare date stays a date."""
+    if value is None:
+        return None
+    text = " ".join(str(value).strip().split())
+    if len(text) <= 10 or text.lower() in ("today", "tomorrow"):
+        if text.lower() == "tomorrow":
+            return (today or dt.date.today()) + dt.timedelta(days=1)
+        return parse_date(text, option, today)
+    try:
+        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError:
+        raise InputError(
+            f"{option} {value!r} is not a date and time; use 'YYYY-MM-DD HH:MM' (e.g. '2026-11-26 10:30')"
+        ) from None
+    return moment.replace(tzinfo=None, second=0, microsecond=0)
+
+
+def _choice_help(options: dict) -> str:
+    return "; ".join(f"{k.value}: {v}" for k, v in options.items())
+
+
+# -- the group, with plugin commands loaded on demand -------------------------------------
+
+
+class FollowupGroup(click.Group):
+    """Built-in commands resolve without loading plugins; anything else loads them."""
+
+    _plugin_commands_loaded = False
+
+    def _load_plugin_commands(self, ctx: click.Context) -> None:
+        if self._plugin_commands_loaded:
+            return
+        self._plugin_commands_loaded = True
+        plugins = load_plugins(ctx)
+        for impl in reversed(plugins.pm.hook.register_commands.get_hookimpls()):
+            name = plugins.pm.get_name(impl.plugin)
+            try:
+                impl.function(self)
+            except Exception as exc:
+                plugins.fail(name, f"register_commands raised {type(exc).__name__}: {exc}")
+                report_plugin_errors(ctx, plugins, again=True)
+
+    def get_command(self, ctx, cmd_name):
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            self._load_plugin_commands(ctx)
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx):
+        self._load_plugin_commands(ctx)
+        return super().list_commands(ctx)
+
+
+def load_plugins(ctx: click.Context | None = None):
+    from .plugins import get_plugins
+
+    plugins = get_plugins()
+    report_plugin_errors(ctx, plugins)
+    return plugins
+
+
+def report_plugin_errors(ctx, plugins, again: bool = False) -> None:
+    reported = getattr(plugins, "_reported", 0)
+    new = plugins.errors[reported:]
+    plugins._reported = len(plugins.errors)
+    if not new:
+        return
+    strict = bool(ctx and ctx.find_root().params.get("strict_plugins"))
+    for error in new:
+        click.echo(f"followup-script: {'error' if strict else 'warning'}: {error}", err=True)
+    if strict:
+        raise PluginError(
+            f"{len(new)} plugin problem(s), see above; fix or uninstall the plugin, "
+            "or drop --strict-plugins"
+        )
+
+
+def _set_plugins_dir(ctx, param, value):
+    if value:
+        from .plugins import set_plugins_dir
+
+        set_plugins_dir(value)
+    return value
+
+
+def writer_for(ctx: click.Context, allow_tone: bool = False):
+    from .compose import Scriptwriter
+    from .config import load
+
+    root = ctx.find_root()
+    config = load(root.params.get("config_path"))
+    plugins = load_plugins(ctx)
+    writer = Scriptwriter(config, plugins, allow_tone=allow_tone)
+    writer.renderer  # template dirs and environment hooks load here
+    report_plugin_errors(ctx, plugins)
+    return writer
+
+
+def write_output(path: str, data: bytes) -> None:
+    """Write a file whole or not at all (temp name, then rename)."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"--output {path!r} is a directory; give a file name")
+    if not target.parent.exists():
+        raise InputError(f"--output {path!r}: folder {str(target.parent)!r} does not exist; create it first")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"--output {path!r} cannot be written ({exc.strerror}); pick another path") from None
+
+
+ONE_SHOT = (
+    "name", "company", "role", "phone", "email", "last_contact", "outcome",
+    "scheduled_for", "attempts", "from_name", "from_phone", "from_email",
+)
+
+
+@click.group(
+    cls=FollowupGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option("--name", help="The contact's name, e.g. 'Dana Reyes'.")
+@click.option("--company", help="Their company, e.g. 'Acme Analytics'.")
+@click.option("--role", help="The role you are after, e.g. 'Data Engineer'.")
+@click.option("--phone", help="The contact's phone number (for SMS).")
+@click.option("--email", help="The contact's email address (To: of emails).")
+@click.option(
+    "--situation", default="application", show_default=True, metavar="S",
+    help="What you did: " + _choice_help(SITUATION_HELP) + ".",
+)
+@click.option("--last-contact", metavar="DATE", help="Date of the last touch: YYYY-MM-DD, today or yesterday.")
+@click.option(
+    "--outcome", metavar="O",
+    help="How the last touch ended: " + _choice_help(OUTCOME_HELP)
+    + ". Defaults to no-commitment for an application.",
+)
+@click.option("--scheduled-for", metavar="DATETIME", help="The agreed time, 'YYYY-MM-DD HH:MM' (with --outcome scheduled).")
+@click.option("--attempts", type=int, default=0, show_default=True, help="Follow-up attempts since the last conversation.")
+@click.option("--channel", metavar="C", help="voicemail, call, email or a plugin's channel (see `channels`). Default: voicemail.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "eml"]), default="text", show_default=True,
+              help="eml writes a real email message (email channels only).")
+@click.option("--output", "-o", metavar="FILE", help="Write the result to FILE instead of stdout.")
+@click.option("--today", metavar="DATE", help="Pretend today is DATE (reproducible output).")
+@click.option("--calendar-days", is_flag=True, help="Do not move weekend due dates to Monday.")
+@click.option("--from-name", help="Your full name (else profile.name from the config).")
+@click.option("--from-phone", help="Your phone number (else profile.phone).")
+@click.option("--from-email", help="Your email address (else profile.email).")
+@click.option("--deliver", is_flag=True, help="Hand the script to the channel (draft, send...). Asks first on a terminal.")
+@click.option("--yes", "-y", is_flag=True, help="Deliver without asking.")
+@click.option("--allow-tone", is_flag=True, help="Let a message that fails the courtesy guard through, with a warning.")
+@click.option("--config", "config_path", metavar="FILE", envvar="FOLLOWUP_SCRIPT_CONFIG",
+              help="Config file to use [env FOLLOWUP_SCRIPT_CONFIG].")
+@click.option("--plugins-dir", metavar="DIR", callback=_set_plugins_dir, is_eager=True, expose_value=True,
+              help="Also load every .py plugin file in DIR.")
+@click.option("--strict-plugins", is_flag=True, help="Treat any plugin problem as an error (exit 5).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(__version__, "--version", prog_name="followup-script")
+@click.pass_context
+def cli(ctx: click.Context, **opts):
+    """Tell you when to follow up with an employer, and exactly what to say.
+
+    \b
+    One-shot: say what happened last and get the next step and its script:
+      followup-script --name "Dana Reyes" --company Acme --role "Data Engineer" \\
+        --last-contact 2026-11-20 --outcome no-commitment --channel voicemail
+
+    Exit codes: 0 ok, 1 internal error, 2 bad input, 3 delivery failed,
+    4 refused (stop, courtesy guard, veto), 5 plugin error, 130 interrupted.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    given = [k for k in ONE_SHOT if opts.get(k) not in (None, 0)]
+    if not given:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            wizard = ctx.command.get_command(ctx, "wizard")
+            if wizard is not None:
+                return ctx.invoke(wizard)
+        click.echo(ctx.get_help(), err=True)
+        raise InputError(
+            "nothing to do: pass --last-contact DATE and --outcome O for a one-shot script, "
+            "or run a command such as `followup-script channels`"
+        )
+    one_shot(ctx, opts)
+
+
+def one_shot(ctx: click.Context, opts: dict) -> None:
+    from .stages import History, parse_choice
+
+    today = parse_date(opts["today"], "--today") or dt.date.today()
+    if not opts["last_contact"]:
+        raise InputError("--last-contact is needed: the date of the last touch, e.g. --last-contact 2026-11-20")
+    last = parse_date(opts["last_contact"], "--last-contact", today)
+    situation = parse_choice(Situation, opts["situation"], "--situation")
+    outcome = opts["outcome"]
+    if outcome is None:
+        if situation is not Situation.APPLICATION:
+            valid = ", ".join(o.value for o in Outcome)
+            raise InputError(f"--outcome is needed for a {situation.value} follow-up; use one of: {valid}")
+        outcome = Outcome.NO_COMMITMENT
+    outcome = parse_choice(Outcome, outcome, "--outcome")
+    if opts["attempts"] < 0:
+        raise InputError(f"--attempts {opts['attempts']} is negative; use 0 or more")
+    scheduled = parse_datetime(opts["scheduled_for"], "--scheduled-for", today)
+    history = History(last, outcome, situation, scheduled, opts["attempts"])
+
+    writer = writer_for(ctx, allow_tone=opts["allow_tone"])
+    channel_name = opts["channel"] or writer.config.section("defaults").get("channel", "voicemail")
+    channel = writer.channel(channel_name)
+    profile = writer.config.profile
+    from .config import check_email, check_name, check_phone
+
+    for key, check in (("name", check_name), ("phone", check_phone), ("email", check_email)):
+        value = opts[f"from_{key}"]
+        if value is not None:
+            profile[key] = check(value) if key != "name" else check(value, "--from-name")
+    contact = {"name": opts["name"], "company": opts["company"], "role": opts["role"],
+               "phone": opts["phone"], "email": opts["email"]}
+    if contact["email"]:
+        contact["email"] = check_email(contact["email"])
+    if contact["phone"]:
+        contact["phone"] = check_phone(contact["phone"])
+    contact = {k: v for k, v in contact.items() if v}
+
+    plan = writer.plan(history, today, business_days=False if opts["calendar_days"] else None)
+    message = writer.write(channel, plan, contact, profile, today=today)
+
+    receipt = None
+    if opts["deliver"]:
+        receipt = deliver_with_confirmation(ctx, writer, message, opts["yes"])
+    emit(message, opts["fmt"], opts["output"], receipt)
+
+
+def deliver_with_confirmation(ctx, writer, message, yes: bool):
+    if message.text is not None and not yes:
+        if not sys.stdin.isatty():
+            raise InputError("--deliver without a terminal needs --yes to confirm; add --yes")
+        target = message.contact.get("email") or message.contact.get("phone") or message.contact.get("name") or "the contact"
+        if not click.confirm(f"Deliver this {message.channel} to {target}?", default=False, err=True):
+            raise click.Abort()
+    return writer.deliver(message)
+
+
+def emit(message, fmt: str, output: str | None, receipt=None) -> None:
+    for warning in message.warnings:
+        click.echo(f"followup-script: warning: {warning}", err=True)
+    if fmt == "eml":
+        if message.kind != "email":
+            raise InputError(f"--format eml needs an email channel; {message.channel!r} renders {message.kind}")
+        if message.text is None:
+            raise InputError(f"there is no email to write: the follow-up is {message.plan.stage.value}")
+        data = bytes(message.to_email())
+    elif fmt == "json":
+        out = message.to_dict()
+        if receipt is not None:
+            out["receipt"] = receipt.to_dict()
+        data = (json.dumps(out, indent=2, ensure_ascii=False) + "\n").encode()
+    else:
+        data = text_report(message, receipt).encode()
+    if output:
+        write_output(output, data)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def text_report(message, receipt=None) -> str:
+    from .stages import human_date
+
+    plan = message.plan
+    lines = [f"Stage:   {plan.stage.value}" + (f" (attempt {plan.attempt})" if plan.attempt else "")]
+    if plan.due:
+        due = human_date(plan.due) + (f" at {plan.due_time:%H:%M}" if plan.due_time else "")
+        if plan.overdue_days:
+            due += f" ({plan.overdue_days} day{'s' if plan.overdue_days != 1 else ''} overdue)"
+        lines.append(f"Due:     {due}")
+    lines.append(f"Why:     {plan.reason}")
+    if message.text is None:
+        lines.append("")
+        lines.append("No script: " + ("they asked you to stop, so nothing more is sent."
+                                      if plan.stage.value == "stopped" else "they got back to you."))
+        return "\n".join(lines) + "\n"
+    facts = [message.channel]
+    if message.metrics.get("words") is not None:
+        facts.append(f"{message.metrics['words']} words")
+    if message.metrics.get("estimated_seconds") is not None:
+        facts.append(f"about {message.metrics['estimated_seconds']:g} s")
+    if message.metrics.get("segments") is not None:
+        facts.append(f"{message.metrics.get('characters')} characters, {message.metrics['segments']} segment(s)")
+    lines.append(f"Channel: {' · '.join(facts)}")
+    if message.subject:
+        lines.append(f"Subject: {message.subject}")
+    lines.append("")
+    lines.append(message.text.rstrip("\n"))
+    if receipt is not None:
+        lines.append("")
+        lines.append("Delivered: " + ", ".join(f"{k}={v}" for k, v in receipt.to_dict().items() if k != "channel"))
+    return "\n".join(lines) + "\n"
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--all", "show_all", is_flag=True, help="Include the built-in default plugins.")
+@click.pass_context
+def plugins(ctx, show_all):
+    """List installed plugins as JSON (name, version, hooks, channels, load errors).
+
+    \b
+      followup-script plugins
+      followup-script plugins --all
+    """
+    loaded = load_plugins(ctx)
+    loaded.channels  # register channels so clashes show up as errors
+    click.echo(json.dumps(loaded.listing(include_builtin=show_all), indent=2))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def channels(ctx, as_json):
+    """List the channels you can use with --channel.
+
+    \b
+      followup-script channels
+    """
+    loaded = load_plugins(ctx)
+    found = loaded.channels
+    report_plugin_errors(ctx, loaded)
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in found.values()], indent=2))
+        return
+    width = max((len(n) for n in found), default=4)
+    for name, channel in sorted(found.items()):
+        delivers = "delivers" if channel.deliver else "prints"
+        click.echo(f"{name:<{width}}  {channel.kind:<9}  {delivers:<8}  {channel.description}")
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def config(ctx):
+    """Show where your config file is and what is set (secrets masked).
+
+    \b
+      followup-script config
+      followup-script config set profile.name "Ana Lima"
+      followup-script config set profile.phone "+1 555 123 4567"
+      followup-script config unset profile.email
+      followup-script config path
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .config import PROFILE_KEYS, dumps, load
+
+    cfg = load(ctx.find_root().params.get("config_path"))
+    click.echo(f"# config file: {cfg.path}" + ("" if cfg.path.exists() else " (not created yet)"))
+    missing = [k for k in ("name", "phone", "email") if k not in cfg.profile]
+    if missing:
+        click.echo("# not set: " + ", ".join(f"profile.{k} ({PROFILE_KEYS[k]})" for k in missing))
+    if cfg.data:
+        click.echo(dumps(cfg.display()), nl=False)
+
+
+@config.command("path")
+@click.pass_context
+def config_path(ctx):
+    """Print the path of the config file."""
+    from .config import load
+
+    click.echo(load(ctx.find_root().params.get("config_path")).path)
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.pass_context
+def config_set(ctx, key, value):
+    """Set KEY (section.name, e.g. profile.phone) to VALUE and save."""
+    from .config import load, set_value
+
+    cfg = load(ctx.find_root().params.get("config_path"))
+    if value.lower() in ("true", "false"):
+        value = value.lower() == "true"
+    elif value.isdigit() and not key.startswith("profile."):
+        value = int(value)
+    cfg = set_value(cfg, key, value)
+    shown = "********" if _is_secret(key) else value
+    click.echo(f"set {key} = {shown!r} in {cfg.path}")
+
+
+def _is_secret(key: str) -> bool:
+    from .config import SECRET
+
+    return bool(SECRET.search(key.rpartition(".")[2]))
+
+
+@config.command("unset")
+@click.argument("key")
+@click.pass_context
+def config_unset(ctx, key):
+    """Remove KEY from the config file."""
+    from .config import load, unset_value
+
+    cfg = unset_value(load(ctx.find_root().params.get("config_path")), key)
+    click.echo(f"removed {key} from {cfg.path}")
+
+
+# -- entry point ----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in args or os.environ.get("FOLLOWUP_SCRIPT_DEBUG") == "1"
+    try:
+        cli.main(args=args, prog_name="followup-script", standalone_mode=False)
+        return 0
+    except FollowupError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"followup-script: error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("followup-script: interrupted; nothing was saved or sent", err=True)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # a bug: one line unless --debug
+        if debug:
+            raise
+        click.echo(
+            f"followup-script: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug and report it)",
+            err=True,
+        )
+        return 1
+
+
+def run() -> None:
+    sys.exit(main())

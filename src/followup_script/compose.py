@@ -1,0 +1,146 @@
+"""Writing and delivering follow-ups: the library calls every front end uses.
+
+>>> from followup_script import Scriptwriter, History
+>>> writer = Scriptwriter.from_config()          # doctest: +SKIP
+>>> plan = writer.plan(History(date(2026, 11, 20), "no-commitment"), today=date(2026, 11, 25))
+>>> message = writer.write("email", plan, contact={"name": "Dana Reyes"})
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from . import tone
+from .channels import Channel, DeliveryContext, Message, Receipt, RenderJob
+from .config import Config, load
+from .errors import FollowupError, InputError, PluginError, StoppedError
+from .plugins import Plugins, get_plugins
+from .render import Renderer, build_context, transform_values
+from .stages import History, Plan, plan as decide
+
+
+class Scriptwriter:
+    """Plans, renders, guards and delivers follow-ups for one user config."""
+
+    def __init__(self, config: Config, plugins: Plugins | None = None, allow_tone: bool = False):
+        self.config = config
+        self.plugins = plugins or get_plugins()
+        self.allow_tone = allow_tone
+        self._renderer: Renderer | None = None
+
+    @classmethod
+    def from_config(cls, path=None, **kwargs) -> Scriptwriter:
+        return cls(load(path), **kwargs)
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = Renderer(
+                user_dir=self.config.templates_dir,
+                plugin_dirs=self.plugins.template_dirs,
+                prepare=self._prepare,
+            )
+        return self._renderer
+
+    def _prepare(self, env) -> None:
+        for impl in reversed(self.plugins.pm.hook.prepare_jinja2_environment.get_hookimpls()):
+            name = self.plugins.pm.get_name(impl.plugin)
+            try:
+                impl.function(env)
+            except Exception as exc:
+                self.plugins.fail(name, f"prepare_jinja2_environment raised {type(exc).__name__}: {exc}")
+
+    def channel(self, name: str) -> Channel:
+        return self.plugins.channel(name)
+
+    def plan(self, history: History, today: dt.date, business_days: bool | None = None) -> Plan:
+        if business_days is None:
+            business_days = not self.config.section("schedule").get("calendar_days", False)
+        return decide(history, today, business_days)
+
+    def write(self, channel: str | Channel, plan: Plan, contact: dict, profile: dict | None = None,
+              today: dt.date | None = None) -> Message:
+        """Render the script for ``plan`` on ``channel``; ``text`` is None when done or stopped."""
+        channel = channel if isinstance(channel, Channel) else self.channel(channel)
+        profile = self.config.profile if profile is None else profile
+        message = Message(channel.name, channel.kind, plan, None, dict(profile), dict(contact))
+        if not plan.active:
+            return message
+        today = today or dt.date.today()
+        context = build_context(plan, profile, contact, today)
+        template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value)
+        message.template = template.name
+        message.text = self.renderer.render(template, context)
+        if channel.finish is not None:
+            job = RenderJob(
+                settings=self.config.section(channel.name),
+                rerender=lambda transform: self.renderer.render(
+                    template, transform_values(context, transform)
+                ),
+            )
+            try:
+                channel.finish(message, job)
+            except FollowupError:
+                raise
+            except Exception as exc:
+                raise PluginError(
+                    f"channel {channel.name!r} (plugin {channel.plugin}) failed to finish the "
+                    f"message: {type(exc).__name__}: {exc}"
+                ) from None
+            if not isinstance(message.text, str) or not message.text.strip():
+                raise PluginError(
+                    f"channel {channel.name!r} (plugin {channel.plugin}) left an empty script"
+                )
+        self.guard(message)
+        return message
+
+    def guard(self, message: Message) -> None:
+        """The courtesy guard; with ``allow_tone`` the problems become warnings."""
+        text = "\n".join(filter(None, [message.subject, message.text]))
+        where = f"the {message.channel} script ({message.template})"
+        if self.allow_tone:
+            for problem in tone.check(text, message.data_values()):
+                message.warnings.append(f"courtesy guard overridden: {problem}")
+            return
+        tone.enforce(text, where, message.data_values())
+
+    def delivery_key(self, message: Message) -> str:
+        """The same follow-up on the same channel always gets the same key."""
+        basis = json.dumps(
+            [message.channel, message.contact.get("name"), message.contact.get("email"),
+             message.contact.get("phone"), message.plan.stage.value,
+             message.plan.due.isoformat() if message.plan.due else None, message.plan.attempt],
+            sort_keys=True,
+        )
+        return hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+    def deliver(self, message: Message, stopped: bool = False, dry_run: bool = False) -> Receipt:
+        """Hand ``message`` to its channel. Never runs for a contact who said stop."""
+        if message.stopped or stopped:
+            who = message.contact.get("name") or "this contact"
+            raise StoppedError(
+                f"{who} asked not to be contacted; nothing was delivered "
+                "(run followup-script unstop NAME only if they ask you to resume)"
+            )
+        if message.text is None:
+            raise InputError(f"there is nothing to deliver: the follow-up is {message.plan.stage.value}")
+        channel = self.channel(message.channel)
+        if channel.deliver is None:
+            raise InputError(
+                f"channel {channel.name!r} only prints; it cannot deliver. Drop --deliver, "
+                "or pick a channel that delivers (see followup-script channels)"
+            )
+        context = DeliveryContext(self.config, self.delivery_key(message), dry_run=dry_run,
+                                  now=dt.datetime.now(dt.timezone.utc))
+        try:
+            result = self.plugins.pm.hook.deliver_message(channel=channel, message=message, context=context)
+        except FollowupError:
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"delivery on channel {channel.name!r} (plugin {channel.plugin}) raised "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+        return Receipt.coerce(result, channel)

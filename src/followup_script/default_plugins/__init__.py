@@ -1,0 +1,1 @@
+"""Built-in channels, registered through the same hooks as outside plugins."""

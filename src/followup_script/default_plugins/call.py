@@ -1,0 +1,21 @@
+"""The ``call`` channel: a live talk track that always ends with the next call scheduled."""
+
+from followup_script import Channel, hookimpl
+from followup_script.default_plugins.voicemail import spoken_phones
+from followup_script.render import measure_speech
+
+
+def finish(message, job):
+    message.metrics.update(measure_speech(message.text, spoken_phones(message)))
+
+
+@hookimpl
+def register_channels(register):
+    register(
+        Channel(
+            name="call",
+            description="A talk track for a live call that ends with the next conversation booked",
+            kind="call",
+            finish=finish,
+        )
+    )

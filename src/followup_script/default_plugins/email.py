@@ -1,0 +1,53 @@
+"""The ``email`` channel: subject, text and HTML; delivered over SMTP when asked."""
+
+from followup_script import Channel, Receipt, hookimpl
+from followup_script.mail import build_email, send_smtp, split_subject
+from followup_script.render import escape_markdown, markdown_to_html
+
+WORDS_LOW, WORDS_HIGH = 60, 180
+
+
+def finish(message, job):
+    """Split the subject, render the body to HTML with every value escaped."""
+    message.subject, message.text = split_subject(message.text, message.template)
+    _, body_md = split_subject(job.rerender(escape_markdown), message.template)
+    message.html = markdown_to_html(body_md)
+    words = len(message.text.split())
+    message.metrics["words"] = words
+    if not WORDS_LOW <= words <= WORDS_HIGH:
+        message.warnings.append(
+            f"this email body has {words} words; {WORDS_LOW} to {WORDS_HIGH} reads best"
+        )
+
+
+def deliver(message, context):
+    if not message.contact.get("email"):
+        from followup_script.errors import InputError
+
+        raise InputError("email delivery needs the contact's address; pass --email")
+    msg = build_email(message)
+    if context.dry_run:
+        return Receipt(channel=message.channel, id=msg["Message-ID"], detail="dry run: not sent")
+    message_id = send_smtp(msg, context.config.section("email"))
+    return Receipt(channel=message.channel, id=message_id, detail=f"sent to {message.contact['email']}")
+
+
+@hookimpl
+def register_channels(register):
+    register(
+        Channel(
+            name="email",
+            description="An email with a specific subject, as text and HTML (.eml or SMTP)",
+            kind="email",
+            finish=finish,
+            deliver=deliver,
+            options={
+                "host": "SMTP server",
+                "port": "SMTP port (587 for starttls, 465 for ssl)",
+                "security": "starttls (default), ssl or none",
+                "user": "SMTP login",
+                "password_env": "name of the env var that holds the SMTP password",
+                "password_command": "a command that prints the SMTP password",
+            },
+        )
+    )

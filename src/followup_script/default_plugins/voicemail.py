@@ -1,0 +1,46 @@
+"""The ``voicemail`` channel: a script to read aloud, timed at 150 words a minute."""
+
+from followup_script import Channel, hookimpl
+from followup_script.render import measure_speech
+
+DEFAULT_BUDGET = 30
+
+
+def spoken_phones(message):
+    """Every phone number as it may appear in a script: digits and spoken words."""
+    from followup_script.render import speak_phone
+
+    phones = []
+    for fields in (message.profile, message.contact):
+        phone = fields.get("phone")
+        if phone:
+            phones += [phone, speak_phone(phone)]
+    return phones
+
+
+def finish(message, job):
+    message.metrics.update(measure_speech(message.text, spoken_phones(message)))
+    try:
+        budget = float(job.settings.get("budget_seconds", DEFAULT_BUDGET))
+    except (TypeError, ValueError):
+        budget = DEFAULT_BUDGET
+    message.metrics["budget_seconds"] = budget
+    seconds = message.metrics["estimated_seconds"]
+    if seconds > budget:
+        message.warnings.append(
+            f"this voicemail runs about {seconds:g} s, over the {budget:g} s budget; "
+            "callbacks drop past 30 s, so trim the role or company wording"
+        )
+
+
+@hookimpl
+def register_channels(register):
+    register(
+        Channel(
+            name="voicemail",
+            description="A voicemail to read aloud, about 30 seconds, your number said slowly twice",
+            kind="voicemail",
+            finish=finish,
+            options={"budget_seconds": "the most seconds a voicemail should run (default 30)"},
+        )
+    )

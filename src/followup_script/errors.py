@@ -1,0 +1,71 @@
+"""The one exception family of followup-script.
+
+Every error a user can cause is a :class:`FollowupError`. The command line turns
+it into one line on stderr and the exit code below; a traceback is shown only
+with ``--debug``. Library users catch ``FollowupError`` (or a subclass).
+
+Exit codes (documented in docs/cli.md):
+
+====  ==============================================================
+0     success
+1     an unexpected internal error (a bug: please report it)
+2     bad input: options, dates, names, config, templates
+3     delivery failed (the outside service or the network said no)
+4     refused: the contact asked to stop, or the courtesy guard or a
+      plugin vetoed the message
+5     a plugin is broken (only fatal with ``--strict-plugins``)
+130   interrupted (Ctrl-C)
+====  ==============================================================
+"""
+
+from __future__ import annotations
+
+
+class FollowupError(Exception):
+    """Base class: a problem the user can fix, described in one line."""
+
+    exit_code = 1
+
+
+class InputError(FollowupError):
+    """A value given on the command line, in a file or in a row is wrong."""
+
+    exit_code = 2
+
+
+class ConfigError(InputError):
+    """The config file or the profile is missing something or is malformed."""
+
+
+class TemplateError(InputError):
+    """A template cannot be found, compiled or rendered."""
+
+
+class DeliveryError(FollowupError):
+    """A channel could not hand the message to the outside world."""
+
+    exit_code = 3
+
+
+class RefusedError(FollowupError):
+    """The message must not be sent: stop requested, guard or plugin veto."""
+
+    exit_code = 4
+
+
+class StoppedError(RefusedError):
+    """The contact asked not to be contacted again."""
+
+
+class ToneError(RefusedError):
+    """A rendered message failed the courtesy guard."""
+
+
+class DeliveryVetoed(RefusedError):
+    """A plugin's delivery wrapper refused to let a message go out."""
+
+
+class PluginError(FollowupError):
+    """A plugin failed to load, raised in a hook or returned nonsense."""
+
+    exit_code = 5

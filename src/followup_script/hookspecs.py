@@ -1,0 +1,66 @@
+"""Every hook a followup-script plugin can implement.
+
+Each docstring here is that hook's reference; docs/plugins.md has one section
+per hook with its exact signature and a runnable example, and a test keeps the
+two in step. Hook parameters never have default values: pluggy does not pass
+them.
+"""
+
+from __future__ import annotations
+
+from pluggy import HookimplMarker, HookspecMarker
+
+hookspec = HookspecMarker("followup_script")
+hookimpl = HookimplMarker("followup_script")
+
+
+@hookspec
+def register_channels(register):
+    """Add channels.
+
+    Call ``register(channel)`` once per :class:`followup_script.Channel`. A name
+    that another plugin already registered is reported as a plugin error and
+    the second channel is ignored: names are never silently overridden.
+    """
+
+
+@hookspec
+def register_template_dirs(register):
+    """Ship templates.
+
+    Call ``register(path)`` with a directory laid out like the built-in
+    ``templates/``: ``<kind>/<stage>[.<situation>].<ext>.j2``. Plugin
+    directories are searched after the user's own templates and before the
+    built-in ones, so a plugin can add a kind or restyle a built-in one.
+    """
+
+
+@hookspec
+def prepare_jinja2_environment(env):
+    """Add filters, tests and globals to the Jinja environment.
+
+    ``env`` is the sandboxed environment every template renders in; it is
+    called once, after all plugins are loaded.
+    """
+
+
+@hookspec
+def register_commands(cli):
+    """Add commands to the command line.
+
+    ``cli`` is the top-level click group: decorate functions with
+    ``@cli.command()`` or ``@cli.group()``.
+    """
+
+
+@hookspec(firstresult=True)
+def deliver_message(channel, message, context):
+    """Hand a rendered message to the outside world; returns a Receipt.
+
+    The core implements this by calling ``channel.deliver(message, context)``.
+    Implement it as a wrapper (``@hookimpl(wrapper=True)``) to log, dry-run or
+    veto deliveries: code before ``yield`` runs first, ``result = yield`` runs
+    the delivery, and raising :class:`followup_script.DeliveryVetoed` before
+    the ``yield`` stops it. It is never called for a contact who asked to stop:
+    the core refuses before any plugin code runs.
+    """

@@ -1,0 +1,291 @@
+"""Jinja environment, template lookup, the template context, Markdown to HTML.
+
+Templates are looked up as ``<kind>/<stage>.<situation>.<ext>.j2`` and then
+``<kind>/<stage>.<ext>.j2`` (``ext`` is ``md`` or ``txt``), through
+``ChoiceLoader([user dir, plugin dirs..., built-in])``; ``default:<name>``
+always reaches the built-in template, so an override can
+``{% extends "default:email/weekly-nudge.md.j2" %}``.
+
+Every template renders in a :class:`jinja2.sandbox.ImmutableSandboxedEnvironment`
+with ``StrictUndefined``: a missing value is an error naming it. Contact and
+profile values are passed as variables and never compiled as templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .errors import ConfigError, InputError, TemplateError
+from .stages import Plan, human_date
+
+EXTENSIONS = ("md", "txt")
+WORDS_PER_MINUTE = 150
+SECONDS_PER_PHONE_NUMBER = 4.0
+
+_DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
+
+
+def builtin_templates() -> Path:
+    """The ``templates/`` folder shipped in the package (also when editable)."""
+    return Path(str(resources.files("followup_script") / "templates"))
+
+
+# -- values given to templates ----------------------------------------------------------
+
+
+class Fields(dict):
+    """A dict of supplied values that knows whose they are, for error messages."""
+
+    def __init__(self, label: str, values: dict):
+        super().__init__({k: v for k, v in values.items() if v not in (None, "")})
+        self.label = label
+
+
+_FIELD_FIX = {
+    ("profile", "name"): "pass --from-name or run: followup-script config set profile.name 'Ana Lima'",
+    ("profile", "phone"): "pass --from-phone or run: followup-script config set profile.phone '+1 555 123 4567'",
+    ("profile", "email"): "pass --from-email or run: followup-script config set profile.email ana@example.com",
+    ("contact", "name"): "pass --name",
+    ("contact", "company"): "pass --company",
+    ("contact", "role"): "pass --role",
+    ("contact", "email"): "pass --email",
+    ("contact", "phone"): "pass --phone",
+}
+
+
+class MissingValue(Exception):
+    def __init__(self, label: str | None, name: str):
+        super().__init__(name)
+        self.label = label
+        self.name = name
+
+
+class _Undefined(jinja2.StrictUndefined):
+    def _fail_with_undefined_error(self, *args, **kwargs):
+        obj = self._undefined_obj
+        label = getattr(obj, "label", None) if obj is not jinja2.utils.missing else None
+        raise MissingValue(label, str(self._undefined_name))
+
+    __str__ = __iter__ = __len__ = __eq__ = __ne__ = __bool__ = __hash__ = _fail_with_undefined_error
+    __getattr__ = _fail_with_undefined_error
+
+
+def collapse(value: str) -> str:
+    """One line: CR, LF, tabs and runs of spaces become single spaces."""
+    return " ".join(str(value).split())
+
+
+def first_name(full: str | None) -> str | None:
+    return full.split()[0] if full and full.split() else None
+
+
+def phone_groups(phone: str) -> list[str]:
+    """``+1 555-123-4567`` -> ``['1', '555', '123', '4567']``: groups to read slowly."""
+    digits = re.sub(r"\D", "", phone)
+    groups = [g for g in re.split(r"[^\d]+", phone.strip()) if g]
+    if len(digits) == 10:
+        return [digits[:3], digits[3:6], digits[6:]]
+    if len(digits) == 11 and digits[0] == "1":  # North America: the 1 is not said
+        return [digits[1:4], digits[4:7], digits[7:]]
+    if groups and all(len(g) <= 4 for g in groups):
+        return groups
+    out, rest = [], digits
+    while len(rest) > 4:
+        out.append(rest[:3])
+        rest = rest[3:]
+    return out + [rest]
+
+
+def speak_phone(phone: str) -> str:
+    """Digits as words, in groups: ``five five five, one two three, four five six seven``."""
+    return ", ".join(" ".join(_DIGIT_WORDS[int(d)] for d in group) for group in phone_groups(phone))
+
+
+def when_words(day: dt.date, today: dt.date) -> str:
+    """How a person says a nearby date: ``today``, ``yesterday``, ``on Tuesday``."""
+    delta = (today - day).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "yesterday"
+    if delta == -1:
+        return "tomorrow"
+    if 1 < delta < 7:
+        return f"on {day:%A}"
+    if -7 < delta < -1:
+        return f"on {day:%A}"
+    return f"on {day:%A} {day.day} {day:%B}"
+
+
+def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
+    """The variables every template may use (docs/templates.md lists them)."""
+    me = {k: collapse(v) for k, v in profile.items() if isinstance(v, str) and v.strip()}
+    them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
+    if "name" in me:
+        me["first_name"] = first_name(me["name"])
+    if "phone" in me:
+        me["phone_spoken"] = speak_phone(me["phone"])
+    me.setdefault("callback_window", "any weekday")
+    if "name" in them:
+        them["first_name"] = first_name(them["name"])
+    scheduled = None
+    if plan.due:
+        scheduled = human_date(plan.due)
+        if plan.due_time:
+            scheduled += f" at {plan.due_time:%H:%M}"
+    return {
+        "me": Fields("profile", me),
+        "contact": Fields("contact", them),
+        "situation": plan.situation.value,
+        "stage": plan.stage.value,
+        "attempt": plan.attempt or 0,
+        "variant": plan.variant,
+        "due": plan.due,
+        "due_words": when_words(plan.due, today) if plan.due else "",
+        "scheduled_for": scheduled,
+        "last_contact": plan.last_contact,
+        "last_contact_words": when_words(plan.last_contact, today),
+        "today": today,
+    }
+
+
+def transform_values(context: dict, transform: Callable[[str], str]) -> dict:
+    """The context with every supplied string (profile, contact) transformed."""
+    out = dict(context)
+    for key in ("me", "contact"):
+        fields = context[key]
+        out[key] = Fields(fields.label, {k: transform(v) for k, v in fields.items()})
+    return out
+
+
+# -- Markdown ----------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&\"'])")
+
+
+def escape_markdown(value: str) -> str:
+    """Backslash-escape every Markdown punctuation so a value renders literally."""
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+_markdown = None
+
+
+def markdown_to_html(text: str) -> str:
+    """CommonMark to HTML with raw HTML disabled (markdown-it-py, loaded on use)."""
+    global _markdown
+    if _markdown is None:
+        from markdown_it import MarkdownIt
+
+        _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    return _markdown.render(text)
+
+
+# -- timing --------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def measure_speech(text: str, phones=()) -> dict:
+    """Words and seconds to say ``text`` aloud at 150 wpm; each phone number ~4 s."""
+    remaining, numbers = text, 0
+    for phone in sorted({p for p in phones if p}, key=len, reverse=True):
+        numbers += remaining.count(phone)
+        remaining = remaining.replace(phone, " ")
+    words = len(_WORD.findall(remaining))
+    seconds = words * 60 / WORDS_PER_MINUTE + numbers * SECONDS_PER_PHONE_NUMBER
+    return {"words": words + 0, "estimated_seconds": round(seconds, 1), "phone_numbers": numbers}
+
+
+# -- the environment ----------------------------------------------------------------------------
+
+
+class Renderer:
+    """Finds and renders templates for a kind, stage and situation."""
+
+    def __init__(self, user_dir: Path | None = None, plugin_dirs=(), prepare=None):
+        builtin = jinja2.FileSystemLoader(str(builtin_templates()))
+        loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
+        self.search_path: list[tuple[str, Path]] = []
+        if user_dir is not None and Path(user_dir).is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+            self.search_path.append(("user", Path(user_dir)))
+        for plugin_name, path in plugin_dirs:
+            loaders.append(jinja2.FileSystemLoader(str(path)))
+            self.search_path.append((f"plugin {plugin_name}", Path(path)))
+        loaders.append(builtin)
+        self.search_path.append(("built-in", builtin_templates()))
+        self.env = ImmutableSandboxedEnvironment(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=_Undefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+            auto_reload=False,
+        )
+        self.env.filters["speak_phone"] = speak_phone
+        self.env.filters["human_date"] = human_date
+        self.env.filters["capitalize_first"] = lambda s: s[:1].upper() + s[1:]
+        if prepare is not None:
+            prepare(self.env)
+        self._templates: dict[tuple, jinja2.Template] = {}
+
+    def candidates(self, kind: str, stage: str, situation: str) -> list[str]:
+        return [
+            f"{kind}/{stage}.{situation}.{ext}.j2" for ext in EXTENSIONS
+        ] + [f"{kind}/{stage}.{ext}.j2" for ext in EXTENSIONS]
+
+    def template(self, kind: str, stage: str, situation: str) -> jinja2.Template:
+        key = (kind, stage, situation)
+        template = self._templates.get(key)
+        if template is None:
+            names = self.candidates(kind, stage, situation)
+            try:
+                template = self.env.select_template(names)
+            except jinja2.TemplatesNotFound:
+                raise TemplateError(
+                    f"no template for kind {kind!r}, stage {stage!r}: looked for {names[-1]} "
+                    "in the user, plugin and built-in template folders; add one there"
+                ) from None
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(
+                    f"template {exc.name or names[0]} line {exc.lineno}: {exc.message}; fix its syntax"
+                ) from None
+            self._templates[key] = template
+        return template
+
+    def render(self, template: jinja2.Template, context: dict) -> str:
+        name = template.name
+        try:
+            return template.render(context)
+        except MissingValue as exc:
+            fix = _FIELD_FIX.get((exc.label, exc.name))
+            if exc.label == "profile":
+                what = f"your {exc.name} (profile.{exc.name})"
+            elif exc.label == "contact":
+                what = f"the contact's {exc.name}"
+            else:
+                what = f"the value {exc.name!r}"
+            err = ConfigError if exc.label == "profile" else InputError
+            raise err(
+                f"template {name} needs {what}, which is not set; "
+                + (fix or "set it, or remove it from the template")
+            ) from None
+        except SecurityError as exc:
+            raise TemplateError(f"template {name} tried something unsafe and was stopped: {exc}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                f"template {exc.name or name} line {exc.lineno}: {exc.message}; fix its syntax"
+            ) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"template {name} failed: {exc}; fix the template") from None
+        except (TypeError, ValueError, AttributeError, ZeroDivisionError, KeyError, IndexError) as exc:
+            raise TemplateError(f"template {name} failed: {type(exc).__name__}: {exc}; fix the template") from None

@@ -1,0 +1,272 @@
+"""The decision: what happened last in, a :class:`Plan` (stage, due, reason) out.
+
+This module is pure: no I/O and no clock reads. ``today`` is always passed in,
+so every answer is reproducible. It is the single place that decides the stage;
+the command line, the tracker and the wizard all call :func:`plan`.
+
+The method (see docs/method.md):
+
+=================  =========================  ====================================
+last outcome       next stage                 due
+=================  =========================  ====================================
+``scheduled``      ``scheduled-call``         the agreed date and time
+``no-time``        ``ask-for-time``           the day of the conversation
+``no-commitment``  ``three-day-check``        last touch + 3 days
+``no-answer``      ``weekly-nudge``           last touch + 7 days, no cap
+``replied``        ``done``                   never
+``stop``           ``stopped``                never, on any channel
+=================  =========================  ====================================
+
+``no-time`` and ``no-commitment`` with one or more attempts already made become
+``weekly-nudge`` too. Computed due dates (three-day-check, weekly-nudge) that
+land on a Saturday or Sunday move to the next Monday unless ``business_days`` is
+false; an agreed time and the same-day ask are kept as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .errors import InputError
+
+
+class Stage(StrEnum):
+    SCHEDULED_CALL = "scheduled-call"
+    ASK_FOR_TIME = "ask-for-time"
+    THREE_DAY_CHECK = "three-day-check"
+    WEEKLY_NUDGE = "weekly-nudge"
+    DONE = "done"
+    STOPPED = "stopped"
+
+    @property
+    def active(self) -> bool:
+        """True for the stages that produce a script."""
+        return self not in (Stage.DONE, Stage.STOPPED)
+
+
+class Outcome(StrEnum):
+    SCHEDULED = "scheduled"
+    NO_TIME = "no-time"
+    NO_COMMITMENT = "no-commitment"
+    NO_ANSWER = "no-answer"
+    REPLIED = "replied"
+    STOP = "stop"
+
+
+class Situation(StrEnum):
+    APPLICATION = "application"
+    INTERVIEW = "interview"
+    NETWORKING = "networking"
+    INFO = "info"
+
+
+OUTCOME_HELP = {
+    Outcome.SCHEDULED: "you talked and agreed on a time for the next call",
+    Outcome.NO_TIME: "you talked but they could not give you a time",
+    Outcome.NO_COMMITMENT: "no commitment yet (they will get back to you, or you did not ask)",
+    Outcome.NO_ANSWER: "you followed up (voicemail, email) and heard nothing",
+    Outcome.REPLIED: "they got back to you",
+    Outcome.STOP: "they asked you not to contact them again",
+}
+
+SITUATION_HELP = {
+    Situation.APPLICATION: "you sent a resume or an application",
+    Situation.INTERVIEW: "you had an interview",
+    Situation.NETWORKING: "you had a networking conversation",
+    Situation.INFO: "you asked for information",
+}
+
+THREE_DAYS = dt.timedelta(days=3)
+ONE_WEEK = dt.timedelta(days=7)
+
+
+def parse_choice(enum: type[StrEnum], value: str | StrEnum, option: str) -> StrEnum:
+    """Return ``value`` as a member of ``enum`` or raise a one-line InputError."""
+    if isinstance(value, enum):
+        return value
+    text = str(value).strip().lower().replace("_", "-")
+    try:
+        return enum(text)
+    except ValueError:
+        valid = ", ".join(m.value for m in enum)
+        raise InputError(f"{option} {value!r} is not known; use one of: {valid}") from None
+
+
+@dataclass(frozen=True)
+class History:
+    """What happened last with one contact: the engine's whole input.
+
+    ``last_contact`` is the date of the last touch (a conversation or a
+    follow-up attempt); ``attempts`` counts follow-up attempts made since the
+    last real conversation.
+    """
+
+    last_contact: dt.date
+    outcome: Outcome
+    situation: Situation = Situation.APPLICATION
+    scheduled_for: dt.datetime | dt.date | None = None
+    attempts: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "outcome", parse_choice(Outcome, self.outcome, "outcome"))
+        object.__setattr__(
+            self, "situation", parse_choice(Situation, self.situation, "situation")
+        )
+        if isinstance(self.last_contact, dt.datetime):
+            object.__setattr__(self, "last_contact", self.last_contact.date())
+        if not isinstance(self.last_contact, dt.date):
+            raise InputError(f"last contact {self.last_contact!r} is not a date; use YYYY-MM-DD")
+        if isinstance(self.attempts, bool) or not isinstance(self.attempts, int):
+            raise InputError(f"attempts {self.attempts!r} is not a whole number; use 0 or more")
+        if self.attempts < 0:
+            raise InputError(f"attempts {self.attempts} is negative; use 0 or more")
+        if self.outcome is Outcome.SCHEDULED:
+            if self.scheduled_for is None:
+                raise InputError(
+                    "outcome 'scheduled' needs the agreed time; "
+                    "pass --scheduled-for 'YYYY-MM-DD HH:MM'"
+                )
+            agreed = _as_date(self.scheduled_for)
+            if agreed < self.last_contact:
+                raise InputError(
+                    f"scheduled-for {self.scheduled_for} is before the last contact "
+                    f"{self.last_contact}; give the date you agreed on"
+                )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The engine's answer: which stage, when it is due and why."""
+
+    stage: Stage
+    due: dt.date | None
+    due_time: dt.time | None
+    attempt: int | None
+    overdue_days: int
+    reason: str
+    situation: Situation
+    last_contact: dt.date
+
+    @property
+    def active(self) -> bool:
+        return self.stage.active
+
+    @property
+    def variant(self) -> int:
+        """A stable number that lets weekly nudges vary their wording by week."""
+        return 0 if not self.attempt else (self.attempt - 1) % 4
+
+    def to_dict(self) -> dict:
+        return {
+            "stage": self.stage.value,
+            "due": self.due.isoformat() if self.due else None,
+            "due_time": self.due_time.strftime("%H:%M") if self.due_time else None,
+            "attempt": self.attempt,
+            "overdue_days": self.overdue_days,
+            "reason": self.reason,
+            "situation": self.situation.value,
+            "last_contact": self.last_contact.isoformat(),
+        }
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def next_business_day(day: dt.date) -> dt.date:
+    """Saturday and Sunday move to the following Monday; other days stay."""
+    weekday = day.weekday()
+    if weekday >= 5:
+        return day + dt.timedelta(days=7 - weekday)
+    return day
+
+
+def human_date(day: dt.date) -> str:
+    """``Wednesday 25 November 2026``: unambiguous in every locale."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
+    """Pick the follow-up stage for ``history`` as seen on ``today``."""
+    outcome = history.outcome
+    last = history.last_contact
+    when = human_date(last)
+    due_time = None
+
+    def shift(day: dt.date) -> tuple[dt.date, str]:
+        if business_days and day.weekday() >= 5:
+            moved = next_business_day(day)
+            return moved, f" ({human_date(day)} is a {day:%A}, so it moves to the Monday)"
+        return day, ""
+
+    if outcome is Outcome.STOP:
+        return Plan(
+            Stage.STOPPED, None, None, None, 0,
+            f"They asked not to be contacted on {when}; nothing more is sent on any channel.",
+            history.situation, last,
+        )
+    if outcome is Outcome.REPLIED:
+        return Plan(
+            Stage.DONE, None, None, None, 0,
+            f"They got back to you on {when}; no follow-up is needed.",
+            history.situation, last,
+        )
+
+    attempt = history.attempts + 1
+    if outcome is Outcome.SCHEDULED:
+        agreed = history.scheduled_for
+        stage, due = Stage.SCHEDULED_CALL, _as_date(agreed)
+        if isinstance(agreed, dt.datetime):
+            due_time = agreed.time().replace(second=0, microsecond=0)
+        at = f" at {due_time:%H:%M}" if due_time else ""
+        reason = (
+            f"On {when} you agreed to talk again on {human_date(due)}{at}; "
+            "call then, as agreed."
+        )
+    elif outcome is Outcome.NO_TIME and history.attempts == 0:
+        stage, due = Stage.ASK_FOR_TIME, last
+        reason = (
+            f"On {when} they could not name a time; ask when would be a good "
+            "time or day, that same day."
+        )
+    elif outcome is Outcome.NO_COMMITMENT and history.attempts == 0:
+        stage = Stage.THREE_DAY_CHECK
+        due, moved = shift(last + THREE_DAYS)
+        reason = (
+            f"Nothing was committed on {when}; check in 3 days later, "
+            f"on {human_date(due)}{moved}."
+        )
+    else:
+        stage = Stage.WEEKLY_NUDGE
+        due, moved = shift(last + ONE_WEEK)
+        what = "your last follow-up" if outcome is Outcome.NO_ANSWER else "your last contact"
+        reason = (
+            f"No reply since {what} on {when}; nudge once a week, next on "
+            f"{human_date(due)}{moved}, warmly, until they get back to you."
+        )
+
+    overdue = max(0, (today - due).days)
+    if overdue:
+        reason += f" It is {overdue} day{'s' if overdue != 1 else ''} overdue: do it today."
+    return Plan(stage, due, due_time, attempt, overdue, reason, history.situation, last)
+
+
+def simulate(history: History, today: dt.date, weeks: int = 8, business_days: bool = True):
+    """The touches to come if nobody replies: the current plan, then weekly nudges.
+
+    Yields :class:`Plan` objects, each computed by :func:`plan` from the history
+    that the previous touch would leave.
+    """
+    current = plan(history, today, business_days)
+    end = today + dt.timedelta(weeks=weeks)
+    while current.active and current.due is not None and current.due <= end:
+        yield current
+        history = History(
+            last_contact=current.due,
+            outcome=Outcome.NO_ANSWER,
+            situation=history.situation,
+            attempts=current.attempt or 1,
+        )
+        current = plan(history, today, business_days)
