@@ -57,6 +57,9 @@ class Config:
     path: Path
     data: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+
     @property
     def profile(self) -> dict:
         return dict(self.data.get("profile", {}))

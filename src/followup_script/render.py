@@ -60,6 +60,9 @@ _FIELD_FIX = {
 }
 
 
+_DERIVED = {"phone_spoken": "phone", "first_name": "name"}
+
+
 class MissingValue(Exception):
     def __init__(self, label: str | None, name: str):
         super().__init__(name)
@@ -267,6 +270,12 @@ class Renderer:
         try:
             return template.render(context)
         except MissingValue as exc:
+            if exc.name.startswith("_"):
+                raise TemplateError(
+                    f"template {name} tried to reach {exc.name!r}, which templates may not use "
+                    "(they run sandboxed); remove it"
+                ) from None
+            exc.name = _DERIVED.get(exc.name, exc.name)
             fix = _FIELD_FIX.get((exc.label, exc.name))
             if exc.label == "profile":
                 what = f"your {exc.name} (profile.{exc.name})"

@@ -79,7 +79,8 @@ COURTESY = re.compile(
 )
 
 _WARM = re.compile(
-    r"\b(?:thanks?|thank you|appreciate[ds]?|grateful|glad|enjoyed|hope|pleasure|kind|"
+    r"\b(?:thanks?|thank you|appreciate[ds]?|grateful|glad|enjoy(?:ed)?|hope|pleasure|kind|"
+    r"look(?:ing)? forward|"
     r"warm(?:ly)?|wish|happy|excited|interest(?:ed)?|enthusias\w+|best)\b",
     re.IGNORECASE,
 )

@@ -1,0 +1,62 @@
+import pytest
+
+from followup_script import ToneError
+from followup_script.tone import check, enforce, warmth
+
+POLITE = "Hi Dana, I'm checking in about the role. Thank you for your time."
+
+
+def rules(text, data=()):
+    return {v.rule for v in check(text, data)}
+
+
+def test_polite_message_passes():
+    assert check(POLITE) == []
+
+
+@pytest.mark.parametrize("phrase,rule", [
+    ("You haven't returned my calls.", "blame"),
+    ("you never got back to me", "blame"),
+    ("I feel ignored.", "blame"),
+    ("I'm still waiting to hear.", "blame"),
+    ("This is my third message.", "counting"),
+    ("my 5th voicemail", "counting"),
+    ("Calling yet again.", "counting"),
+    ("Once again, I'm calling.", "counting"),
+    ("I've left several messages.", "counting"),
+    ("I have called 4 times.", "counting"),
+    ("Please reply ASAP.", "pressure"),
+    ("Final notice about the role.", "pressure"),
+    ("This is your last chance.", "pressure"),
+    ("It's urgent.", "pressure"),
+    ("Please call me back immediately.", "pressure"),
+    ("I am VERY interested.", "shouting"),
+    ("Call me!!", "shouting"),
+])
+def test_each_rule_catches_its_phrases(phrase, rule):
+    assert rule in rules(f"{phrase} Thank you.")
+
+
+def test_courtesy_marker_is_required():
+    assert rules("Hi Dana, I'm checking in about the role.") == {"courtesy"}
+    for marker in ("Thanks.", "I appreciate it.", "I'm grateful.", "Thank you."):
+        assert check(f"Hi Dana. {marker}") == []
+
+
+def test_supplied_values_are_masked():
+    text = "Thanks for talking about NASA and the Urgent Care role."
+    assert rules(text) == {"shouting", "pressure"}
+    assert check(text, data=["NASA", "Urgent Care"]) == []
+
+
+def test_enforce_names_the_phrase_and_rule():
+    with pytest.raises(ToneError) as info:
+        enforce("Reply ASAP. Thanks.", "the email script")
+    message = str(info.value)
+    assert "ASAP" in message and "pressure" in message and "the email script" in message
+    assert "\n" not in message
+
+
+def test_warmth_counts_warm_words():
+    assert warmth("Thank you, I hope you are well. Best wishes.") >= 3
+    assert warmth("Call me.") == 0
