@@ -278,6 +278,14 @@ def one_shot(ctx: click.Context, opts: dict) -> None:
     if opts["deliver"]:
         receipt = deliver_with_confirmation(ctx, writer, message, opts["yes"])
     emit(message, opts["fmt"], opts["output"], receipt)
+    if receipt is not None and receipt.contact_stopped:
+        from .errors import StoppedError
+
+        who = contact.get("name", "the contact")
+        raise StoppedError(
+            f"{who} opted out on the {receipt.channel} channel ({receipt.detail}); "
+            "treat it as a stop: send nothing more"
+        )
 
 
 def deliver_with_confirmation(ctx, writer, message, yes: bool):
