@@ -210,7 +210,7 @@ def test_every_hook_is_documented_with_its_signature_and_tested():
 
     root = Path(__file__).parent.parent
     guide = (root / "docs" / "plugins.md").read_text()
-    tests = "".join(p.read_text() for p in (root / "tests").glob("test_*.py"))
+    tests = "".join(p.read_text() for p in (root / "tests").glob("test_*.py")).replace('\\n"', "\n")
     import inspect
 
     specs = [name for name, fn in vars(hookspecs).items()
@@ -290,7 +290,12 @@ def test_plugins_dir_loads_loose_files_and_isolates_broken_ones(cli, tmp_path):
         "import followup_script\n"
         "@followup_script.hookimpl\n"
         "def register_channels(register):\n"
-        "    register(followup_script.Channel('memo', 'a memo', 'voicemail'))\n")
+        "    register(followup_script.Channel('memo', 'a memo', 'voicemail'))\n"
+        "@followup_script.hookimpl\n"
+        "def register_commands(cli):\n"
+        "    @cli.command(name='memo-hello')\n"
+        "    def memo_hello():\n"
+        "        print('hello from memo')\n")
     (folder / "broken.py").write_text("import no_such_module_anywhere\n")
     result = cli("--plugins-dir", folder, "channels")
     assert result.returncode == 0
@@ -301,4 +306,7 @@ def test_plugins_dir_loads_loose_files_and_isolates_broken_ones(cli, tmp_path):
     assert spoken.returncode == 0 and "five five five" in spoken.stdout
     strict = cli("--plugins-dir", folder, "--strict-plugins", "channels")
     assert strict.returncode == 5 and "broken" in strict.stderr
-    assert cli("--plugins-dir", folder, "--help").returncode == 0
+    helped = cli("--plugins-dir", folder, "--help")
+    assert helped.returncode == 0 and "memo-hello" in helped.stdout
+    hello = cli("--plugins-dir", folder, "memo-hello")
+    assert hello.returncode == 0 and hello.stdout == "hello from memo\n"
