@@ -8,7 +8,14 @@ import pytest
 
 import followup_script
 from followup_script import (
-    Channel, DeliveryVetoed, History, PluginError, Receipt, Scriptwriter, StoppedError, ToneError,
+    Channel,
+    DeliveryVetoed,
+    History,
+    PluginError,
+    Receipt,
+    Scriptwriter,
+    StoppedError,
+    ToneError,
 )
 from followup_script.plugins import build_plugin_manager
 
@@ -130,7 +137,7 @@ def test_nonsense_registrations_are_errors():
 
     plugins = build_plugin_manager(load_entrypoints=False, extra=[Nonsense()])
     assert "dict-not-channel" not in plugins.channels
-    plugins.template_dirs
+    assert plugins.template_dirs == []
     errors = " ".join(e.error for e in plugins.errors)
     assert "followup_script.Channel" in errors and "/no/such/folder" in errors
 

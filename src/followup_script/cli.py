@@ -136,7 +136,7 @@ def writer_for(ctx: click.Context, allow_tone: bool = False):
     config = load(root.params.get("config_path"))
     plugins = load_plugins(ctx)
     writer = Scriptwriter(config, plugins, allow_tone=allow_tone)
-    writer.renderer  # template dirs and environment hooks load here
+    writer.renderer  # noqa: B018 - template dirs and environment hooks load (and report) here
     report_plugin_errors(ctx, plugins)
     return writer
 
@@ -370,7 +370,6 @@ def plugins(ctx, show_all):
       followup-script plugins --all
     """
     loaded = load_plugins(ctx)
-    loaded.channels  # register channels so clashes show up as errors
     click.echo(json.dumps(loaded.listing(include_builtin=show_all), indent=2))
 
 
