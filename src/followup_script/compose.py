@@ -18,7 +18,8 @@ from .config import Config, load
 from .errors import FollowupError, InputError, PluginError, StoppedError
 from .plugins import Plugins, get_plugins
 from .render import Renderer, build_context, transform_values
-from .stages import History, Plan, plan as decide
+from .stages import History, Plan
+from .stages import plan as decide
 
 
 class Scriptwriter:
@@ -133,7 +134,7 @@ class Scriptwriter:
                 "or pick a channel that delivers (see followup-script channels)"
             )
         context = DeliveryContext(self.config, self.delivery_key(message), dry_run=dry_run,
-                                  now=dt.datetime.now(dt.timezone.utc))
+                                  now=dt.datetime.now(dt.UTC))
         try:
             result = self.plugins.pm.hook.deliver_message(channel=channel, message=message, context=context)
         except FollowupError:
