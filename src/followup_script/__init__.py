@@ -1,7 +1,11 @@
-"""followup-script: when to follow up with an employer, and exactly what to say."""
+"""followup-script: when to follow up with an employer, and exactly what to say.
 
-from .channels import Channel, DeliveryContext, Message, Receipt, RenderJob
-from .compose import Scriptwriter
+The names below are imported on first use, so ``followup-script --help`` and
+plugins that only need ``hookimpl`` start fast.
+"""
+
+from importlib import import_module
+
 from .errors import (
     ConfigError,
     DeliveryError,
@@ -15,9 +19,30 @@ from .errors import (
     ToneError,
 )
 from .hookspecs import hookimpl
-from .stages import History, Outcome, Plan, Situation, Stage, plan
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Channel": "channels", "DeliveryContext": "channels", "Message": "channels",
+    "Receipt": "channels", "RenderJob": "channels",
+    "Scriptwriter": "compose",
+    "History": "stages", "Outcome": "stages", "Plan": "stages", "Situation": "stages",
+    "Stage": "stages", "plan": "stages",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'followup_script' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))
+
 
 __all__ = [
     "Channel", "ConfigError", "DeliveryContext", "DeliveryError", "DeliveryVetoed",

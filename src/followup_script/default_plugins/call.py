@@ -2,7 +2,7 @@
 
 from followup_script import Channel, hookimpl
 from followup_script.default_plugins.voicemail import spoken_phones
-from followup_script.render import measure_speech
+from followup_script.speech import measure_speech
 
 
 def finish(message, job):

@@ -1,14 +1,15 @@
 """The ``email`` channel: subject, text and HTML; delivered over SMTP when asked."""
 
 from followup_script import Channel, Receipt, hookimpl
-from followup_script.mail import build_email, send_smtp, split_subject
-from followup_script.render import escape_markdown, markdown_to_html
 
 WORDS_LOW, WORDS_HIGH = 60, 180
 
 
 def finish(message, job):
     """Split the subject, render the body to HTML with every value escaped."""
+    from followup_script.mail import split_subject
+    from followup_script.render import escape_markdown, markdown_to_html
+
     message.subject, message.text = split_subject(message.text, message.template)
     _, body_md = split_subject(job.rerender(escape_markdown), message.template)
     message.html = markdown_to_html(body_md)
@@ -21,6 +22,8 @@ def finish(message, job):
 
 
 def deliver(message, context):
+    from followup_script.mail import build_email, send_smtp
+
     if not message.contact.get("email"):
         from followup_script.errors import InputError
 

@@ -1,15 +1,13 @@
 """The ``voicemail`` channel: a script to read aloud, timed at 150 words a minute."""
 
 from followup_script import Channel, hookimpl
-from followup_script.render import measure_speech
+from followup_script.speech import measure_speech, speak_phone
 
 DEFAULT_BUDGET = 30
 
 
 def spoken_phones(message):
     """Every phone number as it may appear in a script: digits and spoken words."""
-    from followup_script.render import speak_phone
-
     phones = []
     for fields in (message.profile, message.contact):
         phone = fields.get("phone")
