@@ -1,0 +1,69 @@
+"""Fixtures: a real local HTTP server stands in for Gmail and Google's token endpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import followup_script
+import pytest
+from followup_script.config import Config
+from followup_script.plugins import build_plugin_manager
+from gmail_helpers import PROFILE, command, token_data
+
+import followup_script_gmail
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture
+def token_file(tmp_path) -> Path:
+    path = tmp_path / "gmail-token.json"
+    path.write_text(json.dumps(token_data()), encoding="utf-8")
+    os.chmod(path, 0o600)
+    return path
+
+
+@pytest.fixture
+def gmail_settings(httpserver, tmp_path) -> dict:
+    """``[gmail]`` pointing at the local server for both the API and the token endpoint."""
+    return {
+        "token_file": str(tmp_path / "gmail-token.json"),
+        "api_root": httpserver.url_for("/"),
+        "token_uri": httpserver.url_for("/token"),
+        "retry_backoff": 0.0,
+        "retries": 2,
+    }
+
+
+@pytest.fixture
+def writer(tmp_path, gmail_settings):
+    config = Config(path=tmp_path / "c.toml", data={"profile": dict(PROFILE), "gmail": gmail_settings})
+    plugins = build_plugin_manager(load_entrypoints=False, extra=[followup_script_gmail])
+    return followup_script.Scriptwriter(config, plugins)
+
+
+@pytest.fixture
+def run(tmp_path):
+    """Run the installed ``followup-script`` with a private HOME and config file."""
+    home = tmp_path / "home"
+    home.mkdir()
+    config = tmp_path / "config.toml"
+
+    def run_command(*args, config_text: str | None = None, timeout=60):
+        if config_text is not None:
+            config.write_text(config_text, encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "FOLLOWUP_SCRIPT_"))}
+        env.update(HOME=str(home), FOLLOWUP_SCRIPT_CONFIG=str(config),
+                   FOLLOWUP_SCRIPT_LOAD_PLUGINS="followup-script-gmail")
+        return subprocess.run([command(), *args], capture_output=True, text=True, env=env,
+                              timeout=timeout, stdin=subprocess.DEVNULL)
+
+    run_command.home = home
+    run_command.config = config
+    return run_command

@@ -1,0 +1,67 @@
+"""Constants and plain helpers shared by the gmail tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import followup_script
+import pytest
+
+SCOPE = "https://www.googleapis.com/auth/gmail.compose"
+DRAFTS = "/gmail/v1/users/me/drafts"
+OLD_TOKEN = "ya29.old-access-token-4f1c9e"
+NEW_TOKEN = "ya29.new-access-token-77ab20"
+REFRESH_TOKEN = "1//refresh-token-secret-9d3e"
+CLIENT_SECRET = "GOCSPX-client-secret-51aa"
+PROFILE = {
+    "name": "Ana Lima",
+    "phone": "+1 555 123 4567",
+    "email": "ana.lima@example.com",
+    "callback_window": "any weekday between 9 and 5",
+}
+TODAY = dt.date(2026, 11, 25)
+
+
+def draft_answer(draft_id="r-5551234", message_id="18c0ffee0ddba11"):
+    return {"id": draft_id, "message": {"id": message_id, "threadId": message_id, "labelIds": ["DRAFT"]}}
+
+
+def google_error(code: int, reason: str, message: str, status: str) -> dict:
+    return {"error": {"code": code, "message": message, "status": status,
+                      "errors": [{"message": message, "domain": "global", "reason": reason}]}}
+
+
+def token_data(expiry: dt.datetime | None = None) -> dict:
+    """A saved login as ``Credentials.to_json()`` writes it; token_uri is Google's real one."""
+    expiry = expiry or dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
+    return {
+        "token": OLD_TOKEN,
+        "refresh_token": REFRESH_TOKEN,
+        "token_uri": "https://oauth2.googleapis.com/token",
+        "client_id": "1234-desktop.apps.googleusercontent.com",
+        "client_secret": CLIENT_SECRET,
+        "scopes": [SCOPE],
+        "universe_domain": "googleapis.com",
+        "account": "",
+        "expiry": expiry.replace(microsecond=0).isoformat() + "Z",
+    }
+
+
+def write_message(writer, contact=None, outcome="no-commitment", last=dt.date(2026, 11, 20)):
+    contact = contact if contact is not None else {
+        "name": "Dana Reyes", "company": "Acme Analytics", "role": "Data Engineer",
+        "email": "dana@example.com",
+    }
+    plan = writer.plan(followup_script.History(last, outcome), TODAY)
+    return writer.write("gmail", plan, contact, today=TODAY)
+
+
+def command() -> str:
+    beside = Path(sys.executable).parent / "followup-script"
+    found = str(beside) if beside.exists() else shutil.which("followup-script")
+    if not found:
+        pytest.fail("the followup-script command is not installed in this environment")
+    return found

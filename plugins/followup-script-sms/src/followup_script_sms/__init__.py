@@ -1,0 +1,79 @@
+"""The ``sms`` channel for followup-script: a one-segment text, sent through Twilio.
+
+Templates live in ``templates/sms/<stage>.txt.j2``. Lines that follow each
+other are joined into one paragraph; a blank line in a template starts a new
+line in the text. Smart punctuation is replaced with plain ASCII, then the
+text is measured exactly (GSM-7 or UCS-2 segments). ``twilio`` and
+``phonenumbers`` load only when a text is delivered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import followup_script
+
+from .delivery import OPTIONS, deliver
+from .segments import GSM7, count_segments, non_gsm7, plain_punctuation
+
+__version__ = "0.1.0"
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def tidy(text: str) -> str:
+    """Plain punctuation; lines joined into paragraphs, a blank line keeps a line break."""
+    paragraphs, current = [], []
+    for line in plain_punctuation(text).splitlines():
+        words = line.split()
+        if words:
+            current.append(" ".join(words))
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n".join(paragraphs)
+
+
+def finish(message, job):
+    """Tidy the text and measure it: characters, encoding, units, segments, words."""
+    message.text = tidy(message.text)
+    size = count_segments(message.text)
+    message.metrics.update(
+        characters=len(message.text),
+        encoding=size.encoding,
+        units=size.units,
+        segments=size.segments,
+        words=len(message.text.split()),
+    )
+    if size.segments > 1:
+        if size.encoding == GSM7:
+            why = f"{size.units} GSM-7 septets; one segment holds 160"
+        else:
+            odd = " ".join(repr(ch) for ch in non_gsm7(message.text)[:3])
+            why = (f"{size.units} UCS-2 units because of {odd}; one segment holds 70 "
+                   "(160 without those characters)")
+        message.warnings.append(
+            f"this text is {size.segments} segments ({why}); shorten the wording or the "
+            "role and company names so it arrives as one message"
+        )
+
+
+@followup_script.hookimpl
+def register_channels(register):
+    register(
+        followup_script.Channel(
+            name="sms",
+            description="A one-segment text message, sent through Twilio",
+            kind="sms",
+            finish=finish,
+            deliver=deliver,
+            options=dict(OPTIONS),
+        )
+    )
+
+
+@followup_script.hookimpl
+def register_template_dirs(register):
+    register(TEMPLATES)
