@@ -60,3 +60,8 @@ def test_enforce_names_the_phrase_and_rule():
 def test_warmth_counts_warm_words():
     assert warmth("Thank you, I hope you are well. Best wishes.") >= 3
     assert warmth("Call me.") == 0
+
+
+def test_values_are_masked_after_punctuation_is_made_plain():
+    text = "Thanks for your time at O'BRIEN DATA."
+    assert check(text, data=["O\u2019BRIEN DATA"]) == []

@@ -108,8 +108,15 @@ class Violation:
         return f"{self.rule}: {self.phrase!r} ({_RULE_HELP[self.rule]})"
 
 
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
 def _mask(text: str, data) -> str:
-    for value in sorted({str(v) for v in data if v and len(str(v)) > 1}, key=len, reverse=True):
+    """Blank out supplied values, also as channels may tidy them (plain quotes)."""
+    values = {str(v) for v in data if v and len(str(v)) > 1}
+    values |= {v.translate(_PLAIN).replace("\u2026", "...") for v in values}
+    for value in sorted(values, key=len, reverse=True):
         text = text.replace(value, " ")
     return text
 
