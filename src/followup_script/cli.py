@@ -16,47 +16,13 @@ import click
 
 from . import __version__
 from .errors import FollowupError, InputError, PluginError
-from .stages import OUTCOME_HELP, SITUATION_HELP, Outcome, Situation
+from .inputs import parse_date, parse_datetime  # noqa: F401 (used by command modules)
+from .stages import OUTCOME_HELP, SITUATION_HELP
 
 BUILTIN_COMMANDS: dict[str, click.Command] = {}
 
 
 # -- parsing values ------------------------------------------------------------------------
-
-
-def parse_date(value: str | None, option: str, today: dt.date | None = None) -> dt.date | None:
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    base = today or dt.date.today()
-    if text == "today":
-        return base
-    if text == "yesterday":
-        return base - dt.timedelta(days=1)
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"{option} {value!r} is not a date; use YYYY-MM-DD (e.g. 2026-11-20), today or yesterday"
-        ) from None
-
-
-def parse_datetime(value: str | None, option: str, today: dt.date | None = None):
-    """``YYYY-MM-DD HH:MM`` (or ``T``) gives a datetime; a bare date stays a date."""
-    if value is None:
-        return None
-    text = " ".join(str(value).strip().split())
-    if len(text) <= 10 or text.lower() in ("today", "tomorrow"):
-        if text.lower() == "tomorrow":
-            return (today or dt.date.today()) + dt.timedelta(days=1)
-        return parse_date(text, option, today)
-    try:
-        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
-    except ValueError:
-        raise InputError(
-            f"{option} {value!r} is not a date and time; use 'YYYY-MM-DD HH:MM' (e.g. '2026-11-26 10:30')"
-        ) from None
-    return moment.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _choice_help(options: dict) -> str:
@@ -134,6 +100,15 @@ def writer_for(ctx: click.Context, allow_tone: bool = False):
 
     root = ctx.find_root()
     config = load(root.params.get("config_path"))
+    from .config import check_email, check_name, check_phone
+
+    profile = dict(config.data.get("profile", {}))
+    for key, check in (("name", lambda v: check_name(v, "--from-name")), ("phone", check_phone),
+                       ("email", check_email)):
+        value = root.params.get(f"from_{key}")
+        if value is not None:
+            profile[key] = check(value)
+    config.data["profile"] = profile
     plugins = load_plugins(ctx)
     writer = Scriptwriter(config, plugins, allow_tone=allow_tone)
     writer.renderer  # noqa: B018 - template dirs and environment hooks load (and report) here
@@ -234,42 +209,14 @@ def cli(ctx: click.Context, **opts):
 
 
 def one_shot(ctx: click.Context, opts: dict) -> None:
-    from .stages import History, parse_choice
+    from .inputs import follow_up_from
 
     today = parse_date(opts["today"], "--today") or dt.date.today()
-    if not opts["last_contact"]:
-        raise InputError("--last-contact is needed: the date of the last touch, e.g. --last-contact 2026-11-20")
-    last = parse_date(opts["last_contact"], "--last-contact", today)
-    situation = parse_choice(Situation, opts["situation"], "--situation")
-    outcome = opts["outcome"]
-    if outcome is None:
-        if situation is not Situation.APPLICATION:
-            valid = ", ".join(o.value for o in Outcome)
-            raise InputError(f"--outcome is needed for a {situation.value} follow-up; use one of: {valid}")
-        outcome = Outcome.NO_COMMITMENT
-    outcome = parse_choice(Outcome, outcome, "--outcome")
-    if opts["attempts"] < 0:
-        raise InputError(f"--attempts {opts['attempts']} is negative; use 0 or more")
-    scheduled = parse_datetime(opts["scheduled_for"], "--scheduled-for", today)
-    history = History(last, outcome, situation, scheduled, opts["attempts"])
-
+    history, contact, overrides = follow_up_from(opts, today)
     writer = writer_for(ctx, allow_tone=opts["allow_tone"])
     channel_name = opts["channel"] or writer.config.section("defaults").get("channel", "voicemail")
     channel = writer.channel(channel_name)
-    profile = writer.config.profile
-    from .config import check_email, check_name, check_phone
-
-    for key, check in (("name", check_name), ("phone", check_phone), ("email", check_email)):
-        value = opts[f"from_{key}"]
-        if value is not None:
-            profile[key] = check(value) if key != "name" else check(value, "--from-name")
-    contact = {"name": opts["name"], "company": opts["company"], "role": opts["role"],
-               "phone": opts["phone"], "email": opts["email"]}
-    if contact["email"]:
-        contact["email"] = check_email(contact["email"])
-    if contact["phone"]:
-        contact["phone"] = check_phone(contact["phone"])
-    contact = {k: v for k, v in contact.items() if v}
+    profile = {**writer.config.profile, **overrides}
 
     plan = writer.plan(history, today, business_days=False if opts["calendar_days"] else None)
     message = writer.write(channel, plan, contact, profile, today=today)
@@ -463,6 +410,73 @@ def config_unset(ctx, key):
     click.echo(f"removed {key} from {cfg.path}")
 
 
+@cli.command()
+@click.argument("file", metavar="FILE.csv|FILE.jsonl")
+@click.option("--channel", metavar="C", help="The channel for every row (default: voicemail).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "text"]), default="jsonl", show_default=True,
+              help="jsonl: one JSON object per row, as --format json; text: the text report per row.")
+@click.option("--out-dir", metavar="DIR", help="Write one file per row into DIR (.txt, or .eml for email).")
+@click.option("--strict", is_flag=True, help="Stop at the first bad row.")
+@click.option("--today", metavar="DATE", help="Pretend today is DATE.")
+@click.option("--calendar-days", is_flag=True, help="Do not move weekend due dates to Monday.")
+@click.option("--allow-tone", is_flag=True, help="Let messages that fail the courtesy guard through.")
+@click.pass_context
+def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_tone):
+    """Write the follow-up for every row of a CSV or JSON Lines file.
+
+    Columns are named like the one-shot options: name, company, role, phone,
+    email, situation, last_contact, outcome, scheduled_for, attempts, and
+    optionally from_name, from_phone, from_email. A bad row is reported on
+    stderr with its line number and the others go on; the exit code is 2 if
+    any row failed.
+
+    \b
+      followup-script batch applications.csv
+      followup-script batch applications.csv --channel email --out-dir drafts
+    """
+    from .batch import file_name, generate, read_rows
+
+    today = parse_date(today, "--today") or dt.date.today()
+    writer = writer_for(ctx, allow_tone=allow_tone)
+    channel = channel or writer.config.section("defaults").get("channel", "voicemail")
+    writer.channel(channel)
+    if out_dir:
+        folder = Path(out_dir)
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"--out-dir {out_dir!r} is a file; give a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+    progress = sys.stderr.isatty()
+    out = sys.stdout
+    done = failed = 0
+    for result in generate(writer, read_rows(file), channel, today, False if calendar_days else None):
+        if result.error is not None:
+            failed += 1
+            click.echo(f"followup-script: {file} line {result.line}: {result.error}", err=True)
+            if strict:
+                raise InputError(f"stopped at line {result.line} (--strict); {done} row(s) written before it")
+            continue
+        message = result.message
+        if out_dir:
+            if message.text is not None and message.kind == "email":
+                data = bytes(message.to_email())
+            else:
+                data = text_report(message).encode()
+            write_output(str(Path(out_dir) / file_name(result)), data)
+        elif fmt == "jsonl":
+            record = message.to_dict()
+            record["line"] = result.line
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            out.write(f"# line {result.line}\n" + text_report(message) + "\n")
+        done += 1
+        if progress and done % 200 == 0:
+            click.echo(f"\r{done} rows...", err=True, nl=False)
+    out.flush()
+    click.echo(("\r" if progress else "") + f"followup-script: {done} row(s) written, {failed} failed", err=True)
+    if failed:
+        ctx.exit(2)
+
+
 # -- entry point ----------------------------------------------------------------------------------
 
 
@@ -470,8 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args or os.environ.get("FOLLOWUP_SCRIPT_DEBUG") == "1"
     try:
-        cli.main(args=args, prog_name="followup-script", standalone_mode=False)
-        return 0
+        code = cli.main(args=args, prog_name="followup-script", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except FollowupError as exc:
         if debug:
             import traceback

@@ -1,0 +1,112 @@
+"""Many follow-ups at once: rows from CSV or JSON Lines in, one result per row out.
+
+Rows stream: one is read, planned, rendered and written before the next is
+read, so memory does not grow with the file. Column names match the one-shot
+options (``last_contact`` for ``--last-contact``). A bad row is reported with its
+line number and the reason, and the others go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .channels import Message
+from .errors import FollowupError, InputError
+from .inputs import FIELDS, follow_up_from
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict
+
+
+@dataclass
+class Result:
+    line: int
+    message: Message | None = None
+    error: FollowupError | None = None
+
+
+def read_rows(path: str | Path) -> Iterator[Row]:
+    """Rows of a ``.csv`` (header line first) or ``.jsonl`` file, with line numbers."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".jsonl", ".ndjson"):
+        raise InputError(f"batch file {str(path)!r} must end in .csv or .jsonl; rename or convert it")
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"batch file {str(path)!r} cannot be read ({exc.strerror}); check the path") from None
+    with handle:
+        if suffix == ".csv":
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            unknown = [h for h in header if h and h.strip() not in FIELDS]
+            if unknown:
+                raise InputError(
+                    f"batch file {str(path)!r}: unknown column(s) {', '.join(map(repr, unknown))}; "
+                    f"use: {', '.join(FIELDS)}"
+                )
+            if "last_contact" not in [h.strip() for h in header]:
+                raise InputError(f"batch file {str(path)!r} has no last_contact column; add one")
+            line = reader.line_num
+            try:
+                for values in reader:
+                    yield Row(line + 1, {k.strip(): v for k, v in values.items() if k})
+                    line = reader.line_num
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise InputError(f"batch file {str(path)!r} line {reader.line_num + 1}: {exc}; fix the CSV") from None
+        else:
+            number = 0
+            try:
+                for number, text in enumerate(handle, start=1):
+                    if not text.strip():
+                        continue
+                    try:
+                        values = json.loads(text)
+                    except json.JSONDecodeError as exc:
+                        yield Row(number, {"__error__": f"not valid JSON ({exc.msg})"})
+                        continue
+                    if not isinstance(values, dict):
+                        yield Row(number, {"__error__": "each line must be a JSON object {...}"})
+                        continue
+                    yield Row(number, values)
+            except UnicodeDecodeError:
+                raise InputError(f"batch file {str(path)!r} line {number + 1} is not UTF-8; save it as UTF-8") from None
+
+
+def generate(writer, rows, channel: str, today: dt.date, business_days: bool | None = None):
+    """Yield a :class:`Result` per row: a message, or the error that row caused."""
+    channel = writer.channel(channel)
+    base_profile = writer.config.profile
+    for row in rows:
+        try:
+            if "__error__" in row.values:
+                raise InputError(row.values["__error__"])
+            unknown = [k for k in row.values if k not in FIELDS]
+            if unknown:
+                raise InputError(f"unknown field(s) {', '.join(map(repr, unknown))}; use: {', '.join(FIELDS)}")
+            history, contact, overrides = follow_up_from(row.values, today, label=lambda f: f)
+            plan = writer.plan(history, today, business_days)
+            profile = {**base_profile, **overrides} if overrides else base_profile
+            yield Result(row.line, writer.write(channel, plan, contact, profile, today=today))
+        except FollowupError as exc:
+            yield Result(row.line, error=exc)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_name(result: Result) -> str:
+    """``000002-dana-reyes.txt``: sortable by line, safe on every file system."""
+    message = result.message
+    who = _UNSAFE.sub("-", (message.contact.get("name") or "contact").lower()).strip("-.")[:40] or "contact"
+    suffix = ".eml" if message.kind == "email" and message.text is not None else ".txt"
+    return f"{result.line:06d}-{who}{suffix}"

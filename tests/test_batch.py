@@ -1,0 +1,121 @@
+"""``followup-script batch``: rows in, one result per row out, streaming."""
+
+import email
+import email.policy
+import itertools
+import json
+
+import pytest
+
+from followup_script.batch import Row, generate, read_rows
+
+from .conftest import TODAY
+
+CSV = (
+    "name,company,role,situation,last_contact,outcome,scheduled_for,attempts,email\n"
+    "Dana Reyes,Acme,Data Engineer,interview,2026-11-20,no-commitment,,0,dana@acme.example\n"
+    "Lee Park,Initech,Analyst,application,2026-11-31,no-answer,,2,\n"
+    "Sam Ortiz,Globex,,networking,2026-11-18,scheduled,2026-11-27 10:00,,sam@globex.example\n"
+    "Kim Lo,Hooli,,application,2026-11-18,no-answer,,-3,\n"
+    "Ray Diaz,Umbrella,,info,2026-11-19,stop,,,\n"
+)
+PROFILE = ["--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "--from-email", "ana@example.com"]
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text(CSV)
+    return path
+
+
+def test_jsonl_output_and_bad_rows(cli, csv_file):
+    result = cli(*PROFILE, "batch", csv_file, "--today", "2026-11-25")
+    assert result.returncode == 2
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [2, 4, 6]
+    assert [r["stage"] for r in records] == ["three-day-check", "scheduled-call", "stopped"]
+    assert records[1]["due_time"] == "10:00"
+    assert records[2]["script"] is None
+    errors = result.stderr.strip().splitlines()
+    assert errors[0].endswith("line 3: last_contact '2026-11-31' is not a date; use YYYY-MM-DD (e.g. 2026-11-20), today or yesterday")
+    assert "line 5: attempts -3 is negative" in errors[1]
+    assert errors[-1] == "followup-script: 3 row(s) written, 2 failed"
+    assert "Traceback" not in result.stderr
+
+
+def test_same_fields_as_one_shot_json(cli, csv_file):
+    row = json.loads(cli(*PROFILE, "batch", csv_file, "--today", "2026-11-25").stdout.splitlines()[0])
+    single = json.loads(cli(*PROFILE, "--name", "Dana Reyes", "--company", "Acme", "--role", "Data Engineer",
+                            "--situation", "interview", "--last-contact", "2026-11-20",
+                            "--email", "dana@acme.example", "--outcome", "no-commitment",
+                            "--today", "2026-11-25", "--format", "json").stdout)
+    row.pop("line")
+    assert row == single
+
+
+def test_strict_stops_at_the_first_bad_row(cli, csv_file):
+    result = cli(*PROFILE, "batch", csv_file, "--today", "2026-11-25", "--strict")
+    assert result.returncode == 2
+    assert len(result.stdout.splitlines()) == 1
+    assert "--strict" in result.stderr.strip().splitlines()[-1]
+
+
+def test_out_dir_writes_one_file_per_row(cli, csv_file, tmp_path):
+    out = tmp_path / "drafts"
+    result = cli(*PROFILE, "batch", csv_file, "--today", "2026-11-25", "--channel", "email", "--out-dir", out)
+    assert result.returncode == 2
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["000002-dana-reyes.eml", "000004-sam-ortiz.eml", "000006-ray-diaz.txt"]
+    msg = email.message_from_bytes((out / names[0]).read_bytes(), policy=email.policy.default)
+    assert msg.get_content_type() == "multipart/alternative" and msg["To"].addresses[0].addr_spec == "dana@acme.example"
+    assert "stopped" in (out / names[2]).read_text()
+
+
+def test_jsonl_input(cli, tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"name": "Dana", "last_contact": "2026-11-20"}\n\nnot json\n[1]\n'
+                    '{"name": "Lee", "last_contact": "2026-11-20", "attempts": 4, "outcome": "no-answer"}\n')
+    result = cli(*PROFILE, "batch", path, "--today", "2026-11-25", "--format", "text")
+    assert result.returncode == 2
+    assert result.stdout.count("# line ") == 2 and "# line 5" in result.stdout
+    assert "line 3: not valid JSON" in result.stderr and "line 4: each line must be a JSON object" in result.stderr
+
+
+@pytest.mark.parametrize("content,suffix,needle", [
+    ("name,when\nDana,2026-11-20\n", ".csv", "unknown column(s) 'when'"),
+    ("name\nDana\n", ".csv", "no last_contact column"),
+    ("x", ".txt", "must end in .csv or .jsonl"),
+])
+def test_bad_files_are_one_line_errors(cli, tmp_path, content, suffix, needle):
+    path = tmp_path / f"rows{suffix}"
+    path.write_text(content)
+    result = cli(*PROFILE, "batch", path)
+    assert result.returncode == 2 and needle in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+def test_missing_file(cli, tmp_path):
+    result = cli("batch", tmp_path / "nope.csv")
+    assert result.returncode == 2 and "cannot be read" in result.stderr
+
+
+def test_generation_streams(writer):
+    """An endless source still yields results one by one: nothing is read ahead."""
+    consumed = []
+
+    def endless():
+        for n in itertools.count(2):
+            consumed.append(n)
+            yield Row(n, {"name": f"Person {n}", "last_contact": "2026-11-20"})
+
+    results = generate(writer, endless(), "voicemail", TODAY)
+    first = list(itertools.islice(results, 3))
+    assert [r.line for r in first] == [2, 3, 4] and all(r.message.text for r in first)
+    assert consumed == [2, 3, 4]
+
+
+def test_read_rows_reports_csv_line_numbers(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text('name,last_contact\n"Dana\nReyes",2026-11-20\nLee,2026-11-21\n')
+    assert [r.line for r in read_rows(path)] == [2, 4]
