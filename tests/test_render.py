@@ -222,3 +222,24 @@ def test_template_syntax_error_is_one_line(writer, config):
     (user_dir / "three-day-check.txt.j2").write_text("{% if %}\n")
     with pytest.raises(TemplateError, match=r"three-day-check.txt.j2 line 1"):
         write(writer, "call", "three-day-check", "application")
+
+
+def test_templates_ship_inside_the_wheel(tmp_path):
+    """The top-level templates/ folder is packaged and found via importlib.resources."""
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    from followup_script.render import builtin_templates
+
+    assert (builtin_templates() / "email" / "weekly-nudge.md.j2").is_file()
+    root = Path(__file__).parent.parent
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                    "-w", str(tmp_path), str(root)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("followup_script-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for channel in ("voicemail", "call", "email"):
+        for stage in ("scheduled-call", "ask-for-time", "three-day-check", "weekly-nudge"):
+            ext = "md" if channel == "email" else "txt"
+            assert f"followup_script/templates/{channel}/{stage}.{ext}.j2" in names
