@@ -29,6 +29,9 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests plugins
 

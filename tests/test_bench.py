@@ -1,0 +1,25 @@
+"""The benchmark suite runs (tiny sizes) so it cannot rot; no timing is asserted."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.mark.e2e
+def test_tiny_benchmarks_run_and_report_ratios(tmp_path):
+    out = tmp_path / "results.json"
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--tiny", "--out", str(out),
+                             "--work", str(tmp_path / "work")], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    names = [r["name"] for r in report["results"]]
+    assert len(names) == 4 and names[0].startswith("start-up") and names[3].startswith("scale")
+    for r in report["results"]:
+        assert r["ratio"] > 0 and isinstance(r["met"], bool)
+        assert r["ours"]["seconds"] > 0 and r["floor"]["peak_kib"] > 0
+    assert "ratio" in result.stdout.splitlines()[0]
