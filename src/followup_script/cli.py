@@ -517,3 +517,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     sys.exit(main())
+
+
+from .tracker_cli import register as _register_tracker  # noqa: E402
+
+_register_tracker(cli)
+
