@@ -261,6 +261,11 @@ def emit(message, fmt: str, output: str | None, receipt=None) -> None:
         data = (json.dumps(out, indent=2, ensure_ascii=False) + "\n").encode()
     else:
         data = text_report(message, receipt).encode()
+    send_output(data, output)
+
+
+def send_output(data: bytes, output: str | None) -> None:
+    """To ``output`` (whole or not at all, and say so) or to stdout."""
     if output:
         write_output(output, data)
         click.echo(f"wrote {output}", err=True)

@@ -545,17 +545,12 @@ def calendar(ctx, output, weeks, reminder, today, db_path):
     \b
       followup-script calendar --output followups.ics
     """
-    from .cli import write_output
+    from .cli import send_output
 
     today = _today(ctx, today)
     tracker = _open(ctx, db_path)
     data = tracker.calendar(today, weeks, reminder)
-    if output:
-        write_output(output, data)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    send_output(data, output)
 
 
 @click.command("export")
@@ -568,17 +563,12 @@ def export(ctx, output, db_path):
     \b
       followup-script export --output tracker.json
     """
-    from .cli import write_output
+    from .cli import send_output
     from .tracker import export_json
 
     tracker = _open(ctx, db_path)
     data = export_json(tracker).encode()
-    if output:
-        write_output(output, data)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    send_output(data, output)
 
 
 @click.command("import")
