@@ -527,4 +527,6 @@ def run() -> None:
 from .tracker_cli import register as _register_tracker  # noqa: E402
 
 _register_tracker(cli)
+from .wizard_cli import register as _register_wizard  # noqa: E402
 
+_register_wizard(cli)
