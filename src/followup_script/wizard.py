@@ -525,7 +525,7 @@ class Wizard:
 
     def __init__(self, writer, today: dt.date, db_path: str | Path | None = None,
                  ask: Callable[[Question], Any] = ask, echo: Callable[[str], None] = click.echo,
-                 clipboard: list[str] | None | bool = True):
+                 clipboard: list[str] | None | bool = True, business_days: bool | None = None):
         from .store import default_path
 
         self.writer = writer
@@ -536,7 +536,9 @@ class Wizard:
         self.clipboard = clipboard_command() if clipboard is True else (clipboard or None)
         self.saved: list[str] = []
         self._tracker = None
-        self.business_days = not writer.config.section("schedule").get("calendar_days", False)
+        if business_days is None:
+            business_days = not writer.config.section("schedule").get("calendar_days", False)
+        self.business_days = business_days
 
     # -- the session --------------------------------------------------------------------
 

@@ -43,6 +43,8 @@ def wizard(ctx, db_path, today):
                          f"{'is' if len(not_terminal) == 1 else 'are'} not one; {one_shot_hint()}")
     day = parse_date(today or root.get("today"), "--today") or dt.date.today()
     writer = writer_for(ctx, allow_tone=bool(root.get("allow_tone")))
-    code = Wizard(writer, day, db_path or None).run()
+    calendar_days = bool(root.get("calendar_days")) or bool(
+        writer.config.section("schedule").get("calendar_days", False))
+    code = Wizard(writer, day, db_path or None, business_days=not calendar_days).run()
     if code:
         ctx.exit(code)
