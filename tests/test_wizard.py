@@ -537,3 +537,16 @@ def test_a_channel_that_cannot_write_offers_another(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Cannot write the fax script: " in out
     assert "Hi Dana, this is Ana Lima" in out
+
+
+@pytest.mark.parametrize("data,business_days,due", [
+    ({}, None, "due Monday 23 November 2026"),
+    ({"schedule": {"calendar_days": True}}, None, "due Saturday 21 November 2026"),
+    ({}, False, "due Saturday 21 November 2026"),  # followup-script --calendar-days wizard
+])
+def test_weekend_due_dates_follow_the_schedule_setting(tmp_path, capsys, data, business_days, due):
+    writer = new_writer(tmp_path / "c.toml", {"profile": dict(PROFILE), **data})
+    session = Wizard(writer, TODAY, tmp_path / "t.sqlite3", clipboard=None, business_days=business_days)
+    code = drive(session, *NEW_DANA, "g", ENTER, "a", ENTER, "2026-11-18", ENTER, "3", ENTER, "q", ENTER, "n")
+    assert code == 0
+    assert f"Next: three-day-check (attempt 1), {due}" in capsys.readouterr().out
