@@ -18,8 +18,11 @@ def test_tiny_benchmarks_run_and_report_ratios(tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(out.read_text())
     names = [r["name"] for r in report["results"]]
-    assert len(names) == 4 and names[0].startswith("start-up") and names[3].startswith("scale")
+    assert names[0].startswith("start-up") and names[3].startswith("scale")
+    assert any("mailmerge" in n for n in names) and names[-1].startswith("tracker: due --json")
     for r in report["results"]:
+        if "skipped" in r:
+            continue
         assert r["ratio"] > 0 and isinstance(r["met"], bool)
         assert r["ours"]["seconds"] > 0 and r["floor"]["peak_kib"] > 0
     assert "ratio" in result.stdout.splitlines()[0]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +91,8 @@ def load(path: str | Path | None = None) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {str(path)!r} cannot be read ({exc}); fix or remove it") from None
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -240,6 +241,8 @@ def set_value(config: Config, dotted: str, value) -> Config:
             raise InputError(f"setting {dotted!r}: {part!r} is a value, not a table")
         node = child
     node[parts[-1]] = value
+    import tomllib
+
     text = dumps(data)
     tomllib.loads(text)  # never write a file we could not read back
     write_private(config.path, text)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,26 +151,113 @@ class Plugins:
         return {"plugins": plugins, "errors": [e.to_dict() for e in self.errors]}
 
 
-def _load_entry_points(plugins: Plugins) -> None:
+@dataclass(frozen=True)
+class EntryPoint:
+    dist: str
+    version: str | None
+    name: str
+    value: str
+
+    def load(self):
+        module_name, _, attr = self.value.partition(":")
+        target = importlib.import_module(module_name.strip())
+        for part in filter(None, attr.strip().split(".")):
+            target = getattr(target, part)
+        return target
+
+
+def _path_key() -> list:
+    """What decides which entry points exist: sys.path and each folder's mtime.
+
+    Installing or removing a distribution adds or removes a ``.dist-info``
+    folder, which changes its folder's mtime.
+    """
+    key = []
+    for entry in sys.path:
+        try:
+            key.append([entry, os.stat(entry or ".").st_mtime_ns])
+        except OSError:
+            key.append([entry, None])
+    return key
+
+
+def _cache_file() -> Path:
+    """The user cache dir (as platformdirs has it, without importing it: start-up)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "followup-script" / "Cache"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches" / "followup-script"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "followup-script"
+    return base / "entry-points.json"
+
+
+def _scan_entry_points() -> list[EntryPoint]:
     from importlib.metadata import entry_points
 
+    return [
+        EntryPoint(ep.dist.name if ep.dist else ep.name, ep.dist.version if ep.dist else None,
+                   ep.name, ep.value)
+        for ep in entry_points(group=GROUP)
+    ]
+
+
+def installed_entry_points(refresh: bool = False) -> list[EntryPoint]:
+    """The ``followup_script`` entry points, from a small cache when nothing changed.
+
+    Scanning every installed distribution costs more than the rest of start-up;
+    the cache (in the user cache dir) is keyed on ``sys.path`` and the mtimes of
+    its folders, so an install or uninstall is seen at once.
+    """
+    key = _path_key()
+    path = _cache_file()
+    if not refresh:
+        try:
+            cached = json.loads(path.read_text())
+            if cached.get("key") == key:
+                return [EntryPoint(*row) for row in cached["entry_points"]]
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+    found = _scan_entry_points()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"key": key, "entry_points": [list(e.__dict__.values()) for e in found]}))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache dir only costs speed
+    return found
+
+
+def _load_entry_points(plugins: Plugins) -> None:
     allow_env = os.environ.get(ENV_ALLOW)
+    if allow_env is not None and not allow_env.strip():
+        return
     allowed = None
     if allow_env is not None:
         allowed = {a.strip() for a in allow_env.split(",") if a.strip()}
-    for ep in entry_points(group=GROUP):
-        dist = ep.dist.name if ep.dist else ep.name
-        if allowed is not None and dist not in allowed and ep.name not in allowed:
-            continue
-        if plugins.pm.get_plugin(dist) is not None:
-            continue
-        try:
-            module = ep.load()
-            plugins.pm.register(module, name=dist)
-        except Exception as exc:
-            plugins.fail(dist, exc)
-            continue
-        plugins.versions[dist] = ep.dist.version if ep.dist else None
+    entries = installed_entry_points()
+    for attempt in (1, 2):
+        failed = []
+        for ep in entries:
+            if allowed is not None and ep.dist not in allowed and ep.name not in allowed:
+                continue
+            if plugins.pm.get_plugin(ep.dist) is not None:
+                continue
+            try:
+                plugins.pm.register(ep.load(), name=ep.dist)
+            except Exception as exc:
+                failed.append((ep, exc))
+                continue
+            plugins.versions[ep.dist] = ep.version
+        if not failed or attempt == 2:
+            break
+        entries = installed_entry_points(refresh=True)  # the cache may be stale: look again once
+        stale = {(e.dist, e.value) for e in entries}
+        for ep, exc in failed:
+            if (ep.dist, ep.value) in stale:
+                entries = [e for e in entries if (e.dist, e.value) != (ep.dist, ep.value)]
+                plugins.fail(ep.dist, exc)
 
 
 def _load_directory(plugins: Plugins, directory: Path) -> None:

@@ -6,6 +6,7 @@ Pure and light (no Jinja): channels import it at start-up.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WORDS_PER_MINUTE = 150
 SECONDS_PER_PHONE_NUMBER = 4.0
@@ -31,6 +32,7 @@ def phone_groups(phone: str) -> list[str]:
     return out + [rest]
 
 
+@lru_cache(maxsize=256)
 def speak_phone(phone: str) -> str:
     """Digits as words, in groups: ``five five five, one two three, four five six seven``."""
     return ", ".join(" ".join(_DIGIT_WORDS[int(d)] for d in group) for group in phone_groups(phone))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import ToneError
 
@@ -85,10 +86,13 @@ _WARM = re.compile(
     re.IGNORECASE,
 )
 
-_COMPILED = {
-    rule: [re.compile(p, 0 if rule == "shouting" else re.IGNORECASE) for p in patterns]
-    for rule, patterns in RULES.items()
-}
+# One pass per case rule: every rule's patterns joined into one alternation,
+# each rule a named group, so a check is two regex scans whatever the list length.
+_WORDS = re.compile(
+    "|".join(f"(?P<{rule}>{'|'.join(patterns)})" for rule, patterns in RULES.items() if rule != "shouting"),
+    re.IGNORECASE,
+)
+_SHOUTING = re.compile("|".join(RULES["shouting"]))
 
 _RULE_HELP = {
     "blame": "no guilt or reproach: assume they are busy, not ignoring you",
@@ -123,15 +127,18 @@ def _mask(text: str, data) -> str:
 
 def check(text: str, data=()) -> list[Violation]:
     """Every courtesy violation in ``text``; an empty list means it passes."""
-    text = _mask(text, data)
-    found: list[Violation] = []
-    for rule, patterns in _COMPILED.items():
-        for pattern in patterns:
-            for match in pattern.finditer(text):
-                found.append(Violation(rule, match.group(0)))
+    return list(_check_masked(_mask(text, data)))
+
+
+@lru_cache(maxsize=4096)
+def _check_masked(text: str) -> tuple[Violation, ...]:
+    # Pure in the masked text, which is the same for every contact a template
+    # renders for (names, roles and companies are masked): batches hit the cache.
+    found = [Violation(m.lastgroup, m.group(0)) for m in _WORDS.finditer(text)]
+    found += [Violation("shouting", m.group(0)) for m in _SHOUTING.finditer(text)]
     if not COURTESY.search(text):
         found.append(Violation("courtesy", "no thanks or appreciation"))
-    return found
+    return tuple(found)
 
 
 def enforce(text: str, where: str, data=()) -> None:
