@@ -243,3 +243,20 @@ def test_templates_ship_inside_the_wheel(tmp_path):
         for stage in ("scheduled-call", "ask-for-time", "three-day-check", "weekly-nudge"):
             ext = "md" if channel == "email" else "txt"
             assert f"followup_script/templates/{channel}/{stage}.{ext}.j2" in names
+
+
+def test_fast_html_matches_the_full_markdown_render(writer):
+    """The cached-shape HTML equals escaping every value and parsing the whole text."""
+    from followup_script.mail import split_subject
+    from followup_script.render import build_context, escape_markdown, markdown_to_html, transform_values
+
+    tricky = {"name": "QfsvTOKEN0Z <b>Q</b> & \"Co\"", "company": "1. [x](y) # ---",
+              "role": "C++ / C# ~dev~ |pipe|", "email": "dana@acme.example"}
+    for stage in HISTORIES:
+        for situation in SITUATIONS:
+            message = write(writer, "email", stage, situation, contact=tricky)
+            context = build_context(message.plan, message.profile, message.contact, TODAY)
+            template = writer.renderer.template("email", stage, situation)
+            slow = writer.renderer.render(template, transform_values(context, escape_markdown))
+            assert message.html == markdown_to_html(split_subject(slow, template.name)[1])
+            assert "QfsvTOKEN0Z" in message.html  # the value itself, shown literally

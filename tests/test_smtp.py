@@ -80,7 +80,11 @@ def test_login_with_password_from_env(cli, smtp, tmp_path):
              env={"FOLLOWUP_TEST_SMTP_PW": "right-password"})
     assert ok.returncode == 0, ok.stderr
     assert len(smtp.messages) == 1
-    bad = cli("--config", config, *ARGS, "--deliver", "--yes",
+    again = cli("--config", config, *ARGS, "--deliver", "--yes",
+                env={"FOLLOWUP_TEST_SMTP_PW": "right-password"})
+    assert again.returncode == 0 and "already delivered" in again.stderr  # exactly once
+    assert len(smtp.messages) == 1
+    bad = cli("--config", config, *ARGS, "--deliver", "--yes", "--resend",
               env={"FOLLOWUP_TEST_SMTP_PW": "wrong-password"})
     assert bad.returncode == 3 and "refused the login" in bad.stderr
     assert "wrong-password" not in bad.stderr + bad.stdout

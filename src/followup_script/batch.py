@@ -47,7 +47,10 @@ def read_rows(path: str | Path) -> Iterator[Row]:
     with handle:
         if suffix == ".csv":
             reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
+            try:
+                header = reader.fieldnames or []
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise InputError(f"batch file {str(path)!r} line 1: {exc}; save it as UTF-8 CSV") from None
             unknown = [h for h in header if h and h.strip() not in FIELDS]
             if unknown:
                 raise InputError(

@@ -112,6 +112,11 @@ class DeliveryContext:
     dry_run: bool = False
     now: dt.datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: None on a first attempt; ``"interrupted"`` when an earlier attempt with this ``key``
+    #: started and was never confirmed (a crash or a timeout), ``"failed"`` when it ended
+    #: in an error. Either way it may have reached the service: a channel that can look
+    #: (Gmail drafts, Twilio's message log) checks before creating a second one.
+    previous_attempt: str | None = None
 
 
 @dataclass

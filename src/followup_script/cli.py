@@ -19,9 +19,6 @@ from .errors import FollowupError, InputError, PluginError
 from .inputs import parse_date, parse_datetime  # noqa: F401 (used by command modules)
 from .stages import OUTCOME_HELP, SITUATION_HELP
 
-BUILTIN_COMMANDS: dict[str, click.Command] = {}
-
-
 # -- parsing values ------------------------------------------------------------------------
 
 
@@ -172,6 +169,7 @@ ONE_SHOT = (
 @click.option("--from-email", help="Your email address (else profile.email).")
 @click.option("--deliver", is_flag=True, help="Hand the script to the channel (draft, send...). Asks first on a terminal.")
 @click.option("--yes", "-y", is_flag=True, help="Deliver without asking.")
+@click.option("--resend", is_flag=True, help="With --deliver: deliver even if this follow-up was delivered before.")
 @click.option("--allow-tone", is_flag=True, help="Let a message that fails the courtesy guard through, with a warning.")
 @click.option("--config", "config_path", metavar="FILE", envvar="FOLLOWUP_SCRIPT_CONFIG",
               help="Config file to use [env FOLLOWUP_SCRIPT_CONFIG].")
@@ -223,7 +221,7 @@ def one_shot(ctx: click.Context, opts: dict) -> None:
 
     receipt = None
     if opts["deliver"]:
-        receipt = deliver_with_confirmation(ctx, writer, message, opts["yes"])
+        receipt = deliver_with_confirmation(ctx, writer, message, opts["yes"], opts["resend"])
     emit(message, opts["fmt"], opts["output"], receipt)
     if receipt is not None and receipt.contact_stopped:
         from .errors import StoppedError
@@ -235,14 +233,27 @@ def one_shot(ctx: click.Context, opts: dict) -> None:
         )
 
 
-def deliver_with_confirmation(ctx, writer, message, yes: bool):
+def deliver_with_confirmation(ctx, writer, message, yes: bool, resend: bool = False):
     if message.text is not None and not yes:
         if not sys.stdin.isatty():
             raise InputError("--deliver without a terminal needs --yes to confirm; add --yes")
         target = message.contact.get("email") or message.contact.get("phone") or message.contact.get("name") or "the contact"
         if not click.confirm(f"Deliver this {message.channel} to {target}?", default=False, err=True):
             raise click.Abort()
-    return writer.deliver(message)
+    if message.text is None or writer.channel(message.channel).deliver is None:
+        return writer.deliver(message)  # refuses (stopped, nothing to deliver) before recording anything
+    # Recorded by key in the tracker file, so a rerun never delivers the same follow-up twice.
+    from .deadline import delivery_timeout
+    from .tracker import Tracker
+    from .tracker_cli import report_already_delivered
+
+    timeout = delivery_timeout(writer.config)
+    with Tracker.open() as tracker:
+        done = tracker.deliver_once(writer, message, resend=resend, timeout=timeout)
+    if done.already is not None:
+        report_already_delivered(done)
+        return None
+    return done.receipt
 
 
 def emit(message, fmt: str, output: str | None, receipt=None) -> None:
@@ -500,6 +511,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except click.UsageError as exc:  # one line, like every other error
+        where = f"; see {exc.ctx.command_path} --help" if exc.ctx is not None else ""
+        click.echo(f"followup-script: error: {' '.join(exc.format_message().split())}{where}", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
@@ -530,3 +545,7 @@ _register_tracker(cli)
 from .wizard_cli import register as _register_wizard  # noqa: E402
 
 _register_wizard(cli)
+
+from .templates_cli import register as _register_templates  # noqa: E402
+
+_register_templates(cli)

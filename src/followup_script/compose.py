@@ -25,10 +25,13 @@ from .stages import plan as decide
 class Scriptwriter:
     """Plans, renders, guards and delivers follow-ups for one user config."""
 
-    def __init__(self, config: Config, plugins: Plugins | None = None, allow_tone: bool = False):
+    def __init__(self, config: Config, plugins: Plugins | None = None, allow_tone: bool = False,
+                 templates_dir=None):
         self.config = config
         self.plugins = plugins or get_plugins()
         self.allow_tone = allow_tone
+        # the user's own templates: beside the config file, or a template pack folder
+        self.templates_dir = config.templates_dir if templates_dir is None else templates_dir
         self._renderer: Renderer | None = None
 
     @classmethod
@@ -39,7 +42,7 @@ class Scriptwriter:
     def renderer(self) -> Renderer:
         if self._renderer is None:
             self._renderer = Renderer(
-                user_dir=self.config.templates_dir,
+                user_dir=self.templates_dir,
                 plugin_dirs=self.plugins.template_dirs,
                 prepare=self._prepare,
             )
@@ -117,7 +120,8 @@ class Scriptwriter:
         )
         return hashlib.sha256(basis.encode()).hexdigest()[:32]
 
-    def deliver(self, message: Message, stopped: bool = False, dry_run: bool = False) -> Receipt:
+    def deliver(self, message: Message, stopped: bool = False, dry_run: bool = False,
+                previous_attempt: str | None = None) -> Receipt:
         """Hand ``message`` to its channel. Never runs for a contact who said stop."""
         if message.stopped or stopped:
             who = message.contact.get("name") or "this contact"
@@ -134,7 +138,7 @@ class Scriptwriter:
                 "or pick a channel that delivers (see followup-script channels)"
             )
         context = DeliveryContext(self.config, self.delivery_key(message), dry_run=dry_run,
-                                  now=dt.datetime.now(dt.UTC))
+                                  now=dt.datetime.now(dt.UTC), previous_attempt=previous_attempt)
         try:
             result = self.plugins.pm.hook.deliver_message(channel=channel, message=message, context=context)
         except FollowupError:

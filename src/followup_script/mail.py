@@ -27,8 +27,8 @@ def split_subject(text: str, template: str | None) -> tuple[str, str]:
 
 
 def _address(name: str | None, addr: str, what: str) -> Address:
-    try:
-        return Address(display_name=name or "", addr_spec=addr)
+    try:  # a display name is text, one line (templates see it collapsed the same way)
+        return Address(display_name=" ".join(str(name or "").split()), addr_spec=addr)
     except (ValueError, IndexError) as exc:
         raise InputError(f"{what} email {addr!r} is not a valid address ({exc}); fix it") from None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -156,6 +157,7 @@ def escape_markdown(value: str) -> str:
 _markdown = None
 
 
+@lru_cache(maxsize=512)
 def markdown_to_html(text: str) -> str:
     """CommonMark to HTML with raw HTML disabled (markdown-it-py, loaded on use)."""
     global _markdown

@@ -98,7 +98,26 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+_V2 = """
+CREATE TABLE deliveries (
+    key         TEXT PRIMARY KEY,
+    channel     TEXT NOT NULL,
+    contact_id  INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    status      TEXT NOT NULL CHECK (status IN ('pending', 'failed', 'done')),
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    receipt     TEXT,
+    error       TEXT
+);
+"""
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Deliveries by idempotency key: 'pending' before the call, 'done' after it."""
+    conn.execute(_V2)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -157,7 +176,22 @@ class Touch:
     created_at: str
 
 
+@dataclass
+class Delivery:
+    """One delivery attempt, by its idempotency key (``Scriptwriter.delivery_key``)."""
+
+    key: str
+    channel: str
+    contact_id: int | None
+    status: str
+    started_at: str
+    finished_at: str | None
+    receipt: str | None
+    error: str | None
+
+
 _CONTACT_COLUMNS = ", ".join(f.name for f in fields(Contact))
+_DELIVERY_COLUMNS = ", ".join(f.name for f in fields(Delivery))
 _TOUCH_COLUMNS = ", ".join(f.name for f in fields(Touch))
 
 
@@ -484,3 +518,28 @@ class Store:
     def latest_touches(self, contact_id: int) -> Iterator[Touch]:
         """One contact's touches newest first, read lazily through the index."""
         return self._touches("WHERE contact_id = ?", (contact_id,), order="at DESC, id DESC")
+
+    # -- deliveries --------------------------------------------------------------------
+
+    def delivery(self, key: str) -> Delivery | None:
+        row = self.conn.execute(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE key = ?", (key,)
+        ).fetchone()
+        return Delivery(*row) if row else None
+
+    def start_delivery(self, key: str, channel: str, contact_id: int | None) -> None:
+        """Record (or re-arm) ``key`` as 'pending', keeping when it was first started."""
+        self.conn.execute(
+            "INSERT INTO deliveries (key, channel, contact_id, status, started_at) "
+            "VALUES (?, ?, ?, 'pending', ?) ON CONFLICT(key) DO UPDATE SET status = 'pending', "
+            "finished_at = NULL, error = NULL",
+            (key, channel, contact_id, now_stamp()),
+        )
+
+    def finish_delivery(self, key: str, status: str, receipt: str | None = None,
+                        error: str | None = None) -> None:
+        """Mark ``key`` 'done' (with the receipt as JSON) or 'failed' (with the error)."""
+        self.conn.execute(
+            "UPDATE deliveries SET status = ?, finished_at = ?, receipt = ?, error = ? WHERE key = ?",
+            (status, now_stamp(), receipt, error, key),
+        )

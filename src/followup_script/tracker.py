@@ -270,6 +270,19 @@ class Due:
 
 
 @dataclass
+class Delivered:
+    """What :meth:`Tracker.deliver_once` did: a receipt, or the earlier delivery it found."""
+
+    key: str
+    receipt: object | None
+    contact: Contact | None
+    already: object | None = None
+
+    def earlier_receipt(self) -> dict:
+        return json.loads(self.already.receipt or "{}") if self.already is not None else {}
+
+
+@dataclass
 class Logged:
     contact: Contact
     touch: Touch
@@ -436,6 +449,75 @@ class Tracker:
         """After a delivery: a no-answer touch, in the caller's write transaction."""
         self.store.add_touch(contact.id, at, via, Outcome.NO_ANSWER.value, None, note)
         return self.refresh(self.store.contact(contact.id))
+
+    def deliver_once(self, writer, message, contact: Contact | None = None, via: str | None = None,
+                     today: dt.date | None = None, resend: bool = False,
+                     timeout: float | None = None) -> Delivered:
+        """Deliver ``message`` at most once per idempotency key (docs/reliability.md).
+
+        1. In its own committed transaction: refuse a stopped or changed contact,
+           return the earlier receipt when the key is already 'done' (unless
+           ``resend``), and record the key as 'pending'.
+        2. Under the write lock (so a stop that lands meanwhile wins): deliver,
+           log the touch (when ``contact`` is given) and mark the key 'done'.
+
+        A crash between the two leaves the key 'pending'; the next attempt hands
+        ``previous_attempt="interrupted"`` to the channel, which checks the
+        service before creating anything. An error marks it 'failed' (a timeout
+        leaves it 'pending': the outcome is unknown).
+        """
+        from .deadline import DeliveryTimeout, deadline
+
+        today = today or dt.date.today()
+        key = writer.delivery_key(message)
+        store = self.store
+        with store.write():
+            before = store.contact(contact.id) if contact is not None else None
+            if before is not None:
+                if before.revision != contact.revision:
+                    if before.stopped:
+                        writer.deliver(message, stopped=True)
+                    raise InputError(f"{contact.name} changed while this script was being written; "
+                                     "run the command again")
+                if before.stopped:
+                    writer.deliver(message, stopped=True)  # raises StoppedError, records nothing
+            previous = store.delivery(key)
+            if previous is not None and previous.status == "done" and not resend:
+                return Delivered(key, None, contact, already=previous)
+            attempt = None
+            if previous is not None and not resend and previous.status != "done":
+                attempt = "interrupted" if previous.status == "pending" else "failed"
+            store.start_delivery(key, message.channel, contact.id if contact is not None else None)
+        try:
+            with store.write():
+                now = store.contact(contact.id) if contact is not None else None
+                if now is not None and now.revision != before.revision:
+                    if now.stopped:
+                        writer.deliver(message, stopped=True)
+                    raise InputError(f"{contact.name} changed while this was being delivered; "
+                                     "run the command again")
+                with deadline(timeout, message.channel):
+                    receipt = writer.deliver(message, stopped=bool(now and now.stopped),
+                                             previous_attempt=attempt)
+                where = receipt.id or receipt.url or receipt.path or receipt.detail or "no id"
+                if now is not None:
+                    now = self.record_delivery(now, via or "call", today,
+                                               f"delivered by {message.channel}: {where}")
+                    if receipt.contact_stopped:
+                        store.set_stop(now.id, today, f"{message.channel} reported they opted out ({where})")
+                        now = store.contact(now.id)
+                if receipt.contact_stopped:
+                    store.finish_delivery(key, "failed", error=f"opted out: {receipt.detail}")
+                else:
+                    store.finish_delivery(key, "done", receipt=json.dumps(receipt.to_dict()))
+        except DeliveryTimeout:
+            raise  # unknown outcome: the key stays 'pending'
+        except BaseException as exc:
+            if isinstance(exc, Exception):
+                with store.write():
+                    store.finish_delivery(key, "failed", error=" ".join(str(exc).split())[:500])
+            raise
+        return Delivered(key, receipt, now)
 
     def stop(self, name: str, on: dt.date, note: str | None = None) -> tuple[Contact, bool]:
         """Set the stop flag; returns the contact and whether it was newly set."""

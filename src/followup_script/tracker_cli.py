@@ -429,11 +429,12 @@ def _profile(ctx, writer) -> dict:
 @click.option("--output", "-o", metavar="FILE", help="Write the result to FILE instead of stdout.")
 @click.option("--deliver", is_flag=True, help="Hand it to the channel and log the touch. Asks first on a terminal.")
 @click.option("--yes", "-y", is_flag=True, help="Deliver without asking.")
+@click.option("--resend", is_flag=True, help="Deliver even if this follow-up was delivered before.")
 @click.option("--allow-tone", is_flag=True, help="Let a script that fails the courtesy guard through, with a warning.")
 @today_option
 @db_option
 @click.pass_context
-def next_command(ctx, name, channel, fmt, output, deliver, yes, allow_tone, today, db_path):
+def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_tone, today, db_path):
     """The script for NAME now; --deliver sends it and logs the touch.
 
     \b
@@ -463,7 +464,8 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, allow_tone, toda
         if found.stopped or message.stopped:
             writer.deliver(message, stopped=True)  # raises StoppedError before any plugin code
         _confirm(message, yes)
-        receipt = _deliver_and_log(tracker, writer, found, message, today)
+        receipt = _deliver_and_log(tracker, writer, found, message, today, resend=resend or
+                                   bool(_root(ctx).get("resend")))
     emit(message, fmt, output, receipt)
 
 
@@ -479,25 +481,29 @@ def _confirm(message, yes: bool) -> None:
         raise click.Abort()
 
 
-def _deliver_and_log(tracker, writer, found, message, today):
-    """Deliver under the write lock: a stop that lands meanwhile wins, and the touch is logged."""
-    from .errors import InputError
+def _deliver_and_log(tracker, writer, found, message, today, resend: bool = False):
+    """Deliver at most once per key (see Tracker.deliver_once); a stop that lands meanwhile wins."""
+    from .deadline import delivery_timeout
 
-    with tracker.store.write():
-        now = tracker.store.contact(found.id)
-        if now.revision != found.revision:
-            if now.stopped:
-                writer.deliver(message, stopped=True)
-            raise InputError(f"{found.name} changed while this script was being written; run the command again")
-        receipt = writer.deliver(message, stopped=now.stopped)
-        via = VIA_BY_KIND.get(message.kind) or ("email" if message.subject else "sms")
-        where = receipt.id or receipt.url or receipt.path or receipt.detail or "no id"
-        tracker.record_delivery(now, via, today, f"delivered by {message.channel}: {where}")
-        if receipt.contact_stopped:
-            tracker.store.set_stop(now.id, today, f"{message.channel} reported they opted out ({where})")
-            click.echo(f"followup-script: warning: {found.name} opted out on {message.channel}; "
-                       "they are now stopped and get nothing more, on any channel", err=True)
+    via = VIA_BY_KIND.get(message.kind) or ("email" if message.subject else "sms")
+    done = tracker.deliver_once(writer, message, found, via=via, today=today, resend=resend,
+                                timeout=delivery_timeout(writer.config))
+    if done.already is not None:
+        report_already_delivered(done)
+        return None
+    receipt = done.receipt
+    if receipt.contact_stopped:
+        click.echo(f"followup-script: warning: {found.name} opted out on {message.channel}; "
+                   "they are now stopped and get nothing more, on any channel", err=True)
     return receipt
+
+
+def report_already_delivered(done) -> None:
+    earlier = done.earlier_receipt()
+    where = earlier.get("id") or earlier.get("url") or earlier.get("path") or earlier.get("detail") or "no id"
+    click.echo(f"followup-script: already delivered by {done.already.channel} on "
+               f"{done.already.finished_at} ({where}); nothing was delivered again "
+               "(add --resend to deliver it once more)", err=True)
 
 
 # -- why ----------------------------------------------------------------------------------------

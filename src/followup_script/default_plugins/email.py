@@ -1,24 +1,54 @@
 """The ``email`` channel: subject, text and HTML; delivered over SMTP when asked."""
 
+import re
+
 from followup_script import Channel, Receipt, hookimpl
 
 WORDS_LOW, WORDS_HIGH = 60, 180
+_TOKEN = re.compile(r"QfsvTOKEN(\d+)Z")
 
 
 def finish(message, job):
     """Split the subject, render the body to HTML with every value escaped."""
     from followup_script.mail import split_subject
-    from followup_script.render import escape_markdown, markdown_to_html
 
     message.subject, message.text = split_subject(message.text, message.template)
-    _, body_md = split_subject(job.rerender(escape_markdown), message.template)
-    message.html = markdown_to_html(body_md)
+    message.html = body_html(job, message.template)
     words = len(message.text.split())
     message.metrics["words"] = words
     if not WORDS_LOW <= words <= WORDS_HIGH:
         message.warnings.append(
             f"this email body has {words} words; {WORDS_LOW} to {WORDS_HIGH} reads best"
         )
+
+
+def body_html(job, template):
+    """The body as HTML, every supplied value escaped.
+
+    The template is rendered once more with each value replaced by a token;
+    that Markdown depends only on the template, so its HTML is computed once
+    and reused (a batch of a thousand emails parses Markdown a handful of
+    times), and the tokens are replaced by the HTML-escaped values. Markdown
+    whose emphasis or code markers could touch a value is rendered the slow,
+    always-right way: every value Markdown-escaped, the whole text parsed.
+    """
+    from markdown_it.common.utils import escapeHtml
+
+    from followup_script.mail import split_subject
+    from followup_script.render import escape_markdown, markdown_to_html
+
+    values: list[str] = []
+
+    def token(value: str) -> str:
+        values.append(value)
+        return f"QfsvTOKEN{len(values) - 1}Z"
+
+    _, shape = split_subject(job.rerender(token), template)
+    if any(mark in shape for mark in "*_`"):
+        _, body = split_subject(job.rerender(escape_markdown), template)
+        return markdown_to_html(body)
+    # One pass, so a value that happens to look like a token is never expanded.
+    return _TOKEN.sub(lambda m: escapeHtml(values[int(m.group(1))]), markdown_to_html(shape))
 
 
 def deliver(message, context):
@@ -28,6 +58,15 @@ def deliver(message, context):
         from followup_script.errors import InputError
 
         raise InputError("email delivery needs the contact's address; pass --email")
+    if context.previous_attempt == "interrupted" and not context.dry_run:
+        from followup_script.errors import RefusedError
+
+        # SMTP offers no way to ask whether a message went out: say so instead of guessing.
+        raise RefusedError(
+            f"the last attempt to send this email to {message.contact['email']} was interrupted "
+            "before it was confirmed, so it may have been sent; look in your Sent folder, and if "
+            "it is not there, run the same command with --resend"
+        )
     msg = build_email(message)
     if context.dry_run:
         return Receipt(channel=message.channel, id=msg["Message-ID"], detail="dry run: not sent")

@@ -10,7 +10,6 @@ retried: the draft may already exist, and a second one would be a duplicate.
 from __future__ import annotations
 
 import base64
-import email.policy
 import json
 import time
 
@@ -34,16 +33,28 @@ RATE_LIMIT_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 MAX_WAIT = 30.0
 
 
-def raw_message(message) -> str:
-    """The RFC 5322 bytes of the message (CRLF line ends), base64url, as Gmail wants them."""
+KEY_HEADER = "X-Followup-Key"
+LOOKBACK = 50  # drafts searched for the key after an interrupted attempt
+
+
+def raw_message(message, key: str | None = None) -> str:
+    """The RFC 5322 bytes of the message (CRLF line ends), base64url, as Gmail wants them.
+
+    ``key`` (the delivery's idempotency key) goes into an ``X-Followup-Key`` header,
+    which Gmail keeps, so a later attempt can find the draft this one created.
+    """
     msg = message.to_email()
+    if key:
+        msg[KEY_HEADER] = key
+    import email.policy  # loaded on use: plugin start-up stays light
+
     data = msg.as_bytes(policy=email.policy.SMTP)
     return base64.urlsafe_b64encode(data).decode("ascii")
 
 
 def deliver(message, context) -> Receipt:
     settings = Settings.from_config(context.config)
-    raw = raw_message(message)
+    raw = raw_message(message, context.key)
     to = message.contact.get("email")
     if context.dry_run:
         return Receipt(channel=message.channel, detail="dry run: no Gmail draft was created")
@@ -51,7 +62,7 @@ def deliver(message, context) -> Receipt:
     creds = credentials(data, settings)
     secrets = secrets_of(data)
     try:
-        answer = _create_draft(raw, creds, settings)
+        answer = _create_draft(raw, creds, settings, key=context.key if context.previous_attempt else None)
     except (ConfigError, DeliveryError) as exc:
         raise type(exc)(scrub(str(exc), secrets + secrets_of({}, creds))) from None
     finally:
@@ -71,6 +82,8 @@ def deliver(message, context) -> Receipt:
             "check gmail.api_root"
         )
     detail = "draft created, not sent"
+    if answer.get("_found"):
+        detail = "draft already created by an interrupted earlier attempt, not sent"
     if not to:
         detail += " (no To: address; add one in Gmail before sending)"
     return Receipt(
@@ -81,7 +94,28 @@ def deliver(message, context) -> Receipt:
     )
 
 
-def _create_draft(raw: str, creds, settings: Settings) -> dict:
+def _existing_draft(service, key: str) -> dict | None:
+    """The draft among the most recent ones whose ``X-Followup-Key`` is ``key``, if any.
+
+    ``users.drafts.list`` gives draft and message ids; ``users.messages.get`` with
+    ``format=metadata`` reads just that header of each.
+    """
+    listing = service.users().drafts().list(userId="me", maxResults=LOOKBACK).execute(num_retries=0)
+    for item in (listing or {}).get("drafts", []) or []:
+        inner = item.get("message") if isinstance(item, dict) else None
+        if not isinstance(inner, dict) or not inner.get("id"):
+            continue
+        found = service.users().messages().get(
+            userId="me", id=inner["id"], format="metadata", metadataHeaders=[KEY_HEADER],
+        ).execute(num_retries=0)
+        headers = ((found or {}).get("payload") or {}).get("headers") or []
+        if any(isinstance(h, dict) and str(h.get("name", "")).lower() == KEY_HEADER.lower()
+               and h.get("value") == key for h in headers):
+            return {"id": item.get("id"), "message": found, "_found": True}
+    return None
+
+
+def _create_draft(raw: str, creds, settings: Settings, key: str | None = None) -> dict:
     import google_auth_httplib2
     import httplib2
     from googleapiclient.discovery import build
@@ -104,8 +138,14 @@ def _create_draft(raw: str, creds, settings: Settings) -> dict:
         refreshed = True
     body = {"message": {"raw": raw}}
     attempt = 0
+    looked = key is None  # after an interrupted attempt, look for its draft before creating one
     while True:
         try:
+            if not looked:
+                found = _existing_draft(service, key)
+                looked = True
+                if found is not None:
+                    return found
             return service.users().drafts().create(userId="me", body=body).execute(num_retries=0)
         except HttpError as exc:
             status, reason, text = error_of(exc)

@@ -216,6 +216,13 @@ def deliver(message, context) -> Receipt:
     def scrub(text) -> str:
         return _one_line(text).replace(settings.auth_token, "********")
 
+    if context.previous_attempt == "interrupted":  # after a plain error Twilio said no: nothing to find
+        earlier = _already_sent(client, to, body, context, scrub, settings)
+        if earlier is not None:
+            return Receipt(
+                channel=message.channel, id=earlier.sid,
+                detail=f"already sent by an interrupted earlier attempt (status {earlier.status or 'unknown'})",
+            )
     attempt = 0
     while True:
         try:
@@ -249,6 +256,41 @@ def deliver(message, context) -> Receipt:
         id=sent.sid,
         detail=f"status {status}, {_segments_word(sent.num_segments, counted)} segment(s)",
     )
+
+
+LOOKBACK = 50  # messages to the same number searched after an interrupted attempt
+LOOKBACK_DAYS = 7  # a nudge's wording repeats every 4 weeks at the earliest
+
+
+def _already_sent(client, to: str, body: str, context, scrub, settings: Settings):
+    """The message an interrupted attempt created, from Twilio's own message log.
+
+    Twilio's Messages API takes no idempotency key, so after an attempt that may
+    have reached it the log is searched: a message to the same number, with the
+    same body, created in the last 7 days. None when there is none.
+    """
+    import datetime as dt
+
+    from requests.exceptions import RequestException
+    from twilio.base.exceptions import TwilioException
+
+    since = (context.now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=LOOKBACK_DAYS)
+    try:
+        recent = client.messages.list(to=to, limit=LOOKBACK)
+    except (TwilioException, RequestException) as exc:
+        where = settings.base_url or "api.twilio.com"
+        raise DeliveryError(
+            f"an earlier attempt to text {to} was interrupted, and Twilio's message log at {where} "
+            f"could not be checked ({type(exc).__name__}: {scrub(exc)}); nothing was sent, so a "
+            "second text cannot go out: try again later"
+        ) from None
+    for item in recent:
+        created = item.date_created
+        if created is not None and created.tzinfo is not None and created < since:
+            continue
+        if (item.body or "").strip() == body and (settings.sender is None or item.from_ == settings.sender):
+            return item
+    return None
 
 
 def _describe(exc, scrub) -> tuple[int, int | None, str]:

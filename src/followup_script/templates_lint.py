@@ -1,0 +1,417 @@
+"""Custom templates: which exist and where from, copying one to edit, and linting a pack.
+
+The command layer is :mod:`followup_script.templates_cli`; everything here is a
+library call over the real :class:`~followup_script.compose.Scriptwriter` and its
+:class:`~followup_script.render.Renderer` (its ``search_path`` and ``candidates``),
+so a template that passes :func:`check` renders the same way for real.
+
+Template names follow ``<kind>/<stage>[.<situation>].<ext>.j2``; a file whose
+name starts with ``_`` is a partial (macros to import), never picked on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from .compose import Scriptwriter
+from .config import write_private
+from .errors import ConfigError, FollowupError, InputError, PluginError, TemplateError, ToneError
+from .render import EXTENSIONS, build_context
+from .stages import History, Situation, Stage
+
+NAME = re.compile(
+    r"^(?P<kind>[A-Za-z0-9_-]+)/(?P<stage>[a-z-]+)(?:\.(?P<situation>[a-z-]+))?"
+    r"\.(?P<ext>[a-z]+)\.j2$"
+)
+ACTIVE_STAGES = [stage.value for stage in Stage if stage.active]
+SITUATIONS = [situation.value for situation in Situation]
+
+# -- sample data every template is rendered with ---------------------------------------
+
+SAMPLE_PROFILE = {
+    "name": "Ana Lima",
+    "phone": "+1 555 123 4567",
+    "email": "ana.lima@example.com",
+    "callback_window": "any weekday between 9 and 5",
+}
+SAMPLE_CONTACTS = {
+    "a full contact": {"name": "Dana Reyes", "company": "Acme Analytics", "role": "Data Engineer",
+                       "email": "dana@acme.example", "phone": "+1 212 555 0123"},
+    "a contact with only a name": {"name": "Dana Reyes"},
+    "no contact details": {},
+}
+SAMPLE_LAST_CONTACT = dt.date(2026, 11, 20)
+WEEKLY_VARIANTS = 4
+
+
+def sample_histories(situation: str) -> list[History]:
+    """One history per active stage, and one weekly nudge per wording variant."""
+    last = SAMPLE_LAST_CONTACT
+    histories = [
+        History(last, "scheduled", situation, dt.datetime(2026, 11, 27, 10, 30)),
+        History(last, "no-time", situation),
+        History(last, "no-commitment", situation),
+    ]
+    histories += [History(last, "no-answer", situation, attempts=n) for n in range(WEEKLY_VARIANTS)]
+    return histories
+
+
+# -- what exists, and where from ------------------------------------------------------------
+
+
+@dataclass
+class TemplateFile:
+    """One template file on the search path."""
+
+    name: str
+    origin: str
+    path: Path
+    kind: str | None = None
+    stage: str | None = None
+    situation: str | None = None
+    partial: bool = False
+    overridden_by: str | None = None
+    channels: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name, "origin": self.origin, "path": str(self.path), "kind": self.kind,
+            "channels": list(self.channels), "stage": self.stage,
+            "situation": self.situation or ("any" if self.stage else None),
+            "partial": self.partial, "overridden_by": self.overridden_by,
+        }
+
+
+def parse_name(name: str) -> dict | None:
+    """``email/weekly-nudge.interview.md.j2`` -> kind, stage, situation, ext; None otherwise."""
+    match = NAME.match(name)
+    return match.groupdict() if match else None
+
+
+def _names_in(folder: Path) -> list[str]:
+    return sorted(n for n in jinja2.FileSystemLoader(str(folder)).list_templates() if n.endswith(".j2"))
+
+
+def template_files(writer: Scriptwriter) -> list[TemplateFile]:
+    """Every template on the search path, in search order, with where it comes from."""
+    kinds: dict[str, list[str]] = {}
+    for channel in writer.plugins.channels.values():
+        kinds.setdefault(channel.kind, []).append(channel.name)
+    found: list[TemplateFile] = []
+    first: dict[str, str] = {}
+    for origin, folder in writer.renderer.search_path:
+        for name in _names_in(folder):
+            item = TemplateFile(name, origin, folder / name)
+            item.partial = Path(name).name.startswith("_")
+            parts = parse_name(name)
+            if parts:
+                item.kind = parts["kind"]
+                if not item.partial:
+                    item.stage, item.situation = parts["stage"], parts["situation"]
+            elif "/" in name:
+                item.kind = name.split("/", 1)[0]
+            item.channels = sorted(kinds.get(item.kind, []))
+            item.overridden_by = first.get(name)
+            first.setdefault(name, origin)
+            found.append(item)
+    return found
+
+
+def search_path(writer: Scriptwriter) -> list[tuple[str, Path, bool]]:
+    """Where templates are looked up, in order: (origin, folder, exists).
+
+    The user folder is listed even before it exists, since that is where
+    your own templates go.
+    """
+    entries = [(origin, folder, True) for origin, folder in writer.renderer.search_path]
+    user = Path(writer.templates_dir)
+    if not any(origin == "user" for origin, _, _ in entries):
+        entries.insert(0, ("user", user, user.is_dir()))
+    return entries
+
+
+def _normal(name: str) -> str:
+    name = name.strip().lstrip("/")
+    return name if name.endswith(".j2") else name + ".j2"
+
+
+def source(writer: Scriptwriter, name: str) -> tuple[str, str, Path]:
+    """The text, origin and file of the template ``name`` that is used.
+
+    ``default:NAME`` is the built-in one, whatever overrides it.
+    """
+    builtin = name.startswith("default:")
+    wanted = _normal(name.removeprefix("default:"))
+    for origin, folder, exists in search_path(writer):
+        if not exists or (builtin and origin != "built-in"):
+            continue
+        path = folder / wanted
+        if wanted in _names_in(folder):
+            return path.read_text(encoding="utf-8"), origin, path
+    where = "the built-in templates" if builtin else "the user, plugin and built-in template folders"
+    raise InputError(
+        f"template {name!r} is not in {where}; see followup-script templates list"
+    )
+
+
+def copy(writer: Scriptwriter, name: str, as_name: str | None = None, force: bool = False) -> Path:
+    """Copy a built-in (or plugin) template into the user templates folder to edit.
+
+    The file is written whole or not at all; an existing one is kept unless ``force``.
+    """
+    wanted = _normal(name.removeprefix("default:"))
+    text = origin = None
+    for entry_origin, folder, exists in search_path(writer):
+        if exists and entry_origin != "user" and wanted in _names_in(folder):
+            text, origin = (folder / wanted).read_text(encoding="utf-8"), entry_origin
+            break
+    if text is None:
+        raise InputError(
+            f"template {name!r} is not a built-in or plugin template; "
+            "see followup-script templates list"
+        )
+    target_name = _normal(as_name) if as_name else wanted
+    if as_name and parse_name(target_name) is None and not Path(target_name).name.startswith("_"):
+        raise InputError(
+            f"--as {as_name!r} is not a template name; use <kind>/<stage>[.<situation>].<ext>.j2, "
+            "e.g. email/three-day-check.interview.md.j2"
+        )
+    root = Path(writer.templates_dir)
+    target = root / target_name
+    if root.resolve() not in target.resolve().parents:
+        raise InputError(f"--as {as_name!r} leaves the templates folder; give a name such as email/x.md.j2")
+    if target.exists() and not force:
+        raise InputError(
+            f"{target} already exists; edit it, or pass --force to replace it with the {origin} one"
+        )
+    write_private(target, text)
+    return target
+
+
+# -- linting --------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    """One thing wrong with a template (or, with ``warning``, worth knowing)."""
+
+    template: str
+    origin: str
+    rule: str
+    detail: str
+    stage: str | None = None
+    situations: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = [self.stage or "any stage"]
+        if self.situations:
+            where.append("every situation" if len(self.situations) == len(SITUATIONS)
+                         else "situation " + ", ".join(self.situations))
+        if self.channels:
+            where.append("channel " + ", ".join(self.channels))
+        level = "warning: " if self.warning else ""
+        only = ""
+        if self.samples and len(self.samples) < len(SAMPLE_CONTACTS):
+            only = f" (with {' and '.join(self.samples)})"
+        return f"{self.template} ({self.origin}; {'; '.join(where)}): {level}{self.rule}: {self.detail}{only}"
+
+    def to_dict(self) -> dict:
+        return {"template": self.template, "origin": self.origin, "rule": self.rule,
+                "detail": self.detail, "stage": self.stage, "situations": list(self.situations),
+                "channels": list(self.channels), "samples": list(self.samples), "warning": self.warning}
+
+
+@dataclass
+class Report:
+    problems: list[Problem]
+    templates: int
+    renders: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+    def to_dict(self) -> dict:
+        return {"ok": not self.errors, "templates": self.templates, "renders": self.renders,
+                "problems": [p.to_dict() for p in self.problems]}
+
+
+class _Problems:
+    """Collects problems; the same one met in several situations is one line."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple, Problem] = {}
+
+    def add(self, template, origin, rule, detail, stage=None, situation=None, channel=None,
+            warning=False, sample=None, same_as=None) -> None:
+        key = (template, origin, rule, same_as or detail, stage, warning)
+        problem = self._by_key.get(key)
+        if problem is None:
+            problem = self._by_key[key] = Problem(template, origin, rule, detail, stage, warning=warning)
+        for value, seen in ((situation, problem.situations), (channel, problem.channels),
+                            (sample, problem.samples)):
+            if value and value not in seen:
+                seen.append(value)
+
+    def all(self) -> list[Problem]:
+        return sorted(self._by_key.values(), key=lambda p: (p.warning, p.template, p.rule, p.detail))
+
+
+def _origin_of(writer: Scriptwriter, filename: str | None) -> str:
+    if filename:
+        path = Path(filename)
+        for origin, folder in writer.renderer.search_path:
+            if folder == path.parent or folder in path.parents:
+                return origin
+    return "?"
+
+
+def _selected(writer: Scriptwriter, kind: str, stage: str, situation: str) -> tuple[str, str] | None:
+    """The name and origin of the template the renderer picks, without compiling it."""
+    loader = writer.renderer.env.loader
+    for name in writer.renderer.candidates(kind, stage, situation):
+        try:
+            _, filename, _ = loader.get_source(writer.renderer.env, name)
+        except jinja2.TemplateNotFound:
+            continue
+        return name, _origin_of(writer, filename)
+    return None
+
+
+_TEMPLATE_NAMES = ("caller", "varargs", "kwargs", "loop", "self", "super")
+
+
+def _lint_file(writer: Scriptwriter, item: TemplateFile, context_names: set[str],
+               problems: _Problems, unknown_names: dict) -> bool:
+    """Syntax and unknown top-level names of one file; False if it does not compile."""
+    env = writer.renderer.env
+    try:
+        text = item.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(item.name, item.origin, "unreadable", f"{exc}; save it as UTF-8 text", item.stage)
+        return False
+    try:
+        tree = env.parse(text, item.name, str(item.path))
+    except jinja2.TemplateSyntaxError as exc:
+        problems.add(item.name, item.origin, "syntax", f"line {exc.lineno}: {exc.message}; fix its syntax",
+                     item.stage)
+        return False
+    known = context_names | set(env.globals) | set(_TEMPLATE_NAMES)
+    unknown_names[(item.name, item.origin)] = meta.find_undeclared_variables(tree) - known
+    for unknown in sorted(unknown_names[(item.name, item.origin)]):
+        problems.add(item.name, item.origin, "undefined-variable",
+                     f"{unknown!r} is not a template variable (docs/templates.md lists them)",
+                     item.stage)
+    return True
+
+
+def _rule(exc: FollowupError) -> str:
+    if isinstance(exc, ToneError):
+        return "courtesy-guard"
+    if isinstance(exc, TemplateError):
+        return "template"
+    if isinstance(exc, (ConfigError, InputError)):
+        return "missing-variable"
+    if isinstance(exc, PluginError):
+        return "plugin"
+    return type(exc).__name__
+
+
+def check(writer: Scriptwriter, channels: Iterable[str] | None = None) -> Report:
+    """Lint every template on ``writer``'s search path.
+
+    Every file is compiled (syntax) and its top-level names checked; then every
+    channel x active stage x situation (and every weekly-nudge variant) is
+    rendered through :meth:`Scriptwriter.write` with the sample contacts,
+    so the courtesy guard, the voicemail budget and the SMS segment count apply
+    exactly as they do for real. User templates that are never picked are
+    reported too.
+    """
+    problems = _Problems()
+    files = template_files(writer)
+    sample_plan = writer.plan(History(SAMPLE_LAST_CONTACT, "no-commitment"), SAMPLE_LAST_CONTACT)
+    context_names = set(build_context(sample_plan, SAMPLE_PROFILE, {}, SAMPLE_LAST_CONTACT))
+    broken, unknown_names = set(), {}
+    for item in files:
+        if not _lint_file(writer, item, context_names, problems, unknown_names):
+            broken.add((item.name, item.origin))
+
+    profile = {**SAMPLE_PROFILE, **writer.config.profile}
+    wanted = list(channels) if channels is not None else sorted(writer.plugins.channels)
+    used: set[tuple[str, str]] = set()
+    renders = 0
+    for channel_name in wanted:
+        channel = writer.channel(channel_name)
+        for situation in SITUATIONS:
+            for history in sample_histories(situation):
+                for sample, contact in SAMPLE_CONTACTS.items():
+                    renders += _render_one(writer, channel, history, sample, contact, profile,
+                                           broken, unknown_names, used, problems)
+    for item in files:
+        if item.origin == "user" and not item.partial and (item.name, item.origin) not in used:
+            if item.kind is not None and item.kind not in {writer.channel(c).kind for c in wanted}:
+                problems.add(item.name, item.origin, "unused",
+                             f"no channel renders kind {item.kind!r} (is its plugin installed?)",
+                             item.stage, warning=True)
+            else:
+                problems.add(item.name, item.origin, "unused",
+                             "never picked: name it <kind>/<stage>[.<situation>].<ext>.j2 with a stage "
+                             f"({', '.join(ACTIVE_STAGES)}), a situation ({', '.join(SITUATIONS)}) "
+                             f"and ext {' or '.join(EXTENSIONS)}, and mind that .md wins over .txt",
+                             item.stage)
+    return Report(problems.all(), len(files), renders)
+
+
+def _render_one(writer, channel, history, sample, contact, profile, broken, unknown_names, used,
+                problems) -> int:
+    situation = history.situation.value
+    plan = writer.plan(history, SAMPLE_LAST_CONTACT)
+    today = plan.due or SAMPLE_LAST_CONTACT
+    plan = writer.plan(history, today)
+    stage = plan.stage.value
+    selected = _selected(writer, channel.kind, stage, situation)
+    if selected is not None:
+        used.add(selected)
+        if selected in broken:
+            return 0  # its syntax error is reported once, above
+    name, origin = selected or (f"{channel.kind}/{stage}.*", "?")
+    try:
+        message = writer.write(channel, plan, contact, profile, today=today)
+    except FollowupError as exc:
+        # channels of one kind (email, gmail) name themselves in the error: one line for both
+        detail = str(exc)
+        if any(f"the value {n!r}" in detail for n in unknown_names.get(selected, ())):
+            return 1  # reported once as an undefined-variable, above
+        problems.add(name, origin, _rule(exc), detail, stage, situation, channel.name, sample=sample,
+                     same_as=detail.replace(f" {channel.name} ", f" {channel.kind} "))
+        return 1
+    metrics = message.metrics
+    seconds, budget = metrics.get("estimated_seconds"), metrics.get("budget_seconds")
+    if channel.kind == "voicemail" and seconds is not None and budget is not None and seconds > budget:
+        problems.add(name, origin, "voicemail-length",
+                     f"about {seconds:g} s, over the {budget:g} s budget; trim the wording",
+                     stage, situation, channel.name, sample=sample)
+    elif metrics.get("segments") is not None and metrics["segments"] > 1:
+        problems.add(name, origin, "sms-segments",
+                     f"{metrics['segments']} segments ({metrics.get('characters')} characters, "
+                     f"{metrics.get('encoding')}); a text should fit in one",
+                     stage, situation, channel.name, sample=sample)
+    else:
+        for warning in message.warnings:
+            problems.add(name, origin, "warning", warning, stage, situation, channel.name,
+                         warning=True, sample=sample)
+    return 1
