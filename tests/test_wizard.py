@@ -440,6 +440,9 @@ def test_deliver_asks_first_then_delivers_and_logs(tmp_path, capsys):
     assert [(t.outcome, t.at) for t in touches] == [("no-commitment", dt.date(2026, 11, 20)),
                                                     ("no-answer", TODAY)]
     assert touches[1].note == f"delivered by postcard: {card.stem}"
+    with tracker_at(db) as tracker:  # recorded by its idempotency key, as every delivery is
+        rows = tracker.store.conn.execute("SELECT key, channel, status FROM deliveries").fetchall()
+    assert rows == [(card.stem, "postcard", "done")]
 
 
 def test_copy_to_the_clipboard_through_a_real_tool(tmp_path, capsys, monkeypatch):
@@ -514,6 +517,8 @@ def test_a_failed_delivery_saves_nothing(tmp_path, capsys):
     assert "Not done: postcard.hold is set: deliveries are on hold; unset it to send" in out
     with tracker_at(db) as tracker:  # the delivery's transaction was rolled back whole
         assert list(tracker.contacts()) == []
+        rows = tracker.store.conn.execute("SELECT channel, status, contact_id FROM deliveries").fetchall()
+    assert rows == [("postcard", "failed", None)]
     assert not (tmp_path / "outbox").exists()
 
 

@@ -456,6 +456,10 @@ class Store:
     def remove_contact(self, contact_id: int) -> None:
         self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
+    def remove_touch(self, touch_id: int) -> None:
+        """Take back a touch (the caller re-derives the contact's cached state)."""
+        self.conn.execute("DELETE FROM touches WHERE id = ?", (touch_id,))
+
     def set_stop(self, contact_id: int, on: dt.date | None, note: str | None) -> None:
         """Set (``on`` a date) or lift (``on`` None) the stop flag; bumps the revision."""
         self.conn.execute(

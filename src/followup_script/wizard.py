@@ -788,20 +788,37 @@ class Wizard:
         self.saved.append(str(path.resolve()))
         self.echo(f"Saved to {path.resolve()}")
 
-    def _write_pending(self, tracker, follow: Follow):
+    def _write_pending(self, tracker, follow: Follow, undo: list | None = None):
         """Add the new contact and log what happened last, inside the caller's transaction.
 
         ``follow`` is left as it is: the caller marks it saved (:meth:`Follow.saved`) only
-        once the transaction committed, so a failed delivery leaves it pending.
+        once it is sure to keep it. ``undo`` collects what to take back if it is not.
         """
         contact = follow.contact
         if follow.fields is not None:
             contact = tracker.add_contact(follow.fields)
+            if undo is not None:
+                undo.append(("contact", contact.id))
         if follow.event is not None:
             event = follow.event
-            tracker.log(contact.name, event.outcome, via=event.via, at=event.at,
-                        next_at=event.next_at, note="told the wizard", today=self.today)
+            logged = tracker.log(contact.name, event.outcome, via=event.via, at=event.at,
+                                 next_at=event.next_at, note="told the wizard", today=self.today)
+            if undo is not None and follow.fields is None:
+                undo.append(("touch", logged.touch.id))
         return tracker.store.contact(contact.id)
+
+    def _take_back(self, tracker, undo: list) -> None:
+        """Remove what a failed delivery saved first, so nothing of it is kept."""
+        if not undo:
+            return
+        with tracker.store.write():
+            for kind, ident in undo:
+                if kind == "contact":
+                    tracker.store.remove_contact(ident)
+                else:
+                    contact_id = tracker.store.touch(ident).contact_id
+                    tracker.store.remove_touch(ident)
+                    tracker.refresh(tracker.store.contact(contact_id))
 
     def log(self, message, follow: Follow) -> bool:
         outcome = self.ask(what_happened(None, "How did it go?", default=Outcome.NO_ANSWER))
@@ -832,17 +849,29 @@ class Wizard:
         if not self.ask(confirm_delivery(message.channel, target)):
             self.echo("Not delivered.")
             return False
+        from .deadline import delivery_timeout
+
         tracker = self.tracker(create=True)
+        undo: list = []
+        # What happened last is saved first, then the delivery is recorded by its key
+        # before the channel is called (exactly once: docs/reliability.md).
         with tracker.store.write():
-            contact = self._write_pending(tracker, follow)
-            receipt = self.writer.deliver(message, stopped=contact.stopped)
-            where = receipt.id or receipt.url or receipt.path or receipt.detail or "no id"
-            contact = tracker.record_delivery(contact, via_for(message), self.today,
-                                              f"delivered by {message.channel}: {where}")
-            if receipt.contact_stopped:
-                tracker.store.set_stop(contact.id, self.today,
-                                       f"{message.channel} reported they opted out ({where})")
-                contact = tracker.store.contact(contact.id)
+            contact = self._write_pending(tracker, follow, undo)
+        try:
+            done = tracker.deliver_once(self.writer, message, contact=contact, via=via_for(message),
+                                        today=self.today, timeout=delivery_timeout(self.writer.config))
+        except BaseException:
+            self._take_back(tracker, undo)
+            raise
+        if done.already is not None:
+            follow.saved(contact)
+            earlier = done.earlier_receipt()
+            where = earlier.get("id") or earlier.get("url") or earlier.get("path") or "no id"
+            self.echo(f"Already delivered by {message.channel} ({where}); nothing was sent again. "
+                      f"To send it once more: followup-script next '{follow.name}' --deliver --resend")
+            return True
+        receipt, contact = done.receipt, done.contact
+        where = receipt.id or receipt.url or receipt.path or receipt.detail or "no id"
         follow.saved(contact)
         self.saved.append(f"the delivery to {follow.name}, logged in {self.db_path}")
         self.echo(f"Delivered: {where}. Logged in {self.db_path}.")
