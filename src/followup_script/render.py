@@ -25,7 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import ConfigError, InputError, TemplateError
 from .speech import measure_speech, phone_groups, speak_phone  # noqa: F401 (re-exported)
-from .stages import Plan, human_date
+from .stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
 
 EXTENSIONS = ("md", "txt")
 
@@ -97,10 +97,10 @@ def when_words(day: dt.date, today: dt.date) -> str:
     if delta == -1:
         return "tomorrow"
     if 1 < delta < 7:
-        return f"on {day:%A}"
+        return f"on {DAY_NAMES[day.weekday()]}"
     if -7 < delta < -1:
-        return f"on {day:%A}"
-    return f"on {day:%A} {day.day} {day:%B}"
+        return f"on {DAY_NAMES[day.weekday()]}"
+    return f"on {DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
 def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:

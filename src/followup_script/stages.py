@@ -183,9 +183,14 @@ def next_business_day(day: dt.date) -> dt.date:
     return day
 
 
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
 def human_date(day: dt.date) -> str:
-    """``Wednesday 25 November 2026``: unambiguous in every locale."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    """``Wednesday 25 November 2026``: unambiguous, and English whatever the locale."""
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
@@ -198,7 +203,7 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
     def shift(day: dt.date) -> tuple[dt.date, str]:
         if business_days and day.weekday() >= 5:
             moved = next_business_day(day)
-            return moved, f" ({human_date(day)} is a {day:%A}, so it moves to the Monday)"
+            return moved, f" ({human_date(day)} is a {DAY_NAMES[day.weekday()]}, so it moves to the Monday)"
         return day, ""
 
     if outcome is Outcome.STOP:

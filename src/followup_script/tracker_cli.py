@@ -70,8 +70,7 @@ def _plan_line(plan) -> str:
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    sys.stdout.write(text)  # buffered: a terminal still sees each line, a pipe gets blocks
 
 
 # -- contact ---------------------------------------------------------------------------------
@@ -352,11 +351,12 @@ def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
     if render:
         return _render_due(ctx, tracker, rows, today, channel, fmt, allow_tone)
     count = 0
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     if as_json:
         _out("[")
     for row in rows:
         if as_json:
-            _out(("\n  " if count == 0 else ",\n  ") + json.dumps(row.to_dict(), ensure_ascii=False))
+            _out(("\n  " if count == 0 else ",\n  ") + encode(row.to_dict()))
         else:
             plan, item = row.plan, row.contact
             when = plan.due.isoformat() + (f" {plan.due_time:%H:%M}" if plan.due_time else "")
