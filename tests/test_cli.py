@@ -184,3 +184,46 @@ def test_run_target_example_profile(cli):
     result = cli("--config", os.path.join(root, "examples", "profile.toml"), "--name", "Dana Reyes",
                  "--last-contact", "2026-11-20", "--today", "2026-11-25")
     assert result.returncode == 0 and "Ana Lima" in result.stdout
+
+
+HELP_PROBE = (
+    "import io, sys\n"
+    "from followup_script.cli import main\n"
+    "out, sys.stdout = sys.stdout, io.StringIO()\n"
+    "main(['--help'])\n"
+    "text, sys.stdout = sys.stdout.getvalue(), out\n"
+    "loaded = [m for m in ('pluggy', 'followup_script.tracker_cli', 'followup_script_postcard') if m in sys.modules]\n"
+    "print(repr((text, loaded)))\n"
+)
+
+
+def help_probe(env):
+    import ast
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", HELP_PROBE], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return ast.literal_eval(done.stdout)
+
+
+def test_help_lists_every_command_from_a_cache_without_loading_them():
+    env = {"FOLLOWUP_SCRIPT_LOAD_PLUGINS": "followup-script-postcard"}
+    cold, cold_loaded = help_probe(env)
+    for name in ("batch", "contact", "due", "wizard", "templates", "postcard-outbox"):
+        assert f"  {name} " in cold
+    assert "followup_script.tracker_cli" in cold_loaded and "followup_script_postcard" in cold_loaded
+    warm, warm_loaded = help_probe(env)
+    assert warm == cold
+    assert warm_loaded == [], "a warm --help imports no plugin, no pluggy, no tracker commands"
+    # Another plugin selection is another listing: never answered from the old cache.
+    other, _ = help_probe({"FOLLOWUP_SCRIPT_LOAD_PLUGINS": ""})
+    assert "postcard-outbox" not in other and "  due " in other
+
+
+def test_commands_load_on_demand(cli):
+    assert cli("due", "--help").returncode == 0
+    assert "--within" in cli("due", "--help").stdout
+    result = cli("no-such-command")
+    assert result.returncode == 2 and "no-such-command" in result.stderr

@@ -18,7 +18,6 @@ from .errors import (
     TemplateError,
     ToneError,
 )
-from .hookspecs import hookimpl
 
 __version__ = "0.1.0"
 
@@ -28,6 +27,7 @@ _LAZY = {
     "Scriptwriter": "compose",
     "History": "stages", "Outcome": "stages", "Plan": "stages", "Situation": "stages",
     "Stage": "stages", "plan": "stages",
+    "hookimpl": "hookspecs",
 }
 
 

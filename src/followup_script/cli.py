@@ -7,6 +7,7 @@ inside the commands that use them, so ``--help`` starts fast.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import sys
@@ -16,7 +17,6 @@ import click
 
 from . import __version__
 from .errors import FollowupError, InputError, PluginError
-from .inputs import parse_date, parse_datetime  # noqa: F401 (used by command modules)
 from .stages import OUTCOME_HELP, SITUATION_HELP
 
 # -- parsing values ------------------------------------------------------------------------
@@ -30,9 +30,25 @@ def _choice_help(options: dict) -> str:
 
 
 class FollowupGroup(click.Group):
-    """Built-in commands resolve without loading plugins; anything else loads them."""
+    """Commands load on demand, so a command starts with only what it needs.
 
+    The core commands live in this module. The tracker, wizard and templates
+    commands are imported the first time a name is not found here, plugin
+    commands after that. ``--help`` lists them all from a small cache of their
+    names and help (see :func:`command_rows`) when nothing changed since the last
+    full listing, so it imports neither those modules nor any plugin.
+    """
+
+    COMMAND_MODULES = ("tracker_cli", "wizard_cli", "templates_cli")
+    _modules_loaded = False
     _plugin_commands_loaded = False
+
+    def _load_command_modules(self) -> None:
+        if self._modules_loaded:
+            return
+        self._modules_loaded = True
+        for name in self.COMMAND_MODULES:
+            importlib.import_module(f"followup_script.{name}").register(self)
 
     def _load_plugin_commands(self, ctx: click.Context) -> None:
         if self._plugin_commands_loaded:
@@ -49,14 +65,81 @@ class FollowupGroup(click.Group):
 
     def get_command(self, ctx, cmd_name):
         command = super().get_command(ctx, cmd_name)
+        if command is None and not self._modules_loaded:
+            self._load_command_modules()
+            command = super().get_command(ctx, cmd_name)
         if command is None:
             self._load_plugin_commands(ctx)
             command = super().get_command(ctx, cmd_name)
         return command
 
     def list_commands(self, ctx):
+        self._load_command_modules()
         self._load_plugin_commands(ctx)
         return super().list_commands(ctx)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, click.Command(name, help=text, short_help=short))
+                for name, short, text in command_rows(self, ctx)]
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+
+
+def _listing_key(group: FollowupGroup, ctx) -> dict | None:
+    """What the command listing depends on; None when it must not be cached."""
+    from .cache import ENV_ALLOW, path_key
+
+    if ctx.find_root().params.get("plugins_dir"):
+        return None
+    here = Path(__file__).parent
+    try:
+        modules = [os.stat(here / f"{name}.py").st_mtime_ns for name in group.COMMAND_MODULES]
+    except OSError:
+        return None
+    return {"version": __version__, "modules": modules, "paths": path_key(),
+            "allow": os.environ.get(ENV_ALLOW)}
+
+
+def command_rows(group: FollowupGroup, ctx) -> list[tuple[str, str | None, str | None]]:
+    """``(name, short_help, help)`` of every visible command, sorted by name.
+
+    The commands defined here are read live; the others come from
+    ``commands.json`` in the user cache dir when its key still matches, else
+    everything is loaded (reporting plugin problems) and the cache rewritten.
+    """
+    from .cache import cache_dir
+
+    own = {n: c for n, c in group.commands.items()} if not group._modules_loaded else None
+    key = _listing_key(group, ctx)
+    path = cache_dir() / "commands.json"
+    extra = None
+    if key is not None and own is not None:
+        try:
+            cached = json.loads(path.read_text())
+            if cached.get("key") == key:
+                extra = [tuple(row) for row in cached["commands"]]
+        except (OSError, ValueError, TypeError, KeyError):
+            extra = None
+    if extra is None:
+        before = set(group.commands)
+        names = group.list_commands(ctx)
+        from .plugins import get_plugins
+
+        extra = [(n, group.commands[n].short_help, group.commands[n].help)
+                 for n in names if n not in before and not group.commands[n].hidden]
+        if key is not None and own is not None and not get_plugins().errors:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                tmp.write_text(json.dumps({"key": key, "commands": extra}))
+                os.replace(tmp, path)
+            except OSError:
+                pass  # a read-only cache dir only costs speed
+    rows = {n: (n, c.short_help, c.help) for n, c in group.commands.items() if not c.hidden}
+    rows.update({row[0]: row for row in extra})
+    return [rows[n] for n in sorted(rows)]
 
 
 def load_plugins(ctx: click.Context | None = None):
@@ -207,7 +290,7 @@ def cli(ctx: click.Context, **opts):
 
 
 def one_shot(ctx: click.Context, opts: dict) -> None:
-    from .inputs import follow_up_from
+    from .inputs import follow_up_from, parse_date
 
     today = parse_date(opts["today"], "--today") or dt.date.today()
     history, contact, overrides = follow_up_from(opts, today)
@@ -451,6 +534,7 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
       followup-script batch applications.csv --channel email --out-dir drafts
     """
     from .batch import file_name, generate, read_rows
+    from .inputs import parse_date
 
     today = parse_date(today, "--today") or dt.date.today()
     writer = writer_for(ctx, allow_tone=allow_tone)
@@ -537,15 +621,3 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     sys.exit(main())
-
-
-from .tracker_cli import register as _register_tracker  # noqa: E402
-
-_register_tracker(cli)
-from .wizard_cli import register as _register_wizard  # noqa: E402
-
-_register_wizard(cli)
-
-from .templates_cli import register as _register_templates  # noqa: E402
-
-_register_templates(cli)

@@ -14,18 +14,17 @@ import importlib
 import importlib.util
 import json
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pluggy
 
 from . import hookspecs
+from .cache import ENV_ALLOW, cache_dir, path_key
 from .channels import Channel
 from .errors import PluginError
 
 GROUP = "followup_script"
-ENV_ALLOW = "FOLLOWUP_SCRIPT_LOAD_PLUGINS"
 DEFAULT_PLUGINS = (
     "followup_script.default_plugins.voicemail",
     "followup_script.default_plugins.call",
@@ -166,30 +165,11 @@ class EntryPoint:
         return target
 
 
-def _path_key() -> list:
-    """What decides which entry points exist: sys.path and each folder's mtime.
-
-    Installing or removing a distribution adds or removes a ``.dist-info``
-    folder, which changes its folder's mtime.
-    """
-    key = []
-    for entry in sys.path:
-        try:
-            key.append([entry, os.stat(entry or ".").st_mtime_ns])
-        except OSError:
-            key.append([entry, None])
-    return key
+_path_key = path_key
 
 
 def _cache_file() -> Path:
-    """The user cache dir (as platformdirs has it, without importing it: start-up)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "followup-script" / "Cache"
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches" / "followup-script"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "followup-script"
-    return base / "entry-points.json"
+    return cache_dir() / "entry-points.json"
 
 
 def _scan_entry_points() -> list[EntryPoint]:

@@ -34,7 +34,7 @@ def _root(ctx: click.Context) -> dict:
 
 
 def _today(ctx: click.Context, value: str | None) -> dt.date:
-    from .cli import parse_date
+    from .inputs import parse_date
 
     return parse_date(value or _root(ctx).get("today"), "--today") or dt.date.today()
 
@@ -261,7 +261,7 @@ def log(ctx, name, outcome, via, date, next_at, note, today, db_path):
       followup-script log Dana --outcome scheduled --next "2026-12-01 10:30"
       followup-script log Dana --via voicemail --outcome no-answer
     """
-    from .cli import parse_date, parse_datetime
+    from .inputs import parse_date, parse_datetime
     from .stages import human_date
 
     today = _today(ctx, today)
@@ -285,7 +285,7 @@ def log(ctx, name, outcome, via, date, next_at, note, today, db_path):
 @click.pass_context
 def stop(ctx, name, note, date, today, db_path):
     """Never contact NAME again, on any channel, until `unstop`."""
-    from .cli import parse_date
+    from .inputs import parse_date
 
     today = _today(ctx, today)
     on = parse_date(date, "--date", today) or today

@@ -252,7 +252,7 @@ def when_happened(today: dt.date, message: str = "When?") -> Question:
 
 
 def _past_date(today: dt.date) -> Callable[[str], dt.date]:
-    from .cli import parse_date
+    from .inputs import parse_date
 
     def convert(text: str) -> dt.date:
         day = parse_date(text, "date", today)
@@ -270,7 +270,7 @@ def other_date(today: dt.date) -> Question:
 
 
 def _agreed(after: dt.date, today: dt.date) -> Callable[[str], dt.date | dt.datetime]:
-    from .cli import parse_datetime
+    from .inputs import parse_datetime
 
     def convert(text: str):
         if not text.strip():

@@ -31,8 +31,9 @@ def wizard(ctx, db_path, today):
       followup-script wizard
       followup-script wizard --db ~/jobs/tracker.sqlite3
     """
-    from .cli import parse_date, writer_for
+    from .cli import writer_for
     from .errors import InputError
+    from .inputs import parse_date
     from .wizard import Wizard, one_shot_hint
 
     root = ctx.find_root().params
