@@ -340,3 +340,29 @@ def test_entry_point_cache_is_used_and_refreshed_when_stale(monkeypatch):
     saved["key"] = [["/nowhere", 1]]
     cache.write_text(json.dumps(saved))
     assert "followup-script-ghost" not in {e.dist for e in loader.installed_entry_points()}
+
+
+def test_environment_and_command_hooks_that_raise_are_isolated(config, cli, tmp_path):
+    class Grumpy:
+        @followup_script.hookimpl
+        def prepare_jinja2_environment(self, env):
+            raise ValueError("no filters today")
+
+    writer = writer_with(config, Grumpy())
+    message = writer.write("voicemail", plan(writer), CONTACT, today=TODAY)
+    assert "Ana Lima" in message.text
+    assert any("prepare_jinja2_environment raised ValueError: no filters today" in e.error
+               for e in writer.plugins.errors)
+
+    folder = tmp_path / "cmd-plugins"
+    folder.mkdir()
+    (folder / "grumpy.py").write_text(
+        "import followup_script\n"
+        "@followup_script.hookimpl\n"
+        "def register_commands(cli):\n"
+        "    raise RuntimeError('no commands today')\n")
+    result = cli("--plugins-dir", folder, "channels")
+    assert result.returncode == 0 and "voicemail" in result.stdout
+    helped = cli("--plugins-dir", folder, "--help")
+    assert helped.returncode == 0 and "  due " in helped.stdout
+    assert "register_commands raised RuntimeError: no commands today" in helped.stderr

@@ -55,13 +55,8 @@ class FollowupGroup(click.Group):
             return
         self._plugin_commands_loaded = True
         plugins = load_plugins(ctx)
-        for impl in reversed(plugins.pm.hook.register_commands.get_hookimpls()):
-            name = plugins.pm.get_name(impl.plugin)
-            try:
-                impl.function(self)
-            except Exception as exc:
-                plugins.fail(name, f"register_commands raised {type(exc).__name__}: {exc}")
-                report_plugin_errors(ctx, plugins, again=True)
+        plugins.call_each("register_commands", lambda _plugin: self)
+        report_plugin_errors(ctx, plugins)
 
     def get_command(self, ctx, cmd_name):
         command = super().get_command(ctx, cmd_name)
@@ -150,7 +145,7 @@ def load_plugins(ctx: click.Context | None = None):
     return plugins
 
 
-def report_plugin_errors(ctx, plugins, again: bool = False) -> None:
+def report_plugin_errors(ctx, plugins) -> None:
     reported = getattr(plugins, "_reported", 0)
     new = plugins.errors[reported:]
     plugins._reported = len(plugins.errors)

@@ -49,12 +49,7 @@ class Scriptwriter:
         return self._renderer
 
     def _prepare(self, env) -> None:
-        for impl in reversed(self.plugins.pm.hook.prepare_jinja2_environment.get_hookimpls()):
-            name = self.plugins.pm.get_name(impl.plugin)
-            try:
-                impl.function(env)
-            except Exception as exc:
-                self.plugins.fail(name, f"prepare_jinja2_environment raised {type(exc).__name__}: {exc}")
+        self.plugins.call_each("prepare_jinja2_environment", lambda _plugin: env)
 
     def channel(self, name: str) -> Channel:
         return self.plugins.channel(name)

@@ -61,13 +61,17 @@ class Plugins:
         text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
         self.errors.append(LoadError(plugin, " ".join(str(text).split())))
 
-    def _each(self, hook_name: str, make_register):
-        """Call one hook on every plugin separately, so one failure is isolated."""
+    def call_each(self, hook_name: str, argument_for) -> None:
+        """Call one hook on every plugin separately, so one failure is isolated.
+
+        ``argument_for(plugin_name)`` makes what each implementation gets (a
+        ``register`` that records who registered, or simply the same object).
+        """
         hook = getattr(self.pm.hook, hook_name)
         for impl in reversed(hook.get_hookimpls()):
             name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
             try:
-                impl.function(make_register(name))
+                impl.function(argument_for(name))
             except Exception as exc:  # a broken plugin must not break the rest
                 self.fail(name, f"{hook_name} raised {type(exc).__name__}: {exc}")
 
@@ -98,7 +102,7 @@ class Plugins:
 
                 return register
 
-            self._each("register_channels", make_register)
+            self.call_each("register_channels", make_register)
             self._channels = found
         return self._channels
 
@@ -116,7 +120,7 @@ class Plugins:
 
                 return register
 
-            self._each("register_template_dirs", make_register)
+            self.call_each("register_template_dirs", make_register)
             self._template_dirs = dirs
         return self._template_dirs
 
