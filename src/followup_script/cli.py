@@ -321,13 +321,11 @@ def deliver_with_confirmation(ctx, writer, message, yes: bool, resend: bool = Fa
     if message.text is None or writer.channel(message.channel).deliver is None:
         return writer.deliver(message)  # refuses (stopped, nothing to deliver) before recording anything
     # Recorded by key in the tracker file, so a rerun never delivers the same follow-up twice.
-    from .deadline import delivery_timeout
     from .tracker import Tracker
     from .tracker_cli import report_already_delivered
 
-    timeout = delivery_timeout(writer.config)
     with Tracker.open() as tracker:
-        done = tracker.deliver_once(writer, message, resend=resend, timeout=timeout)
+        done = tracker.deliver_once(writer, message, resend=resend)
     if done.already is not None:
         report_already_delivered(done)
         return None

@@ -451,8 +451,7 @@ class Tracker:
         return self.refresh(self.store.contact(contact.id))
 
     def deliver_once(self, writer, message, contact: Contact | None = None, via: str | None = None,
-                     today: dt.date | None = None, resend: bool = False,
-                     timeout: float | None = None) -> Delivered:
+                     today: dt.date | None = None, resend: bool = False) -> Delivered:
         """Deliver ``message`` at most once per idempotency key (docs/reliability.md).
 
         1. In its own committed transaction: refuse a stopped or changed contact,
@@ -466,8 +465,9 @@ class Tracker:
         service before creating anything. An error marks it 'failed' (a timeout
         leaves it 'pending': the outcome is unknown).
         """
-        from .deadline import DeliveryTimeout, deadline
+        from .deadline import DeliveryTimeout, deadline, delivery_timeout
 
+        timeout = delivery_timeout(writer.config)  # [delivery] timeout_seconds
         today = today or dt.date.today()
         key = writer.delivery_key(message)
         store = self.store

@@ -483,11 +483,8 @@ def _confirm(message, yes: bool) -> None:
 
 def _deliver_and_log(tracker, writer, found, message, today, resend: bool = False):
     """Deliver at most once per key (see Tracker.deliver_once); a stop that lands meanwhile wins."""
-    from .deadline import delivery_timeout
-
     via = VIA_BY_KIND.get(message.kind) or ("email" if message.subject else "sms")
-    done = tracker.deliver_once(writer, message, found, via=via, today=today, resend=resend,
-                                timeout=delivery_timeout(writer.config))
+    done = tracker.deliver_once(writer, message, found, via=via, today=today, resend=resend)
     if done.already is not None:
         report_already_delivered(done)
         return None

@@ -849,8 +849,6 @@ class Wizard:
         if not self.ask(confirm_delivery(message.channel, target)):
             self.echo("Not delivered.")
             return False
-        from .deadline import delivery_timeout
-
         tracker = self.tracker(create=True)
         undo: list = []
         # What happened last is saved first, then the delivery is recorded by its key
@@ -859,7 +857,7 @@ class Wizard:
             contact = self._write_pending(tracker, follow, undo)
         try:
             done = tracker.deliver_once(self.writer, message, contact=contact, via=via_for(message),
-                                        today=self.today, timeout=delivery_timeout(self.writer.config))
+                                        today=self.today)
         except BaseException:
             self._take_back(tracker, undo)
             raise
