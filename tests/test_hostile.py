@@ -131,3 +131,78 @@ def test_plugin_templates_run_in_the_same_sandbox(tmp_path):
 
     writer = writer_with(tmp_path)
     assert isinstance(writer.renderer.env, SandboxedEnvironment)
+
+
+# The sandbox has short paths for Fields lookups, imported macros and macro calls
+# (render._Sandbox); these make sure they open nothing the full checks close.
+SHORT_PATH_PAYLOADS = {
+    "fields-dunder": "{{ contact.__class__ }}",
+    "fields-method": "{% set x = contact.clear() %}{{ contact.name }}",
+    "module-dunder": '{% import "default:_common.j2" as c %}{{ c.__class__.__mro__ }}',
+    "module-private": '{% import "default:_common.j2" as c %}{{ c._body_stream }}',
+    "macro-globals": '{% import "default:_common.j2" as c %}{{ c.hello.__globals__ }}',
+    "macro-func": '{% import "default:_common.j2" as c %}{{ c.hello._func.__globals__ }}',
+}
+
+
+@pytest.mark.parametrize("payload", SHORT_PATH_PAYLOADS.values(), ids=SHORT_PATH_PAYLOADS.keys())
+def test_sandbox_short_paths_stop_the_same_payloads(tmp_path, payload):
+    templates = tmp_path / "templates" / "voicemail"
+    templates.mkdir(parents=True)
+    (templates / "three-day-check.txt.j2").write_text("Thanks. " + payload, encoding="utf-8")
+    writer = writer_with(tmp_path)
+    with pytest.raises((TemplateError, InputError)) as caught:
+        write(writer, "voicemail", {"name": "Dana Reyes"})
+    assert "three-day-check.txt.j2" in str(caught.value)
+
+
+def test_sandbox_short_paths_keep_jinja_semantics(tmp_path):
+    # macros called in a loop (Jinja passes _loop_vars), a missing field, an
+    # imported module's unknown name, and a global a plugin adds in prepare
+    templates = tmp_path / "templates" / "voicemail"
+    templates.mkdir(parents=True)
+    (templates / "three-day-check.txt.j2").write_text(
+        '{% import "default:_common.j2" as c %}'
+        "{% for n in [1, 2] %}{{ c.hello(contact) }} {{ n }}. {% endfor %}"
+        "{{ contact.role is defined }} {{ c.nothing is defined }} {{ contact.items is defined }} "
+        "{{ me.name }}. {{ sign_off }}, thank you.", encoding="utf-8")
+    writer = writer_with(tmp_path)
+    writer.renderer.env.globals["sign_off"] = "Best"
+    message = write(writer, "voicemail", {"name": "Dana Reyes"})
+    assert message.text == "Hi Dana 1. Hi Dana 2. False False True Ana Lima. Best, thank you."
+
+
+def test_builtin_templates_render_as_in_stock_jinja_sandbox(tmp_path):
+    """Every built-in template gives exactly what Jinja's own sandbox gives."""
+    import itertools
+
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from followup_script.render import build_context
+
+    writer = writer_with(tmp_path)
+    ours = writer.renderer.env
+    stock = ImmutableSandboxedEnvironment(loader=ours.loader, undefined=ours.undefined,
+                                          keep_trailing_newline=True, trim_blocks=True,
+                                          lstrip_blocks=True)
+    stock.filters.update(ours.filters)
+    histories = [History(dt.date(2026, 11, 20), "scheduled", situation,
+                         dt.datetime(2026, 11, 27, 10, 0)) for situation in
+                 ("application", "interview", "networking", "info")]
+    histories += [History(dt.date(2026, 11, 20), outcome, situation, None, attempts)
+                  for outcome, situation, attempts in itertools.product(
+                      ("no-time", "no-commitment", "no-answer"),
+                      ("application", "interview", "networking", "info"), (0, 1, 2, 3, 4))]
+    contacts = [{"name": "Dana Reyes", "company": "Acme", "role": "Data Engineer",
+                 "email": "dana@acme.example", "phone": "+1 555 987 6543"}, {}]
+    compared = 0
+    for history, contact, kind in itertools.product(histories, contacts, ("voicemail", "call", "email")):
+        plan = writer.plan(history, TODAY)
+        context = build_context(plan, PROFILE, contact, TODAY)
+        template = writer.renderer.template(kind, plan.stage.value, plan.situation.value)
+        expected = stock.get_template(template.name).render(context)
+        assert writer.renderer.render(template, context) == expected, template.name
+        assert type(ours).getattr is not jinja2.sandbox.SandboxedEnvironment.getattr
+        compared += 1
+    assert compared == len(histories) * 6

@@ -103,15 +103,25 @@ def when_words(day: dt.date, today: dt.date) -> str:
     return f"on {DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
-def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
-    """The variables every template may use (docs/templates.md lists them)."""
-    me = {k: collapse(v) for k, v in profile.items() if isinstance(v, str) and v.strip()}
-    them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
+@lru_cache(maxsize=16)
+def _profile_values(items: tuple) -> tuple:
+    # The profile is the same for every row of a batch: derive its values once.
+    me = {k: collapse(v) for k, v in items if isinstance(v, str) and v.strip()}
     if "name" in me:
         me["first_name"] = first_name(me["name"])
     if "phone" in me:
         me["phone_spoken"] = speak_phone(me["phone"])
     me.setdefault("callback_window", "any weekday")
+    return tuple(me.items())
+
+
+def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
+    """The variables every template may use (docs/templates.md lists them)."""
+    try:
+        me = dict(_profile_values(tuple(profile.items())))
+    except TypeError:  # a value that cannot be hashed (not a string): derive it now
+        me = dict(_profile_values.__wrapped__(tuple(profile.items())))
+    them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
     if "name" in them:
         them["first_name"] = first_name(them["name"])
     scheduled = None
@@ -171,6 +181,38 @@ def markdown_to_html(text: str) -> str:
 # -- the environment ----------------------------------------------------------------------------
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with a short path for the lookups every template makes.
+
+    ``contact.name`` on :class:`Fields` (a plain dict of supplied strings that we
+    built) is an item lookup, so it skips the attribute probe and safety checks
+    the sandbox runs for arbitrary objects; anything else, including a name
+    that is not a key, goes through the full sandbox check.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is Fields and attribute in obj:
+            return obj[attribute]
+        if type(obj) is jinja2.environment.TemplateModule and attribute[:1] != "_":
+            # an imported template's macros and variables (its own are all "_" names)
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def make_globals(self, d):
+        # Jinja chains template globals onto the environment's (a ChainMap), which
+        # every render then copies key by key; ours are all set before the first
+        # template loads (plugins' prepare hooks run first), so a flat dict is the same.
+        return {**self.globals, **(d or {})}
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (jinja's own spelling)
+        if type(__obj) is jinja2.runtime.Macro:  # a template's own macro: always safe to call
+            return __context.call(__obj, *args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
 class Renderer:
     """Finds and renders templates for a kind, stage and situation."""
 
@@ -186,7 +228,7 @@ class Renderer:
             self.search_path.append((f"plugin {plugin_name}", Path(path)))
         loaders.append(builtin)
         self.search_path.append(("built-in", builtin_templates()))
-        self.env = ImmutableSandboxedEnvironment(
+        self.env = _Sandbox(
             loader=jinja2.ChoiceLoader(loaders),
             undefined=_Undefined,
             keep_trailing_newline=True,

@@ -118,10 +118,12 @@ _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '
 
 def _mask(text: str, data) -> str:
     """Blank out supplied values, also as channels may tidy them (plain quotes)."""
-    values = {str(v) for v in data if v and len(str(v)) > 1}
-    values |= {v.translate(_PLAIN).replace("\u2026", "...") for v in values}
+    values = {v if type(v) is str else str(v) for v in data if v}
+    # only values with curly quotes, dashes and the like have a plain form
+    values |= {v.translate(_PLAIN).replace("\u2026", "...") for v in values if not v.isascii()}
     for value in sorted(values, key=len, reverse=True):
-        text = text.replace(value, " ")
+        if len(value) > 1:
+            text = text.replace(value, " ")
     return text
 
 
