@@ -12,6 +12,9 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e . $(foreach d,$(PLUGIN_DIRS),-e $(d))
+	@# editable installs get no bytecode from pip; without it (PYTHONDONTWRITEBYTECODE=1)
+	@# every run would compile the sources again
+	$(BIN)/python -m compileall -q src $(PLUGIN_DIRS)
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed $(wildcard tests/plugin_packages/*/pyproject.toml)

@@ -192,7 +192,8 @@ HELP_PROBE = (
     "out, sys.stdout = sys.stdout, io.StringIO()\n"
     "main(['--help'])\n"
     "text, sys.stdout = sys.stdout.getvalue(), out\n"
-    "loaded = [m for m in ('pluggy', 'followup_script.tracker_cli', 'followup_script_postcard') if m in sys.modules]\n"
+    "loaded = [m for m in ('pluggy', 'followup_script.tracker_cli', 'followup_script_postcard',\n"
+    "                      'followup_script.stages', 'jinja2', 'dataclasses', 'shutil') if m in sys.modules]\n"
     "print(repr((text, loaded)))\n"
 )
 
@@ -216,10 +217,25 @@ def test_help_lists_every_command_from_a_cache_without_loading_them():
     assert "followup_script.tracker_cli" in cold_loaded and "followup_script_postcard" in cold_loaded
     warm, warm_loaded = help_probe(env)
     assert warm == cold
-    assert warm_loaded == [], "a warm --help imports no plugin, no pluggy, no tracker commands"
+    assert warm_loaded == [], "a warm --help imports no plugin, no pluggy, no engine, no Jinja, no shutil"
     # Another plugin selection is another listing: never answered from the old cache.
     other, _ = help_probe({"FOLLOWUP_SCRIPT_LOAD_PLUGINS": ""})
     assert "postcard-outbox" not in other and "  due " in other
+
+
+@pytest.mark.parametrize("columns", ["60", "200", "0", "wide", None])
+def test_help_width_is_what_click_would_pick(monkeypatch, columns):
+    import click
+
+    from followup_script.cli import FollowupContext, cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    ours = FollowupContext(cli, info_name="followup-script", **cli.context_settings).make_formatter()
+    stock = click.Context(cli, info_name="followup-script", **cli.context_settings).make_formatter()
+    assert ours.width == stock.width
 
 
 def test_commands_load_on_demand(cli):

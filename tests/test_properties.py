@@ -159,3 +159,22 @@ def test_sms_segment_count_matches_the_reference(text):
 ])
 def test_reference_count_itself_matches_the_domain_vectors(text, expected):
     assert reference_segments(text) == expected
+
+
+WORDS = settings(max_examples=3_000, derandomize=True, database=None, deadline=None)
+
+
+@WORDS
+@given(st.text(alphabet=st.sampled_from(list("ab Z9_'-’,.!?\n\t:;é")) | st.characters(), max_size=200))
+def test_count_words_matches_the_regex_for_any_text(text):
+    from followup_script.speech import _WORD, count_words
+
+    assert count_words(text) == len(_WORD.findall(text))
+
+
+@WORDS
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_count_words_matches_the_regex_for_ascii_text(text):
+    from followup_script.speech import _WORD, count_words
+
+    assert count_words(text) == len(_WORD.findall(text))

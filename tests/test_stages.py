@@ -134,3 +134,12 @@ def test_simulation_is_a_weekly_series():
 
 def test_simulation_of_a_stopped_contact_is_empty():
     assert list(simulate(History(D(2026, 11, 16), "stop"), WED)) == []
+
+
+def test_help_words_cover_exactly_the_enum_values():
+    from followup_script.stages import OUTCOME_HELP, SITUATION_HELP, Outcome, Situation
+
+    assert list(OUTCOME_HELP) == [o.value for o in Outcome]
+    assert list(SITUATION_HELP) == [s.value for s in Situation]
+    assert OUTCOME_HELP[Outcome.STOP] == OUTCOME_HELP["stop"]
+

@@ -65,3 +65,27 @@ def test_warmth_counts_warm_words():
 def test_values_are_masked_after_punctuation_is_made_plain():
     text = "Thanks for your time at O'BRIEN DATA."
     assert check(text, data=["O\u2019BRIEN DATA"]) == []
+
+
+@pytest.mark.parametrize("channel", ["voicemail", "call", "email"])
+def test_guard_sees_one_masked_text_per_template_whatever_the_names(writer, channel):
+    """First names, spoken numbers and untidy spacing are masked like the values
+    they come from, so a batch of different people checks each template once."""
+    import datetime as dt
+
+    from followup_script import History
+    from followup_script.tone import _mask
+
+    today = dt.date(2026, 11, 25)
+    plan = writer.plan(History(dt.date(2026, 11, 20), "no-commitment"), today)
+    masked = set()
+    for contact in ({"name": "Dana Reyes", "company": "Acme", "role": "Data Engineer",
+                     "phone": "+1 555 987 6543"},
+                    {"name": "Lee  Park", "company": "Globex  Labs", "role": "Analyst",
+                     "phone": "020 7946 0958"},
+                    {"name": "Tomás O’Neil", "company": "Initech", "role": "SRE",
+                     "phone": "+44 20 7946 0000"}):
+        message = writer.write(channel, plan, contact, today=today)
+        text = "\n".join(filter(None, [message.subject, message.text]))
+        masked.add(_mask(text, message.data_values()))
+    assert len(masked) == 1, masked

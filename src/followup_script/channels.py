@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import PluginError
+from .speech import speak_phone
 
 if TYPE_CHECKING:  # pragma: no cover
     from email.message import EmailMessage
@@ -43,9 +44,28 @@ class Message:
         return self.plan.stage.value == "stopped"
 
     def data_values(self) -> list[str]:
-        """Every value the user or the contact supplied (masked by the guard)."""
-        values = [v for v in self.contact.values() if isinstance(v, str)]
-        values += [v for v in self.profile.values() if isinstance(v, str)]
+        """Every value the user or the contact supplied (masked by the guard).
+
+        Also the forms templates see: one-line (``collapse``), the first name
+        and the spoken phone number. With them masked, a template's masked text
+        is the same for every contact, so the guard's verdict is cached.
+        """
+        values = []
+        for fields in (self.contact, self.profile):
+            for key, value in fields.items():
+                if not isinstance(value, str):
+                    continue
+                values.append(value)
+                words = value.split()
+                if not words:
+                    continue
+                line = " ".join(words)
+                if line != value:
+                    values.append(line)
+                if key == "name":
+                    values.append(words[0])
+                elif key == "phone":
+                    values.append(speak_phone(line))
         return values
 
     def to_dict(self) -> dict:

@@ -17,16 +17,45 @@ import click
 
 from . import __version__
 from .errors import FollowupError, InputError, PluginError
-from .stages import OUTCOME_HELP, SITUATION_HELP
+from .vocabulary import OUTCOME_HELP, SITUATION_HELP
 
 # -- parsing values ------------------------------------------------------------------------
 
 
 def _choice_help(options: dict) -> str:
-    return "; ".join(f"{k.value}: {v}" for k, v in options.items())
+    return "; ".join(f"{k}: {v}" for k, v in options.items())
 
 
 # -- the group, with plugin commands loaded on demand -------------------------------------
+
+
+def terminal_columns() -> int:
+    """What ``shutil.get_terminal_size().columns`` gives, without importing shutil."""
+    try:
+        columns = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class FollowupContext(click.Context):
+    """Help is laid out as click does it; only the terminal size is read directly
+    (click imports shutil for it, a tenth of the time ``--help`` takes)."""
+
+    def make_formatter(self):
+        width = self.terminal_width
+        if width is None and click.formatting.FORCED_WIDTH is None:
+            width = max(min(terminal_columns(), self.max_content_width or 80) - 2, 50)
+        return self.formatter_class(width=width, max_width=self.max_content_width)
+
+
+class FollowupCommand(click.Command):
+    context_class = FollowupContext
 
 
 class FollowupGroup(click.Group):
@@ -39,6 +68,8 @@ class FollowupGroup(click.Group):
     full listing, so it imports neither those modules nor any plugin.
     """
 
+    context_class = FollowupContext
+    command_class = FollowupCommand
     COMMAND_MODULES = ("tracker_cli", "wizard_cli", "templates_cli")
     _modules_loaded = False
     _plugin_commands_loaded = False
@@ -540,6 +571,7 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
         folder.mkdir(parents=True, exist_ok=True)
     progress = sys.stderr.isatty()
     out = sys.stdout
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build one a row
     done = failed = 0
     for result in generate(writer, read_rows(file), channel, today, False if calendar_days else None):
         if result.error is not None:
@@ -558,7 +590,7 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
         elif fmt == "jsonl":
             record = message.to_dict()
             record["line"] = result.line
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(encode(record) + "\n")
         else:
             out.write(f"# line {result.line}\n" + text_report(message) + "\n")
         done += 1

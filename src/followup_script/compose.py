@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 
 from . import tone
@@ -107,6 +106,8 @@ class Scriptwriter:
 
     def delivery_key(self, message: Message) -> str:
         """The same follow-up on the same channel always gets the same key."""
+        import hashlib  # 3 ms of start-up that only delivery needs
+
         basis = json.dumps(
             [message.channel, message.contact.get("name"), message.contact.get("email"),
              message.contact.get("phone"), message.plan.stage.value,

@@ -77,9 +77,9 @@ def follow_up_from(values: dict, today: dt.date, label: Callable[[str], str] = o
 
     Empty strings count as not given. Raises InputError naming the field.
     """
-    def get(field):
-        value = values.get(field)
-        return None if value is None or (isinstance(value, str) and not value.strip()) else value
+    given = {k: v for k, v in values.items()
+             if v is not None and not (type(v) is str and not v.strip())}
+    get = given.get
 
     if get("last_contact") is None:
         raise InputError(
@@ -118,8 +118,11 @@ def follow_up_from(values: dict, today: dt.date, label: Callable[[str], str] = o
             value = check_name(value, label("name"))
         contact[field] = value
     profile = {}
-    for field, check in (("from_name", check_name), ("from_phone", check_phone), ("from_email", check_email)):
-        value = get(field)
-        if value is not None:
-            profile[field[5:]] = check(str(value), label(field)) if field == "from_name" else check(str(value))
+    if "from_name" in given or "from_phone" in given or "from_email" in given:
+        for field, check in (("from_name", check_name), ("from_phone", check_phone),
+                             ("from_email", check_email)):
+            value = get(field)
+            if value is not None:
+                profile[field[5:]] = (check(str(value), label(field)) if field == "from_name"
+                                      else check(str(value)))
     return history, contact, profile

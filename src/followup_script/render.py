@@ -17,7 +17,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -31,8 +30,10 @@ EXTENSIONS = ("md", "txt")
 
 
 def builtin_templates() -> Path:
-    """The ``templates/`` folder shipped in the package (also when editable)."""
-    return Path(str(resources.files("followup_script") / "templates"))
+    """The ``templates/`` folder shipped in the package (also when editable, where
+    it is a symlink to the checkout's ``templates/``). Found beside this file rather
+    than through importlib.resources, which costs 5 ms of imports at start-up."""
+    return Path(__file__).parent / "templates"
 
 
 # -- values given to templates ----------------------------------------------------------

@@ -28,8 +28,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from .errors import InputError
+from .vocabulary import OUTCOME_HELP, SITUATION_HELP  # noqa: F401 (re-exported)
 
 
 class Stage(StrEnum):
@@ -62,21 +64,10 @@ class Situation(StrEnum):
     INFO = "info"
 
 
-OUTCOME_HELP = {
-    Outcome.SCHEDULED: "you talked and agreed on a time for the next call",
-    Outcome.NO_TIME: "you talked but they could not give you a time",
-    Outcome.NO_COMMITMENT: "no commitment yet (they will get back to you, or you did not ask)",
-    Outcome.NO_ANSWER: "you followed up (voicemail, email) and heard nothing",
-    Outcome.REPLIED: "they got back to you",
-    Outcome.STOP: "they asked you not to contact them again",
-}
-
-SITUATION_HELP = {
-    Situation.APPLICATION: "you sent a resume or an application",
-    Situation.INTERVIEW: "you had an interview",
-    Situation.NETWORKING: "you had a networking conversation",
-    Situation.INFO: "you asked for information",
-}
+# The help text for each value (a plain-string module, so the command line can
+# show it without importing this one); keys are the enum values, so both
+# ``OUTCOME_HELP["stop"]`` and ``OUTCOME_HELP[Outcome.STOP]`` work (a test keeps
+# the keys equal to the values).
 
 THREE_DAYS = dt.timedelta(days=3)
 ONE_WEEK = dt.timedelta(days=7)
@@ -86,12 +77,16 @@ def parse_choice(enum: type[StrEnum], value: str | StrEnum, option: str) -> StrE
     """Return ``value`` as a member of ``enum`` or raise a one-line InputError."""
     if isinstance(value, enum):
         return value
-    text = str(value).strip().lower().replace("_", "-")
-    try:
-        return enum(text)
-    except ValueError:
+    member = _members(enum).get(str(value).strip().lower().replace("_", "-"))
+    if member is None:
         valid = ", ".join(m.value for m in enum)
-        raise InputError(f"{option} {value!r} is not known; use one of: {valid}") from None
+        raise InputError(f"{option} {value!r} is not known; use one of: {valid}")
+    return member
+
+
+@cache
+def _members(enum: type[StrEnum]) -> dict[str, StrEnum]:
+    return {m.value: m for m in enum}
 
 
 @dataclass(frozen=True)
