@@ -37,6 +37,7 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("FOLLOWUP_SCRIPT_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("FOLLOWUP_SCRIPT_DB", str(home / "tracker.sqlite3"))
     monkeypatch.setenv("FOLLOWUP_SCRIPT_LOAD_PLUGINS", "")

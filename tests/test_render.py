@@ -260,3 +260,79 @@ def test_fast_html_matches_the_full_markdown_render(writer):
             slow = writer.renderer.render(template, transform_values(context, escape_markdown))
             assert message.html == markdown_to_html(split_subject(slow, template.name)[1])
             assert "QfsvTOKEN0Z" in message.html  # the value itself, shown literally
+
+
+# -- compiled templates kept between runs ---------------------------------------------------
+
+
+def _cached_files(home):
+    folder = home / ".cache" / "followup-script" / "templates"
+    return folder, sorted(folder.glob("__jinja2_*.cache"))
+
+
+def _render_voicemail(config, plugins, contact=CONTACT):
+    from followup_script import Scriptwriter
+
+    writer = Scriptwriter(config, plugins)
+    plan = writer.plan(History(LAST, "no-commitment"), TODAY)
+    return writer, writer.write("voicemail", plan, contact, today=TODAY).text
+
+
+def test_compiled_templates_are_kept_and_reused(isolated_home, config, builtin_plugins):
+    import stat
+
+    _, first = _render_voicemail(config, builtin_plugins)
+    folder, files = _cached_files(isolated_home)
+    assert len(files) == 2, "the voicemail template and _common.j2"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    stamps = [f.stat().st_mtime_ns for f in files]
+    writer, second = _render_voicemail(config, builtin_plugins)
+    assert second == first
+    assert [f.stat().st_mtime_ns for f in files] == stamps, "read, not compiled and written again"
+    assert writer.renderer.env.bytecode_cache is not None
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_a_compile(isolated_home, config, builtin_plugins):
+    _, expected = _render_voicemail(config, builtin_plugins)
+    folder, files = _cached_files(isolated_home)
+    for f in files:
+        f.write_bytes(f.read_bytes()[:40])  # truncated mid-entry
+    assert _render_voicemail(config, builtin_plugins)[1] == expected
+    for f in files:
+        f.unlink()
+    from followup_script import Scriptwriter
+
+    writer = Scriptwriter(config, builtin_plugins)
+    assert writer.renderer.env.bytecode_cache is not None
+    folder.rmdir()
+    folder.write_text("not a folder")  # cannot be created, read or written (even as root)
+    plan = writer.plan(History(LAST, "no-commitment"), TODAY)
+    assert writer.write("voicemail", plan, CONTACT, today=TODAY).text == expected  # writes fail
+    writer, text = _render_voicemail(config, builtin_plugins)
+    assert text == expected and writer.renderer.env.bytecode_cache is None
+
+
+def test_an_edited_template_is_compiled_again(isolated_home, tmp_path, builtin_plugins):
+    from followup_script.config import Config
+
+    folder = tmp_path / "mine" / "templates" / "voicemail"
+    folder.mkdir(parents=True)
+    template = folder / "three-day-check.txt.j2"
+    config = Config(tmp_path / "mine" / "config.toml", {"profile": dict(PROFILE)})
+    template.write_text("Hi {{ contact.first_name }}, thank you. One.\n", encoding="utf-8")
+    assert _render_voicemail(config, builtin_plugins)[1] == "Hi Dana, thank you. One.\n"
+    template.write_text("Hi {{ contact.first_name }}, thank you. Two.\n", encoding="utf-8")
+    assert _render_voicemail(config, builtin_plugins)[1] == "Hi Dana, thank you. Two.\n"
+
+
+def test_a_changed_environment_gets_its_own_compiled_templates(isolated_home):
+    from followup_script.render import Renderer
+
+    plain = Renderer().env.bytecode_cache.fingerprint
+
+    def add_filter(env):
+        env.filters["shout"] = str.upper
+
+    assert Renderer(prepare=add_filter).env.bytecode_cache.fingerprint != plain
+    assert Renderer().env.bytecode_cache.fingerprint == plain

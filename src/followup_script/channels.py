@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .errors import PluginError
@@ -50,23 +51,11 @@ class Message:
         and the spoken phone number. With them masked, a template's masked text
         is the same for every contact, so the guard's verdict is cached.
         """
-        values = []
-        for fields in (self.contact, self.profile):
-            for key, value in fields.items():
-                if not isinstance(value, str):
-                    continue
-                values.append(value)
-                words = value.split()
-                if not words:
-                    continue
-                line = " ".join(words)
-                if line != value:
-                    values.append(line)
-                if key == "name":
-                    values.append(words[0])
-                elif key == "phone":
-                    values.append(speak_phone(line))
-        return values
+        try:  # the profile is the same for every message of a run
+            mine = _supplied(tuple(self.profile.items()))
+        except TypeError:  # a value that cannot be hashed (not a string)
+            mine = _supplied.__wrapped__(tuple(self.profile.items()))
+        return _supplied.__wrapped__(tuple(self.contact.items())) + mine
 
     def to_dict(self) -> dict:
         out = self.plan.to_dict()
@@ -90,6 +79,27 @@ class Message:
         from .mail import build_email
 
         return build_email(self)
+
+
+@lru_cache(maxsize=16)
+def _supplied(items: tuple) -> list[str]:
+    """Each string value, its one-line form, a name's first word, a phone spoken."""
+    values = []
+    for key, value in items:
+        if not isinstance(value, str):
+            continue
+        values.append(value)
+        words = value.split()
+        if not words:
+            continue
+        line = " ".join(words)
+        if line != value:
+            values.append(line)
+        if key == "name":
+            values.append(words[0])
+        elif key == "phone":
+            values.append(speak_phone(line))
+    return values
 
 
 @dataclass
