@@ -336,3 +336,26 @@ def test_a_changed_environment_gets_its_own_compiled_templates(isolated_home):
 
     assert Renderer(prepare=add_filter).env.bytecode_cache.fingerprint != plain
     assert Renderer().env.bytecode_cache.fingerprint == plain
+
+
+def test_html_shows_values_a_user_template_filters(config, builtin_plugins, tmp_path):
+    """A template may change a value (|lower, |title, |truncate): the HTML shows what
+    the text shows, never a stand-in."""
+    from followup_script import Scriptwriter
+    from followup_script.config import Config
+
+    folder = tmp_path / "mine" / "templates" / "email"
+    folder.mkdir(parents=True)
+    (folder / "three-day-check.md.j2").write_text(
+        "Subject: Following up on the {{ contact.role }} role\n\n"
+        "Hi {{ contact.first_name }}, about {{ contact.company|lower }}, the "
+        "{{ contact.role|title }} role ({{ contact.role|length }} letters) and "
+        "{{ me.name|replace('Ana', 'A.') }}. Thank you for your time.\n", encoding="utf-8")
+    writer = Scriptwriter(Config(tmp_path / "mine" / "config.toml", {"profile": dict(PROFILE)}),
+                          builtin_plugins)
+    plan = writer.plan(History(LAST, "no-commitment"), TODAY)
+    message = writer.write("email", plan, {"name": "Dana Reyes", "company": "Acme <Labs>",
+                                           "role": "data engineer"}, today=TODAY)
+    assert "about acme <labs>, the Data Engineer role (13 letters) and A. Lima." in message.text
+    assert "about acme &lt;labs&gt;, the Data Engineer role (13 letters) and A. Lima." in message.html
+    assert "oken" not in message.html.lower()

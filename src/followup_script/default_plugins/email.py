@@ -13,7 +13,7 @@ def finish(message, job):
     from followup_script.mail import split_subject
 
     message.subject, message.text = split_subject(message.text, message.template)
-    message.html = body_html(job, message.template)
+    message.html = body_html(job, message.template, message.text)
     words = len(message.text.split())
     message.metrics["words"] = words
     if not WORDS_LOW <= words <= WORDS_HIGH:
@@ -22,15 +22,18 @@ def finish(message, job):
         )
 
 
-def body_html(job, template):
+def body_html(job, template, body):
     """The body as HTML, every supplied value escaped.
 
     The template is rendered once more with each value replaced by a token;
     that Markdown depends only on the template, so its HTML is computed once
     and reused (a batch of a thousand emails parses Markdown a handful of
-    times), and the tokens are replaced by the HTML-escaped values. Markdown
-    whose emphasis or code markers could touch a value is rendered the slow,
-    always-right way: every value Markdown-escaped, the whole text parsed.
+    times), and the tokens are replaced by the HTML-escaped values. That is
+    only right when the tokens stand exactly where the values stood in
+    ``body`` (a template may filter a value, ``|lower``, or test it) and no
+    emphasis or code marker could touch one; otherwise the body is rendered
+    the slow, always-right way: every value Markdown-escaped, the whole text
+    parsed.
     """
     from markdown_it.common.utils import escapeHtml
 
@@ -44,7 +47,7 @@ def body_html(job, template):
         return f"QfsvTOKEN{len(values) - 1}Z"
 
     _, shape = split_subject(job.rerender(token), template)
-    if any(mark in shape for mark in "*_`"):
+    if any(mark in shape for mark in "*_`") or _TOKEN.sub(lambda m: values[int(m.group(1))], shape) != body:
         _, body = split_subject(job.rerender(escape_markdown), template)
         return markdown_to_html(body)
     # One pass, so a value that happens to look like a token is never expanded.
