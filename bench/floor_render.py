@@ -1,7 +1,10 @@
 """The floor: bare Jinja rendering the same built-in template for every row.
 
 Used by bench/run.py. No planning, no guard, no plugins: the least any tool
-must do to turn a row into a voicemail script.
+must do to turn a row into a script. ``--kind email`` renders the email
+template instead of the voicemail one (the text only: no HTML, no message).
+
+    python bench/floor_render.py [ROWS.csv] [--kind voicemail|email]
 """
 
 import csv
@@ -12,13 +15,21 @@ import jinja2
 
 from followup_script.render import builtin_templates
 
+args = sys.argv[1:]
+kind = "voicemail"
+if "--kind" in args:
+    at = args.index("--kind")
+    kind = args[at + 1]
+    del args[at:at + 2]
+name = {"voicemail": "voicemail/three-day-check.txt.j2", "email": "email/three-day-check.md.j2"}[kind]
+
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(builtin_templates())), trim_blocks=True,
                          lstrip_blocks=True, keep_trailing_newline=True)
-template = env.get_template("voicemail/three-day-check.txt.j2")
+template = env.get_template(name)
 me = {"name": "Ana Lima", "first_name": "Ana", "phone": "+1 555 123 4567",
       "phone_spoken": "five five five, one two three, four five six seven",
-      "callback_window": "any weekday"}
-rows = csv.DictReader(open(sys.argv[1], newline="")) if len(sys.argv) > 1 else [
+      "email": "ana.lima@example.com", "callback_window": "any weekday"}
+rows = csv.DictReader(open(args[0], newline="", encoding="utf-8")) if args else [
     {"name": "Dana Reyes", "company": "Acme", "role": "Data Engineer"}]
 out = sys.stdout
 for row in rows:

@@ -223,6 +223,21 @@ def test_help_lists_every_command_from_a_cache_without_loading_them():
     assert "postcard-outbox" not in other and "  due " in other
 
 
+@pytest.mark.parametrize("damage", [b"", b"\x00garbage\xff", b"\xe9" * 3, "marshal-list"])
+def test_a_damaged_command_cache_is_rebuilt(isolated_home, damage):
+    import marshal
+
+    env = {"FOLLOWUP_SCRIPT_LOAD_PLUGINS": ""}
+    cold, _ = help_probe(env)
+    path = isolated_home / ".cache" / "followup-script" / "commands.marshal"
+    assert path.exists()
+    path.write_bytes(marshal.dumps(["not", "a", "dict"]) if damage == "marshal-list" else damage)
+    again, loaded = help_probe(env)
+    assert again == cold and "  due " in again
+    assert "followup_script.tracker_cli" in loaded, "rebuilt by loading the commands"
+    assert help_probe(env) == (cold, []), "and cached again"
+
+
 @pytest.mark.parametrize("columns", ["60", "200", "0", "wide", None])
 def test_help_width_is_what_click_would_pick(monkeypatch, columns):
     import click

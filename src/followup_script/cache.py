@@ -7,19 +7,34 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
 
 ENV_ALLOW = "FOLLOWUP_SCRIPT_LOAD_PLUGINS"
 
 
-def cache_dir() -> Path:
-    """The user cache dir, as platformdirs has it (without importing it)."""
+def cache_path(*names: str) -> str:
+    """A path in the user cache dir, as platformdirs has it, built with os.path
+    (``--help`` reads its command cache without importing pathlib)."""
+    home = os.path.expanduser("~")
     if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "followup-script" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "followup-script"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "followup-script"
+        base = os.path.join(os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local"),
+                            "followup-script", "Cache")
+    elif sys.platform == "darwin":
+        base = os.path.join(home, "Library", "Caches", "followup-script")
+    else:
+        base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"),
+                            "followup-script")
+    return os.path.join(base, *names)
+
+
+def cache_dir() -> Path:
+    """The user cache dir (``~/.cache/followup-script`` on Linux)."""
+    from pathlib import Path
+
+    return Path(cache_path())
 
 
 def path_key() -> list:

@@ -6,12 +6,9 @@ inside the commands that use them, so ``--help`` starts fast.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
-import json
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -119,9 +116,9 @@ def _listing_key(group: FollowupGroup, ctx) -> dict | None:
 
     if ctx.find_root().params.get("plugins_dir"):
         return None
-    here = Path(__file__).parent
+    here = os.path.dirname(__file__)
     try:
-        modules = [os.stat(here / f"{name}.py").st_mtime_ns for name in group.COMMAND_MODULES]
+        modules = [os.stat(os.path.join(here, f"{name}.py")).st_mtime_ns for name in group.COMMAND_MODULES]
     except OSError:
         return None
     return {"version": __version__, "modules": modules, "paths": path_key(),
@@ -132,21 +129,27 @@ def command_rows(group: FollowupGroup, ctx) -> list[tuple[str, str | None, str |
     """``(name, short_help, help)`` of every visible command, sorted by name.
 
     The commands defined here are read live; the others come from
-    ``commands.json`` in the user cache dir when its key still matches, else
+    ``commands.marshal`` in the user cache dir when its key still matches, else
     everything is loaded (reporting plugin problems) and the cache rewritten.
+    It is in marshal format, like a ``.pyc``: reading it needs no import (json
+    would be a fiftieth of ``--help``), and a version or file that does not load
+    is a miss.
     """
-    from .cache import cache_dir
+    import marshal
+
+    from .cache import cache_path
 
     own = {n: c for n, c in group.commands.items()} if not group._modules_loaded else None
     key = _listing_key(group, ctx)
-    path = cache_dir() / "commands.json"
+    path = cache_path("commands.marshal")
     extra = None
     if key is not None and own is not None:
         try:
-            cached = json.loads(path.read_text())
+            with open(path, "rb") as handle:
+                cached = marshal.load(handle)
             if cached.get("key") == key:
                 extra = [tuple(row) for row in cached["commands"]]
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, EOFError, AttributeError):
             extra = None
     if extra is None:
         before = set(group.commands)
@@ -157,9 +160,10 @@ def command_rows(group: FollowupGroup, ctx) -> list[tuple[str, str | None, str |
                  for n in names if n not in before and not group.commands[n].hidden]
         if key is not None and own is not None and not get_plugins().errors:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                tmp.write_text(json.dumps({"key": key, "commands": extra}))
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                tmp = os.path.join(os.path.dirname(path), f".commands.marshal.{os.getpid()}.tmp")
+                with open(tmp, "wb") as handle:
+                    marshal.dump({"key": key, "commands": extra}, handle)
                 os.replace(tmp, path)
             except OSError:
                 pass  # a read-only cache dir only costs speed
@@ -224,6 +228,8 @@ def writer_for(ctx: click.Context, allow_tone: bool = False):
 
 def write_output(path: str, data: bytes) -> None:
     """Write a file whole or not at all (temp name, then rename)."""
+    from pathlib import Path
+
     target = Path(path)
     if target.is_dir():
         raise InputError(f"--output {path!r} is a directory; give a file name")
@@ -316,6 +322,8 @@ def cli(ctx: click.Context, **opts):
 
 
 def one_shot(ctx: click.Context, opts: dict) -> None:
+    import datetime as dt
+
     from .inputs import follow_up_from, parse_date
 
     today = parse_date(opts["today"], "--today") or dt.date.today()
@@ -373,6 +381,8 @@ def emit(message, fmt: str, output: str | None, receipt=None) -> None:
             raise InputError(f"there is no email to write: the follow-up is {message.plan.stage.value}")
         data = bytes(message.to_email())
     elif fmt == "json":
+        import json
+
         out = message.to_dict()
         if receipt is not None:
             out["receipt"] = receipt.to_dict()
@@ -439,6 +449,8 @@ def plugins(ctx, show_all):
       followup-script plugins
       followup-script plugins --all
     """
+    import json
+
     loaded = load_plugins(ctx)
     click.echo(json.dumps(loaded.listing(include_builtin=show_all), indent=2))
 
@@ -456,6 +468,8 @@ def channels(ctx, as_json):
     found = loaded.channels
     report_plugin_errors(ctx, loaded)
     if as_json:
+        import json
+
         click.echo(json.dumps([c.to_dict() for c in found.values()], indent=2))
         return
     width = max((len(n) for n in found), default=4)
@@ -557,6 +571,10 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
       followup-script batch applications.csv
       followup-script batch applications.csv --channel email --out-dir drafts
     """
+    import datetime as dt
+    import json
+    from pathlib import Path
+
     from .batch import file_name, generate, read_rows
     from .inputs import parse_date
 
