@@ -4,6 +4,7 @@ import email
 import email.policy
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 
@@ -59,6 +60,55 @@ def test_strict_stops_at_the_first_bad_row(cli, csv_file):
     assert result.returncode == 2
     assert len(result.stdout.splitlines()) == 1
     assert "--strict" in result.stderr.strip().splitlines()[-1]
+
+
+def test_rows_made_before_a_fatal_error_are_all_written(cli, tmp_path):
+    """Output goes out in chunks; a file that breaks off mid-way (a field over the
+    CSV size limit at row 101) still gets every row before it, then the error."""
+    path = tmp_path / "rows.csv"
+    good = "".join(f"Person{n} Reyes,Acme,Analyst,2026-11-20\n" for n in range(100))
+    path.write_text("name,company,role,last_contact\n" + good + 'Huge Row,"' + "x" * 200_000 + '",,2026-11-20\n')
+    result = cli(*PROFILE, "batch", path, "--today", "2026-11-25")
+    assert result.returncode == 2
+    assert [json.loads(line)["line"] for line in result.stdout.splitlines()] == list(range(2, 102))
+    assert "line 102" in result.stderr and "field larger than field limit" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_row_that_is_not_utf8_is_reported_with_its_line(cli, tmp_path, suffix):
+    path = tmp_path / f"rows{suffix}"
+    if suffix == ".csv":
+        body = "".join(f"Person{n} Reyes,Acme,2026-11-20\n" for n in range(100)).encode()
+        cut = body.index(b"\n", 1000) + 1
+        data = b"name,company,last_contact\n" + body[:cut] + b"Bad \xff Row,Acme,2026-11-20\n" + body[cut:]
+        bad_line = 2 + body[:cut].count(b"\n")
+    else:
+        rows = [json.dumps({"name": f"Person{n} Reyes", "last_contact": "2026-11-20"}).encode()
+                for n in range(100)]
+        rows.insert(40, b'{"name": "Bad \xff Row", "last_contact": "2026-11-20"}')
+        data = b"\n".join(rows) + b"\n"
+        bad_line = 41
+    path.write_bytes(data)
+    result = cli(*PROFILE, "batch", path, "--today", "2026-11-25")
+    assert result.returncode == 2
+    assert len(result.stdout.splitlines()) == 100, "the rows around it go on"
+    assert f"line {bad_line}: the row is not UTF-8 text; save the file as UTF-8" in result.stderr
+
+
+def test_errors_interleave_with_rows_in_file_order(cli, tmp_path):
+    path = tmp_path / "rows.csv"
+    rows = [f"Person{n} Reyes,Acme,2026-11-{'31' if n % 50 == 7 else '20'}" for n in range(200)]
+    path.write_text("name,company,last_contact\n" + "\n".join(rows) + "\n")
+    import subprocess
+    import sys
+
+    command = str(Path(sys.executable).parent / "followup-script")
+    merged = subprocess.run([command, *PROFILE, "batch", str(path),
+                             "--today", "2026-11-25"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, timeout=60).stdout.splitlines()
+    lines = [json.loads(x)["line"] if x.startswith("{") else int(x.split(" line ")[1].split(":")[0])
+             for x in merged[:-1]]
+    assert lines == list(range(2, 202)), "each error right after the row before it"
 
 
 def test_out_dir_writes_one_file_per_row(cli, csv_file, tmp_path):

@@ -34,6 +34,20 @@ class Result:
     error: FollowupError | None = None
 
 
+NOT_UTF8 = "the row is not UTF-8 text; save the file as UTF-8"
+
+
+def not_utf8(text: str) -> bool:
+    """True if ``text`` holds bytes that were not UTF-8 (read with surrogateescape)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def read_rows(path: str | Path) -> Iterator[Row]:
     """Rows of a ``.csv`` (header line first) or ``.jsonl`` file, with line numbers."""
     path = Path(path)
@@ -41,7 +55,9 @@ def read_rows(path: str | Path) -> Iterator[Row]:
     if suffix not in (".csv", ".jsonl", ".ndjson"):
         raise InputError(f"batch file {str(path)!r} must end in .csv or .jsonl; rename or convert it")
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")
+        # undecodable bytes become lone surrogates, so a bad row is found (and
+        # reported with its own line number) without stopping the rows around it
+        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as exc:
         raise InputError(f"batch file {str(path)!r} cannot be read ({exc.strerror}); check the path") from None
     with handle:
@@ -59,10 +75,15 @@ def read_rows(path: str | Path) -> Iterator[Row]:
                 )
             if "last_contact" not in [h.strip() for h in header]:
                 raise InputError(f"batch file {str(path)!r} has no last_contact column; add one")
+            if not_utf8("".join(header)):
+                raise InputError(f"batch file {str(path)!r} line 1 is not UTF-8; save it as UTF-8 CSV")
             line = reader.line_num
             try:
                 for values in reader:
-                    yield Row(line + 1, {k.strip(): v for k, v in values.items() if k})
+                    if not_utf8("".join(v for v in values.values() if isinstance(v, str))):
+                        yield Row(line + 1, {"__error__": NOT_UTF8})
+                    else:
+                        yield Row(line + 1, {k.strip(): v for k, v in values.items() if k})
                     line = reader.line_num
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise InputError(f"batch file {str(path)!r} line {reader.line_num + 1}: {exc}; fix the CSV") from None
@@ -71,6 +92,9 @@ def read_rows(path: str | Path) -> Iterator[Row]:
             try:
                 for number, text in enumerate(handle, start=1):
                     if not text.strip():
+                        continue
+                    if not_utf8(text):
+                        yield Row(number, {"__error__": NOT_UTF8})
                         continue
                     try:
                         values = json.loads(text)
