@@ -103,7 +103,8 @@ MATRIX = [
     ("batch-out-dir-is-file", ["batch", "{tmp}/rows.csv", "--out-dir", "{tmp}/rows.csv"],
      {"rows.csv": CSV_HEAD + "Dana,Acme,DE,2026-11-20,no-commitment,0\n"}, 2, "is a file"),
     ("batch-not-utf8", ["batch", "{tmp}/rows.csv", "--out-dir", "{tmp}/out"],
-     {"rows.csv": CSV_HEAD.encode() + b"D\xe9na,Acme,DE,2026-11-20,no-commitment,0\n"}, 2, "rows.csv"),  # was exit 1
+     {"rows.csv": CSV_HEAD.encode() + b"D\xe9na,Acme,DE,2026-11-20,no-commitment,0\n"}, 2,
+     "line 2: the row is not UTF-8 text", 2),  # the row's own error, then the summary
     ("batch-strict-bad-date", ["batch", "{tmp}/rows.csv", "--strict", "--out-dir", "{tmp}/out"],
      {"rows.csv": CSV_HEAD + "Dana,Acme,DE,20/11/2026,no-commitment,0\n"}, 2, "'20/11/2026'", 2),
     ("batch-row-bad-outcome", ["batch", "{tmp}/rows.jsonl", "--out-dir", "{tmp}/out"],
