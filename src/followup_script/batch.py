@@ -21,13 +21,13 @@ from .errors import FollowupError, InputError
 from .inputs import FIELDS, follow_up_from
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     line: int
     values: dict
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     line: int
     message: Message | None = None
@@ -117,7 +117,7 @@ def generate(writer, rows, channel: str, today: dt.date, business_days: bool | N
         try:
             if "__error__" in row.values:
                 raise InputError(row.values["__error__"])
-            unknown = [k for k in row.values if k not in FIELDS]
+            unknown = [k for k in row.values if k not in KNOWN]
             if unknown:
                 raise InputError(f"unknown field(s) {', '.join(map(repr, unknown))}; use: {', '.join(FIELDS)}")
             history, contact, overrides = follow_up_from(row.values, today, label=lambda f: f)
@@ -128,6 +128,7 @@ def generate(writer, rows, channel: str, today: dt.date, business_days: bool | N
             yield Result(row.line, error=exc)
 
 
+KNOWN = frozenset(FIELDS)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

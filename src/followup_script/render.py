@@ -210,6 +210,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (jinja's own spelling)
         if type(__obj) is jinja2.runtime.Macro:  # a template's own macro: always safe to call
+            if not kwargs:  # what Context.call comes down to for a macro without keywords
+                return __obj(*args)
             return __context.call(__obj, *args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
