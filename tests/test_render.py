@@ -359,3 +359,25 @@ def test_html_shows_values_a_user_template_filters(config, builtin_plugins, tmp_
     assert "about acme <labs>, the Data Engineer role (13 letters) and A. Lima." in message.text
     assert "about acme &lt;labs&gt;, the Data Engineer role (13 letters) and A. Lima." in message.html
     assert "oken" not in message.html.lower()
+
+
+def test_compiled_templates_folder_is_made_private(isolated_home, config, builtin_plugins):
+    import stat
+
+    folder = isolated_home / ".cache" / "followup-script" / "templates"
+    folder.mkdir(parents=True, mode=0o755)
+    folder.chmod(0o755)
+    _render_voicemail(config, builtin_plugins)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert _cached_files(isolated_home)[1]
+
+
+def test_a_symlinked_compiled_templates_folder_is_not_used(isolated_home, config, builtin_plugins, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    parent = isolated_home / ".cache" / "followup-script"
+    parent.mkdir(parents=True)
+    (parent / "templates").symlink_to(elsewhere)
+    writer, text = _render_voicemail(config, builtin_plugins)
+    assert "Ana Lima" in text and writer.renderer.env.bytecode_cache is None
+    assert list(elsewhere.iterdir()) == []

@@ -14,10 +14,12 @@ profile values are passed as variables and never compiled as templates.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISDIR
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -250,6 +252,12 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
         directory = cache_dir() / "templates"
         try:
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if hasattr(os, "getuid"):  # compiled code is only loaded from a folder that is ours alone
+                info = directory.lstat()
+                if info.st_uid != os.getuid() or not S_ISDIR(info.st_mode):  # not ours, or a symlink
+                    return None
+                if info.st_mode & 0o077:
+                    directory.chmod(0o700)
         except OSError:
             return None
         return cls(directory, hashlib.sha256(repr(settings).encode()).hexdigest()[:16])
