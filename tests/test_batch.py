@@ -169,3 +169,12 @@ def test_read_rows_reports_csv_line_numbers(tmp_path):
     path = tmp_path / "rows.csv"
     path.write_text('name,last_contact\n"Dana\nReyes",2026-11-20\nLee,2026-11-21\n')
     assert [r.line for r in read_rows(path)] == [2, 4]
+    # blank lines are skipped without shifting the numbers; nameless and extra cells are ignored
+    path.write_text('name,,last_contact\n\nDana,x,2026-11-20\n\n\nLee,y,2026-11-21,extra\nSam\n')
+    rows = list(read_rows(path))
+    assert [r.line for r in rows] == [3, 6, 7]
+    assert [r.values for r in rows] == [{"name": "Dana", "last_contact": "2026-11-20"},
+                                        {"name": "Lee", "last_contact": "2026-11-21"}, {"name": "Sam"}]
+    path.write_text('name,last_contact\nDana,2026-11-20,extra\n\nLee\n')
+    assert [(r.line, r.values) for r in read_rows(path)] == [
+        (2, {"name": "Dana", "last_contact": "2026-11-20"}), (4, {"name": "Lee"})]

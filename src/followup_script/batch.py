@@ -62,9 +62,9 @@ def read_rows(path: str | Path) -> Iterator[Row]:
         raise InputError(f"batch file {str(path)!r} cannot be read ({exc.strerror}); check the path") from None
     with handle:
         if suffix == ".csv":
-            reader = csv.DictReader(handle)
+            reader = csv.reader(handle)
             try:
-                header = reader.fieldnames or []
+                header = next(reader, [])
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise InputError(f"batch file {str(path)!r} line 1: {exc}; save it as UTF-8 CSV") from None
             unknown = [h for h in header if h and h.strip() not in FIELDS]
@@ -73,20 +73,27 @@ def read_rows(path: str | Path) -> Iterator[Row]:
                     f"batch file {str(path)!r}: unknown column(s) {', '.join(map(repr, unknown))}; "
                     f"use: {', '.join(FIELDS)}"
                 )
-            if "last_contact" not in [h.strip() for h in header]:
+            keys = [h.strip() for h in header]
+            if "last_contact" not in keys:
                 raise InputError(f"batch file {str(path)!r} has no last_contact column; add one")
             if not_utf8("".join(header)):
                 raise InputError(f"batch file {str(path)!r} line 1 is not UTF-8; save it as UTF-8 CSV")
+            named = [(i, k) for i, k in enumerate(keys) if k]  # a column without a name is ignored
             line = reader.line_num
             try:
                 for values in reader:
-                    if not_utf8("".join(v for v in values.values() if isinstance(v, str))):
+                    if not values:  # a blank line
+                        line = reader.line_num
+                        continue
+                    if not_utf8("".join(values)):
                         yield Row(line + 1, {"__error__": NOT_UTF8})
+                    elif len(named) == len(keys):  # extra cells are ignored, missing ones not given
+                        yield Row(line + 1, dict(zip(keys, values)))
                     else:
-                        yield Row(line + 1, {k.strip(): v for k, v in values.items() if k})
+                        yield Row(line + 1, {k: values[i] for i, k in named if i < len(values)})
                     line = reader.line_num
             except (csv.Error, UnicodeDecodeError) as exc:
-                raise InputError(f"batch file {str(path)!r} line {reader.line_num + 1}: {exc}; fix the CSV") from None
+                raise InputError(f"batch file {str(path)!r} line {reader.line_num}: {exc}; fix the CSV") from None
         else:
             number = 0
             try:
