@@ -178,3 +178,46 @@ def test_read_rows_reports_csv_line_numbers(tmp_path):
     path.write_text('name,last_contact\nDana,2026-11-20,extra\n\nLee\n')
     assert [(r.line, r.values) for r in read_rows(path)] == [
         (2, {"name": "Dana", "last_contact": "2026-11-20"}), (4, {"name": "Lee"})]
+
+
+def _batch_in_a_terminal(tmp_path, rows: int, redirect: bool, bad_every: int = 0):
+    """Run batch with stderr (and stdin) on a real pseudo-terminal; stdout to a file or not."""
+    import os
+    import shlex
+    import shutil
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    path = tmp_path / "rows.csv"
+    lines = [f"Person{n} Reyes,Acme,{'2026-13-01' if bad_every and n % bad_every == 5 else '2026-11-20'}"
+             for n in range(rows)]
+    path.write_text("name,company,last_contact\n" + "\n".join(lines) + "\n")
+    command = shutil.which("followup-script", path=str(Path(sys.executable).parent))
+    line = " ".join(map(shlex.quote, [command, *PROFILE, "batch", str(path), "--today", "2026-11-25"]))
+    if redirect:
+        line += f" > {shlex.quote(str(tmp_path / 'out.jsonl'))}"
+    env = dict(os.environ, TERM="xterm-256color")
+    child = pexpect.spawn("bash", ["-c", line], env=env, cwd=str(tmp_path), dimensions=(40, 120),
+                          encoding="utf-8", timeout=120)
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before, child.exitstatus
+
+
+@pytest.mark.e2e
+def test_a_long_batch_shows_a_progress_bar_on_the_terminal(tmp_path):
+    seen, code = _batch_in_a_terminal(tmp_path, 3000, redirect=True, bad_every=1000)
+    assert code == 2
+    assert "followup-script: rows" in seen and "100%" in seen and "[####" in seen
+    assert seen.count("is not a date") == 3  # each error on a line of its own, over the bar
+    assert "\r\x1b[Kfollowup-script:" in seen and seen.rstrip().endswith("2997 row(s) written, 3 failed")
+    out = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert len(out) == 2997 and all(line.startswith("{") for line in out), "nothing of the bar in the rows"
+
+
+@pytest.mark.e2e
+def test_no_progress_bar_when_the_rows_go_to_the_terminal_or_the_file_is_short(tmp_path):
+    seen, code = _batch_in_a_terminal(tmp_path, 800, redirect=False)
+    assert code == 0 and "followup-script: rows" not in seen and seen.count('{"stage"') == 800
+    seen, code = _batch_in_a_terminal(tmp_path, 100, redirect=True)
+    assert code == 0 and "followup-script: rows" not in seen and "100 row(s) written" in seen

@@ -587,7 +587,7 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
         if folder.exists() and not folder.is_dir():
             raise InputError(f"--out-dir {out_dir!r} is a file; give a folder")
         folder.mkdir(parents=True, exist_ok=True)
-    progress = sys.stderr.isatty()
+    bar = progress_bar(file, out_dir)
     out = sys.stdout
     encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build one a row
     pending: list[str] = []  # written 64 rows at a time: one write, not 64 (PYTHONUNBUFFERED)
@@ -603,7 +603,8 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
                 failed += 1
                 write_pending()  # the rows before it first, so the order is kept
                 out.flush()
-                click.echo(f"followup-script: {file} line {result.line}: {result.error}", err=True)
+                click.echo(("\r\x1b[K" if bar is not None else "")  # over the bar; it is drawn again below
+                           + f"followup-script: {file} line {result.line}: {result.error}", err=True)
                 if strict:
                     raise InputError(f"stopped at line {result.line} (--strict); {done} row(s) written before it")
                 continue
@@ -623,19 +624,49 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
             if len(pending) >= 64:
                 write_pending()
             done += 1
-            if progress and done % 200 == 0:
-                write_pending()
-                click.echo(f"\r{done} rows...", err=True, nl=False)
+            if bar is not None and done % 100 == 0:
+                bar.update(result.line - bar.pos)
+        if bar is not None:
+            bar.update(bar.length - bar.pos)  # every line read
     finally:
         if pending:  # rows already made are never lost to an error, Ctrl-C or --strict
             try:
                 write_pending()
             except OSError:
                 pass
+        if bar is not None:
+            bar.render_finish()
     out.flush()
-    click.echo(("\r" if progress else "") + f"followup-script: {done} row(s) written, {failed} failed", err=True)
+    click.echo(f"followup-script: {done} row(s) written, {failed} failed", err=True)
     if failed:
         ctx.exit(2)
+
+
+def progress_bar(file: str, out_dir: str | None, least_lines: int = 500):
+    """A progress bar on stderr for a long batch, or None.
+
+    Shown only when stderr is a terminal and the output is not (it goes to a
+    file, a pipe or ``--out-dir``), so it never mixes with the rows, and only
+    for files of at least ``least_lines`` lines. It moves by lines read, against
+    a count of the file's lines made first (a fast pass over the bytes).
+    """
+    if not sys.stderr.isatty() or (sys.stdout.isatty() and not out_dir):
+        return None
+    try:
+        with open(file, "rb") as handle:
+            lines = ends = 0
+            while chunk := handle.read(1 << 20):
+                lines += chunk.count(b"\n")
+                ends = chunk.endswith(b"\n")
+            lines += not ends
+    except OSError:
+        return None  # read_rows says why
+    if lines < least_lines:
+        return None
+    bar = click.progressbar(length=lines, file=sys.stderr, label="followup-script: rows", width=30,
+                            show_eta=True, show_percent=True)
+    bar.render_progress()
+    return bar
 
 
 # -- entry point ----------------------------------------------------------------------------------
