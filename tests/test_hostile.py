@@ -113,7 +113,20 @@ INJECTIONS = {
 }
 
 
-@pytest.mark.parametrize("payload", INJECTIONS.values(), ids=INJECTIONS.keys())
+# The sandbox has short paths for Fields lookups, imported macros and macro calls
+# (render._Sandbox); these make sure they open nothing the full checks close.
+SHORT_PATH_PAYLOADS = {
+    "fields-dunder": "{{ contact.__class__ }}",
+    "fields-method": "{% set x = contact.clear() %}{{ contact.name }}",
+    "module-dunder": '{% import "default:_common.j2" as c %}{{ c.__class__.__mro__ }}',
+    "module-private": '{% import "default:_common.j2" as c %}{{ c._body_stream }}',
+    "macro-globals": '{% import "default:_common.j2" as c %}{{ c.hello.__globals__ }}',
+    "macro-func": '{% import "default:_common.j2" as c %}{{ c.hello._func.__globals__ }}',
+}
+
+
+@pytest.mark.parametrize("payload", [*INJECTIONS.values(), *SHORT_PATH_PAYLOADS.values()],
+                         ids=[*INJECTIONS, *SHORT_PATH_PAYLOADS])
 def test_template_injection_payloads_are_stopped(tmp_path, payload):
     templates = tmp_path / "templates" / "voicemail"
     templates.mkdir(parents=True)
@@ -131,29 +144,6 @@ def test_plugin_templates_run_in_the_same_sandbox(tmp_path):
 
     writer = writer_with(tmp_path)
     assert isinstance(writer.renderer.env, SandboxedEnvironment)
-
-
-# The sandbox has short paths for Fields lookups, imported macros and macro calls
-# (render._Sandbox); these make sure they open nothing the full checks close.
-SHORT_PATH_PAYLOADS = {
-    "fields-dunder": "{{ contact.__class__ }}",
-    "fields-method": "{% set x = contact.clear() %}{{ contact.name }}",
-    "module-dunder": '{% import "default:_common.j2" as c %}{{ c.__class__.__mro__ }}',
-    "module-private": '{% import "default:_common.j2" as c %}{{ c._body_stream }}',
-    "macro-globals": '{% import "default:_common.j2" as c %}{{ c.hello.__globals__ }}',
-    "macro-func": '{% import "default:_common.j2" as c %}{{ c.hello._func.__globals__ }}',
-}
-
-
-@pytest.mark.parametrize("payload", SHORT_PATH_PAYLOADS.values(), ids=SHORT_PATH_PAYLOADS.keys())
-def test_sandbox_short_paths_stop_the_same_payloads(tmp_path, payload):
-    templates = tmp_path / "templates" / "voicemail"
-    templates.mkdir(parents=True)
-    (templates / "three-day-check.txt.j2").write_text("Thanks. " + payload, encoding="utf-8")
-    writer = writer_with(tmp_path)
-    with pytest.raises((TemplateError, InputError)) as caught:
-        write(writer, "voicemail", {"name": "Dana Reyes"})
-    assert "three-day-check.txt.j2" in str(caught.value)
 
 
 def test_sandbox_short_paths_keep_jinja_semantics(tmp_path):
