@@ -178,3 +178,29 @@ def test_count_words_matches_the_regex_for_ascii_text(text):
     from followup_script.speech import _WORD, count_words
 
     assert count_words(text) == len(_WORD.findall(text))
+
+
+def _mask_reference(text, data):
+    """The masking rule, written plainly: longest value first, whole words only."""
+    from followup_script import tone
+
+    values = {str(v) for v in data if v}
+    values |= {v.translate(tone._PLAIN).replace("\u2026", "...") for v in values}
+    text = text.replace("\x00", " ")
+    for value in sorted(values, key=len, reverse=True):
+        if len(value) > 1:
+            text = tone._mask_words(text, value)
+    return text.replace("\x00", " ")
+
+
+@WORDS
+@given(st.lists(st.text(alphabet="abAB -'.,’", min_size=1, max_size=6), min_size=1, max_size=4),
+       st.lists(st.sampled_from(["Hi ", "final ", "notice", ", ", "ASAP", "a", "B", "'s", " ", "\n"]),
+                max_size=12), st.randoms(use_true_random=False))
+def test_masking_blanks_whole_words_only(values, glue, rnd):
+    from followup_script.tone import _mask
+
+    pieces = glue + values
+    rnd.shuffle(pieces)
+    text = "".join(pieces)
+    assert _mask(text, values) == _mask_reference(text, values)

@@ -89,3 +89,19 @@ def test_guard_sees_one_masked_text_per_template_whatever_the_names(writer, chan
         text = "\n".join(filter(None, [message.subject, message.text]))
         masked.add(_mask(text, message.data_values()))
     assert len(masked) == 1, masked
+
+
+@pytest.mark.parametrize("text,data,rule", [
+    ("Hi Fin, this is my Final notice. Thank you.", ["Fin Walsh", "Fin"], "pressure"),
+    ("Hi An, Anyway, ASAP please. Thank you.", ["An Tran", "An", "AS"], "pressure"),
+    ("Dear Ed, I feel ignored. Thanks.", ["Ed Park", "Ed", "ign"], "blame"),
+])
+def test_a_value_inside_a_word_does_not_hide_it(text, data, rule):
+    """Values are masked as whole words only: a contact called Fin cannot hide
+    'Final notice', nor a company called AS the word 'ASAP'."""
+    assert rule in rules(text, data)
+
+
+def test_values_are_still_masked_next_to_punctuation():
+    data = ["URGENT Care Inc.", "Dana O'Neil", "Dana"]
+    assert check("Hi Dana, about URGENT Care Inc.'s role (Dana O'Neil's team). Thank you.", data) == []

@@ -116,15 +116,54 @@ _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '
                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
 
+_HOLE = "\x00"  # where a value was, until the end of masking
+# a hole with a letter (or another hole) on either side; starting with the literal
+# keeps the scan fast
+_INSIDE_A_WORD = re.compile(r"\x00(?:(?=[\w\x00])|(?<=[\w\x00]\x00))")
+
+
 def _mask(text: str, data) -> str:
-    """Blank out supplied values, also as channels may tidy them (plain quotes)."""
+    """Blank out supplied values, also as channels may tidy them (plain quotes).
+
+    Only whole words are blanked: a contact called Fin must not turn "Final
+    notice" into "al notice". Blanking everywhere and then looking for a hole
+    that touches a letter is fast; only then are the values blanked one
+    occurrence at a time.
+    """
     values = {v if type(v) is str else str(v) for v in data if v}
     # only values with curly quotes, dashes and the like have a plain form
     values |= {v.translate(_PLAIN).replace("\u2026", "...") for v in values if not v.isascii()}
-    for value in sorted(values, key=len, reverse=True):
-        if len(value) > 1:
-            text = text.replace(value, " ")
-    return text
+    values = [v for v in sorted(values, key=len, reverse=True) if len(v) > 1]
+    masked = text.replace(_HOLE, " ")
+    for value in values:
+        masked = masked.replace(value, _HOLE)
+    if _INSIDE_A_WORD.search(masked):
+        masked = text.replace(_HOLE, " ")
+        for value in values:
+            masked = _mask_words(masked, value)
+    return masked.replace(_HOLE, " ")
+
+
+def _mask_words(text: str, value: str) -> str:
+    """``value`` blanked where it stands as a whole word (or words) in ``text``."""
+    out, done, at = [], 0, text.find(value)
+    while at >= 0:
+        end = at + len(value)
+        if _edge(text, at - 1, value[0]) and _edge(text, end, value[-1]):
+            out += [text[done:at], _HOLE]
+            done = end
+            at = text.find(value, end)
+        else:
+            at = text.find(value, at + 1)
+    return "".join(out) + text[done:] if out else text
+
+
+def _edge(text: str, index: int, inner: str) -> bool:
+    """True if no word continues across this end of a value (at ``text[index]``)."""
+    if index < 0 or index >= len(text) or not (inner.isalnum() or inner == "_"):
+        return True
+    outer = text[index]
+    return not (outer.isalnum() or outer == "_")
 
 
 def check(text: str, data=()) -> list[Violation]:
