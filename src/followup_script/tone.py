@@ -14,8 +14,9 @@ Rules (each violation names its rule and the phrase that failed):
 - ``courtesy``: no thanks or appreciation anywhere in the message.
 
 Values the user or a contact supplied (a company called "NASA", a role with
-"urgent care" in it) are passed as ``data`` and masked before checking: the
-guard judges the words of the template, not the names it was given.
+"urgent care" in it) are passed as ``data`` and masked, where they stand as
+whole words, before checking: the guard judges the words of the template, not
+the names it was given (and a contact called Fin cannot hide "Final notice").
 """
 
 from __future__ import annotations
