@@ -381,3 +381,84 @@ def test_a_symlinked_compiled_templates_folder_is_not_used(isolated_home, config
     writer, text = _render_voicemail(config, builtin_plugins)
     assert "Ana Lima" in text and writer.renderer.env.bytecode_cache is None
     assert list(elsewhere.iterdir()) == []
+
+
+def _user_renderer(tmp_path, text, prepare=None):
+    from followup_script.render import Renderer
+
+    folder = tmp_path / "user" / "voicemail"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "three-day-check.txt.j2").write_text(text, encoding="utf-8")
+    renderer = Renderer(user_dir=tmp_path / "user", prepare=prepare)
+    return renderer, renderer.template("voicemail", "three-day-check", "application")
+
+
+def test_a_plugin_that_intercepts_operators_is_not_served_older_code(isolated_home, tmp_path):
+    """Jinja's sandbox only intercepts an operator in code compiled while it was
+    intercepted; code cached without it must not be reused."""
+    from jinja2.sandbox import SecurityError
+
+    from followup_script.errors import TemplateError
+
+    text = "{{ attempt ** attempt }}"
+    renderer, template = _user_renderer(tmp_path, text)
+    assert renderer.render(template, {"attempt": 3}) == "27"
+
+    def no_power(env):
+        env.intercepted_binops = frozenset({"**"})
+
+        def call_binop(context, operator, left, right):
+            if operator == "**":
+                raise SecurityError("** is not allowed")
+            return env.binop_table[operator](left, right)
+
+        env.call_binop = call_binop
+
+    renderer, template = _user_renderer(tmp_path, text, prepare=no_power)
+    with pytest.raises(TemplateError, match="not allowed"):
+        renderer.render(template, {"attempt": 3})
+
+
+def test_a_filter_replaced_under_the_same_name_is_compiled_again(isolated_home, tmp_path):
+    from jinja2 import pass_context
+
+    text = "{{ 'abc'|capitalize_first }} {{ contact.name|capitalize_first }}"
+    renderer, template = _user_renderer(tmp_path, text)
+    from followup_script.render import Fields
+
+    context = {"contact": Fields("contact", {"name": "dana"})}
+    assert renderer.render(template, context) == "Abc Dana"
+
+    def replace(env):
+        @pass_context
+        def shout(ctx, value):
+            return "CTX:" + value.upper()
+
+        env.filters["capitalize_first"] = shout
+
+    renderer, template = _user_renderer(tmp_path, text, prepare=replace)
+    assert renderer.render(template, context) == "CTX:ABC CTX:DANA"
+
+
+def test_compiled_template_fingerprints_are_stable_and_bounded(isolated_home, tmp_path):
+    from jinja2 import select_autoescape
+    from jinja2.ext import Extension
+
+    from followup_script.render import CompiledTemplates, Renderer
+
+    def autoescape(env):
+        env.autoescape = select_autoescape()  # a new function object every time
+
+    first = Renderer(prepare=autoescape).env.bytecode_cache.fingerprint
+    assert Renderer(prepare=autoescape).env.bytecode_cache.fingerprint == first
+
+    class Marker(Extension):
+        tags = {"marker"}
+
+    assert Renderer(prepare=lambda env: env.add_extension(Marker)).env.bytecode_cache is None
+
+    folder = isolated_home / ".cache" / "followup-script" / "templates"
+    for n in range(CompiledTemplates.LIMIT + 1):
+        (folder / f"__jinja2_{n:040x}.cache").write_bytes(b"old")
+    Renderer()
+    assert len(list(folder.iterdir())) == 0, "emptied once it grew past the limit"

@@ -218,37 +218,68 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
 
+def _code(value) -> object:
+    """A callable as compiling sees it: how Jinja passes it arguments, and its code
+    (a replaced filter, or an edited one, is another fingerprint)."""
+    if not callable(value):
+        return repr(value)
+    inner = getattr(value, "__wrapped__", value)
+    code = getattr(inner, "__code__", None)
+    return (getattr(value, "jinja_pass_arg", None), getattr(inner, "__module__", None),
+            getattr(inner, "__qualname__", type(inner).__qualname__),
+            (code.co_code, repr(code.co_consts)) if code is not None else None)
+
+
+def _compile_settings(env: jinja2.Environment) -> tuple:
+    """Everything the code Jinja compiles a template to depends on, besides its source."""
+    import sys
+
+    from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
+
+    def own(table: dict, defaults: dict) -> list:  # Jinja's own are covered by its version
+        return sorted((name, "default" if f is defaults.get(name) else _code(f)) for name, f in table.items())
+
+    return (
+        jinja2.__version__, sys.version, type(env).__qualname__, env.sandboxed, env.is_async,
+        env.optimized, _code(env.finalize), _code(env.autoescape), env.block_start_string,
+        env.block_end_string, env.variable_start_string, env.variable_end_string,
+        env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+        env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+        env.keep_trailing_newline, sorted(getattr(env, "intercepted_binops", ())),
+        sorted(getattr(env, "intercepted_unops", ())), own(env.filters, DEFAULT_FILTERS),
+        own(env.tests, DEFAULT_TESTS),
+    )
+
+
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept between runs, in ``<user cache dir>/templates``.
 
     Compiling the two templates a voicemail needs is a tenth of a one-shot run.
     Jinja checks each entry against a checksum of the template's source; the key
     here also covers everything else compilation depends on (Jinja and Python
-    versions, the sandbox, syntax settings, extensions, filter and test names),
-    so a plugin that changes the environment gets its own entries. The folder is
-    the user's own (0700), like their ``.pyc`` files. A cache that cannot be read
-    or written is skipped: templates are then compiled as usual.
+    versions, the sandbox and the operators it intercepts, syntax settings, and
+    each filter and test that is not Jinja's own, by its code and how it is
+    called), so a plugin that changes the environment gets its own entries; one
+    that adds a Jinja extension gets no cache. The folder is the user's own
+    (0700), like their ``.pyc`` files. A cache that cannot be read or written is
+    skipped: templates are then compiled as usual.
     """
 
     def __init__(self, directory: Path, fingerprint: str):
         super().__init__(str(directory))
         self.fingerprint = fingerprint
 
+    LIMIT = 500  # entries; past it (templates edited many times, upgrades) the folder is emptied
+
     @classmethod
     def for_environment(cls, env: jinja2.Environment) -> CompiledTemplates | None:
+        """The cache for ``env`` as it is now (after plugins prepared it), or None."""
         import hashlib
-        import sys
 
         from .cache import cache_dir
 
-        settings = (
-            jinja2.__version__, sys.version, type(env).__qualname__, env.sandboxed, env.is_async,
-            env.optimized, env.finalize is not None, repr(env.autoescape), env.block_start_string,
-            env.block_end_string, env.variable_start_string, env.variable_end_string,
-            env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
-            env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
-            env.keep_trailing_newline, sorted(env.extensions), sorted(env.filters), sorted(env.tests),
-        )
+        if env.extensions:  # a plugin's extension compiles its own way: compile every run
+            return None
         directory = cache_dir() / "templates"
         try:
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -258,9 +289,12 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
                     return None
                 if info.st_mode & 0o077:
                     directory.chmod(0o700)
+            cache = cls(directory, hashlib.sha256(repr(_compile_settings(env)).encode()).hexdigest()[:16])
+            if len(os.listdir(directory)) > cls.LIMIT:
+                cache.clear()
         except OSError:
             return None
-        return cls(directory, hashlib.sha256(repr(settings).encode()).hexdigest()[:16])
+        return cache
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return super().get_cache_key(f"{self.fingerprint}|{name}", filename)
