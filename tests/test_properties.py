@@ -187,7 +187,7 @@ def _mask_reference(text, data):
     values = {str(v) for v in data if v}
     values |= {v.translate(tone._PLAIN).replace("\u2026", "...") for v in values}
     text = text.replace("\x00", " ")
-    for value in sorted(values, key=len, reverse=True):
+    for value in sorted(values, key=lambda v: (-len(v), v)):
         if len(value) > 1:
             text = tone._mask_words(text, value)
     return text.replace("\x00", " ")
