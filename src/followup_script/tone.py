@@ -134,7 +134,7 @@ def _mask(text: str, data) -> str:
     values = {v if type(v) is str else str(v) for v in data if v}
     # only values with curly quotes, dashes and the like have a plain form
     values |= {v.translate(_PLAIN).replace("\u2026", "...") for v in values if not v.isascii()}
-    values = [v for v in sorted(values, key=lambda v: (-len(v), v)) if len(v) > 1]  # longest first
+    values = [v for v in sorted(sorted(values), key=len, reverse=True) if len(v) > 1]  # longest first
     masked = text.replace(_HOLE, " ")
     for value in values:
         masked = masked.replace(value, _HOLE)
