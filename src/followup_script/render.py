@@ -90,6 +90,7 @@ def first_name(full: str | None) -> str | None:
     return full.split()[0] if full and full.split() else None
 
 
+@lru_cache(maxsize=1024)  # a batch has few distinct dates
 def when_words(day: dt.date, today: dt.date) -> str:
     """How a person says a nearby date: ``today``, ``yesterday``, ``on Tuesday``."""
     delta = (today - day).days

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from .errors import InputError
 from .vocabulary import OUTCOME_HELP, SITUATION_HELP  # noqa: F401 (re-exported)
@@ -183,6 +183,7 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
            "September", "October", "November", "December")
 
 
+@lru_cache(maxsize=1024)  # a batch has few distinct dates
 def human_date(day: dt.date) -> str:
     """``Wednesday 25 November 2026``: unambiguous, and English whatever the locale."""
     return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
