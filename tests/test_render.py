@@ -462,3 +462,16 @@ def test_compiled_template_fingerprints_are_stable_and_bounded(isolated_home, tm
         (folder / f"__jinja2_{n:040x}.cache").write_bytes(b"old")
     Renderer()
     assert len(list(folder.iterdir())) == 0, "emptied once it grew past the limit"
+
+
+def test_compiled_templates_are_found_again_by_the_next_run(isolated_home):
+    """The key is the same in every process (no ids, hash order or addresses in it),
+    or the cache would never hit and only grow."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from followup_script.render import Renderer; print(Renderer().env.bytecode_cache.fingerprint)"
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(seen) == 1 and len(seen.pop().strip()) == 16

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -220,21 +221,25 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 def _code(value) -> object:
-    """A callable as compiling sees it: how Jinja passes it arguments, and its code
-    (a replaced filter, or an edited one, is another fingerprint)."""
+    """A callable as compiling sees it: how Jinja passes it arguments, which
+    function it is, the time its module's file last changed (so an edited or
+    upgraded filter is another fingerprint) and what its closure holds. Stable
+    from one run to the next, unlike ids, hashes or the repr of code constants."""
     if not callable(value):
         return repr(value)
     inner = getattr(value, "__wrapped__", value)
-    code = getattr(inner, "__code__", None)
-    return (getattr(value, "jinja_pass_arg", None), getattr(inner, "__module__", None),
-            getattr(inner, "__qualname__", type(inner).__qualname__),
-            (code.co_code, repr(code.co_consts)) if code is not None else None)
+    module = getattr(inner, "__module__", None)
+    try:
+        stamp = os.stat(sys.modules[module].__file__).st_mtime_ns
+    except (KeyError, AttributeError, TypeError, OSError):
+        stamp = None
+    cells = tuple(repr(c.cell_contents) for c in getattr(inner, "__closure__", None) or ())
+    return (repr(getattr(value, "jinja_pass_arg", None)), module,
+            getattr(inner, "__qualname__", type(inner).__qualname__), stamp, cells)
 
 
 def _compile_settings(env: jinja2.Environment) -> tuple:
     """Everything the code Jinja compiles a template to depends on, besides its source."""
-    import sys
-
     from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
 
     def own(table: dict, defaults: dict) -> list:  # Jinja's own are covered by its version
