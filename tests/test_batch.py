@@ -221,3 +221,74 @@ def test_no_progress_bar_when_the_rows_go_to_the_terminal_or_the_file_is_short(t
     assert code == 0 and "followup-script: rows" not in seen and seen.count('{"stage"') == 800
     seen, code = _batch_in_a_terminal(tmp_path, 100, redirect=True)
     assert code == 0 and "followup-script: rows" not in seen and "100 row(s) written" in seen
+
+
+@pytest.mark.e2e
+def test_ctrl_c_while_the_output_is_blocked_writes_no_row_twice(tmp_path):
+    """Interrupted inside a write (nobody reads the pipe), the rows that went out
+    are each whole and each once; the command says it was interrupted (130)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "rows.csv"
+    path.write_text("name,company,last_contact\n"
+                    + "".join(f"Person{n} Reyes,Acme,2026-11-20\n" for n in range(5000)))
+    command = str(Path(sys.executable).parent / "followup-script")
+    read, write = os.pipe()
+    proc = subprocess.Popen([command, *PROFILE, "batch", str(path), "--today", "2026-11-25"],
+                            stdout=write, stderr=subprocess.PIPE)
+    os.close(write)
+    time.sleep(3)  # the pipe is full well before this: the command waits inside a write
+    proc.send_signal(signal.SIGINT)
+    with os.fdopen(read, "rb") as handle:
+        data = handle.read()
+    assert proc.wait(timeout=30) == 130
+    assert b"interrupted" in proc.stderr.read()
+    lines = data.decode().split("\n")
+    whole = [json.loads(line)["line"] for line in lines[:-1]]
+    assert whole == list(range(2, 2 + len(whole))) and len(whole) >= 32, "in order, none twice"
+    assert lines[-1] == "" or not lines[-1].endswith("}"), "at most the last one cut short"
+
+
+def test_a_jsonl_value_that_is_half_a_surrogate_pair_is_that_rows_error(cli, tmp_path):
+    path = tmp_path / "rows.jsonl"
+    rows = [json.dumps({"name": f"Person{n} Reyes", "last_contact": "2026-11-20"}) for n in range(10)]
+    rows.insert(5, '{"name": "X", "company": "Ac\\ud800me", "last_contact": "2026-11-20"}')
+    path.write_text("\n".join(rows) + "\n")
+    result = cli(*PROFILE, "batch", path, "--today", "2026-11-25")
+    assert result.returncode == 2 and len(result.stdout.splitlines()) == 10
+    assert "line 6: a value holds half of a \\u surrogate pair" in result.stderr
+
+
+def test_a_header_that_is_not_utf8_says_so(cli, tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"name,comp\xe9ny,last_contact\nDana,Acme,2026-11-20\n")
+    result = cli(*PROFILE, "batch", path, "--today", "2026-11-25")
+    assert result.returncode == 2 and "line 1 is not UTF-8" in result.stderr
+
+
+def test_no_progress_bar_for_a_fifo(tmp_path, monkeypatch):
+    import os
+
+    from followup_script.cli import progress_bar
+
+    fifo = tmp_path / "rows.csv"
+    os.mkfifo(fifo)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: False, raising=False)
+    import threading
+
+    result = []
+    reader = threading.Thread(target=lambda: result.append(progress_bar(str(fifo), None, least_lines=1)),
+                              daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():  # it is waiting to read the FIFO: let it go, then fail
+        with open(fifo, "wb"):
+            pass
+        reader.join(5)
+        pytest.fail("progress_bar read the FIFO, which the rows then could not be read from")
+    assert result == [None]

@@ -190,7 +190,7 @@ def _mask_reference(text, data):
     for value in sorted(values, key=lambda v: (-len(v), v)):
         if len(value) > 1:
             text = tone._mask_words(text, value)
-    return text.replace("\x00", " ")
+    return text.replace("\x00", "value")
 
 
 @WORDS

@@ -105,3 +105,38 @@ def test_a_value_inside_a_word_does_not_hide_it(text, data, rule):
 def test_values_are_still_masked_next_to_punctuation():
     data = ["URGENT Care Inc.", "Dana O'Neil", "Dana"]
     assert check("Hi Dana, about URGENT Care Inc.'s role (Dana O'Neil's team). Thank you.", data) == []
+
+
+def test_a_value_in_markdown_emphasis_is_still_masked():
+    data = ["Acme URGENT Care", "Nurse Practitioner - Urgent Care"]
+    assert check("Thank you for the _Nurse Practitioner - Urgent Care_ role at *Acme URGENT Care*.",
+                 data) == []
+
+
+@pytest.mark.parametrize("text,data,rule", [
+    ("Subject: Last Chance to apply\nHi Chance, thank you.", ["Chance Okafor", "Chance"], "pressure"),
+    ("Hi Fin, this is my Final notice. Thank you.", ["Fin Walsh", "Fin"], "pressure"),
+    ("Hi Chance, this is your last Chance. Thank you.", ["Chance"], "pressure"),
+    ("Dear Will, you still haven't replied, Will. Thank you.", ["Will"], "blame"),
+])
+def test_a_first_name_that_is_also_a_template_word_hides_nothing(text, data, rule):
+    assert rule in rules(text, data)
+
+
+@pytest.mark.parametrize("text,data", [
+    ("Hi JOHN, thank you for your time.", ["JOHN SMITH", "JOHN"]),  # their own name, in capitals
+    ("Hi Chance, thank you for your time.", ["Chance"]),
+    ("Hi Urgent, thank you for your time.", ["Urgent"]),  # a name that is a rule word, alone
+])
+def test_a_name_on_its_own_is_never_a_violation(text, data):
+    assert check(text, data) == []
+
+
+def test_a_value_holding_a_nul_is_masked_like_any_other():
+    assert check("Thanks for your time at NASA\x00 JPL.", ["NASA\x00 JPL"]) == []
+
+
+def test_a_value_still_counts_as_a_word_where_a_rule_allows_any():
+    """'you haven't <anything> replied' is blame whatever stands in the gap."""
+    assert "blame" in rules("I see you haven't Acme Labs replied yet. Thank you.", ["Acme Labs"])
+    assert "blame" in rules("Dana, you never Dana called back. Thanks.", ["Dana"])

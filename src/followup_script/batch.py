@@ -67,6 +67,8 @@ def read_rows(path: str | Path) -> Iterator[Row]:
                 header = next(reader, [])
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise InputError(f"batch file {str(path)!r} line 1: {exc}; save it as UTF-8 CSV") from None
+            if not_utf8("".join(header)):
+                raise InputError(f"batch file {str(path)!r} line 1 is not UTF-8; save it as UTF-8 CSV")
             unknown = [h for h in header if h and h.strip() not in FIELDS]
             if unknown:
                 raise InputError(
@@ -76,8 +78,6 @@ def read_rows(path: str | Path) -> Iterator[Row]:
             keys = [h.strip() for h in header]
             if "last_contact" not in keys:
                 raise InputError(f"batch file {str(path)!r} has no last_contact column; add one")
-            if not_utf8("".join(header)):
-                raise InputError(f"batch file {str(path)!r} line 1 is not UTF-8; save it as UTF-8 CSV")
             named = [(i, k) for i, k in enumerate(keys) if k]  # a column without a name is ignored
             line = reader.line_num
             try:
@@ -110,6 +110,10 @@ def read_rows(path: str | Path) -> Iterator[Row]:
                         continue
                     if not isinstance(values, dict):
                         yield Row(number, {"__error__": "each line must be a JSON object {...}"})
+                        continue
+                    if any(isinstance(v, str) and not_utf8(v) for v in values.values()):
+                        yield Row(number, {"__error__": "a value holds half of a \\u surrogate pair, "
+                                                        "which is not text; fix that value"})
                         continue
                     yield Row(number, values)
             except UnicodeDecodeError:

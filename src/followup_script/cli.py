@@ -593,8 +593,15 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
     pending: list[str] = []  # written 64 rows at a time: one write, not 64 (PYTHONUNBUFFERED)
 
     def write_pending() -> None:
-        out.write("".join(pending))
-        pending.clear()
+        chunk = "".join(pending)
+        pending.clear()  # first: a chunk interrupted mid-write is never written twice
+        try:
+            out.write(chunk)
+        except UnicodeEncodeError as exc:
+            raise InputError(
+                f"the output cannot hold {exc.object[exc.start:exc.end]!r} in its encoding "
+                f"({exc.encoding}); set PYTHONIOENCODING=utf-8 or use --out-dir"
+            ) from None
 
     done = failed = 0
     try:
@@ -651,6 +658,8 @@ def progress_bar(file: str, out_dir: str | None, least_lines: int = 500):
     a count of the file's lines made first (a fast pass over the bytes).
     """
     if not sys.stderr.isatty() or (sys.stdout.isatty() and not out_dir):
+        return None
+    if not os.path.isfile(file):  # a pipe or FIFO can be read only once: no count, no bar
         return None
     try:
         with open(file, "rb") as handle:

@@ -94,6 +94,12 @@ _WORDS = re.compile(
     re.IGNORECASE,
 )
 _SHOUTING = re.compile("|".join(RULES["shouting"]))
+# every word the rules spell out: a one-word value among them ("Chance") may be
+# the template's own word ("Last Chance") as well as the value
+_RULE_WORDS = frozenset(
+    word for rule, patterns in RULES.items() if rule != "shouting"
+    for pattern in patterns for word in re.findall(r"[a-z]{2,}", pattern)
+)
 
 _RULE_HELP = {
     "blame": "no guilt or reproach: assume they are busy, not ignoring you",
@@ -118,31 +124,50 @@ _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '
 
 
 _HOLE = "\x00"  # where a value was, until the end of masking
+# ... and then a word, so a value still counts as one where a rule allows any
+# word: "you haven't {{ name }} replied" is blame whoever the name is
+_STAND_IN = "value"
 # a hole with a letter (or another hole) on either side; starting with the literal
 # keeps the scan fast
 _INSIDE_A_WORD = re.compile(r"\x00(?:(?=[\w\x00])|(?<=[\w\x00]\x00))")
 
 
-def _mask(text: str, data) -> str:
-    """Blank out supplied values, also as channels may tidy them (plain quotes).
-
-    Only whole words are blanked: a contact called Fin must not turn "Final
-    notice" into "al notice". Blanking everywhere and then looking for a hole
-    that touches a letter is fast; only then are the values blanked one
-    occurrence at a time.
-    """
+def _values(data, text: str) -> list[str]:
+    """The values to blank, also as channels may tidy them (plain quotes), longest
+    first (then alphabetical, so the result never depends on a set's order).
+    ``text`` is the text they will be looked for in, before its NULs become spaces."""
     values = {v if type(v) is str else str(v) for v in data if v}
     # only values with curly quotes, dashes and the like have a plain form
-    values |= {v.translate(_PLAIN).replace("\u2026", "...") for v in values if not v.isascii()}
-    values = [v for v in sorted(sorted(values), key=len, reverse=True) if len(v) > 1]  # longest first
-    masked = text.replace(_HOLE, " ")
+    plain = [v.translate(_PLAIN).replace("\u2026", "...") for v in values if not v.isascii()]
+    if plain:
+        values.update(plain)
+    if _HOLE in text:  # the text's NULs are read as spaces, so the values' are too
+        values = {v.replace(_HOLE, " ") for v in values}
+    ordered = sorted(values)
+    ordered.sort(key=len, reverse=True)
+    return [v for v in ordered if len(v) > 1]
+
+
+def _blank(text: str, values: list[str]) -> str:
+    """``text`` with each value, where it stands as whole words, turned into a hole.
+
+    Blanking everywhere and then looking for a hole that touches a letter is
+    fast; only then are the values blanked one occurrence at a time.
+    """
+    masked = text
     for value in values:
         masked = masked.replace(value, _HOLE)
     if _INSIDE_A_WORD.search(masked):
-        masked = text.replace(_HOLE, " ")
+        masked = text
         for value in values:
             masked = _mask_words(masked, value)
-    return masked.replace(_HOLE, " ")
+    return masked
+
+
+def _mask(text: str, data) -> str:
+    """Blank out supplied values where they stand as whole words: a contact
+    called Fin must not turn "Final notice" into "al notice"."""
+    return _blank(text.replace(_HOLE, " "), _values(data, text)).replace(_HOLE, _STAND_IN)
 
 
 def _mask_words(text: str, value: str) -> str:
@@ -160,16 +185,34 @@ def _mask_words(text: str, value: str) -> str:
 
 
 def _edge(text: str, index: int, inner: str) -> bool:
-    """True if no word continues across this end of a value (at ``text[index]``)."""
-    if index < 0 or index >= len(text) or not (inner.isalnum() or inner == "_"):
-        return True
-    outer = text[index]
-    return not (outer.isalnum() or outer == "_")
+    """True if no word continues across this end of a value (at ``text[index]``).
+
+    Only letters and digits continue a word: ``_Acme URGENT Care_`` (Markdown
+    emphasis) still has the value inside it.
+    """
+    return index < 0 or index >= len(text) or not inner.isalnum() or not text[index].isalnum()
 
 
 def check(text: str, data=()) -> list[Violation]:
-    """Every courtesy violation in ``text``; an empty list means it passes."""
-    return list(_check_masked(_mask(text, data)))
+    """Every courtesy violation in ``text``; an empty list means it passes.
+
+    Values are blanked before the rules run, so the verdict is the template's
+    and is the same (and cached) for every contact. A one-word value that the
+    rules spell out could also be the template's own word: "Last Chance" for a
+    contact called Chance. If the message passes, it is checked once more with
+    such values left in, and a phrase they are part of counts (the value alone,
+    a contact called Urgent, does not).
+    """
+    values = _values(data, text)
+    text = text.replace(_HOLE, " ")
+    found = list(_check_masked(_blank(text, values).replace(_HOLE, _STAND_IN)))
+    if found:
+        return found
+    risky = {v.lower() for v in values if " " not in v and v.lower() in _RULE_WORDS}
+    if not risky:
+        return found
+    kept = _blank(text, [v for v in values if v.lower() not in risky]).replace(_HOLE, _STAND_IN)
+    return [v for v in _check_masked(kept) if v.rule != "courtesy" and v.phrase.lower() not in risky]
 
 
 @lru_cache(maxsize=4096)
