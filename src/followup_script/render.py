@@ -49,6 +49,14 @@ class Fields(dict):
         super().__init__({k: v for k, v in values.items() if v not in (None, "")})
         self.label = label
 
+    @classmethod
+    def of(cls, label: str, values: dict) -> Fields:
+        """From values already known to be non-empty (no second pass over them)."""
+        fields = cls.__new__(cls)
+        dict.update(fields, values)
+        fields.label = label
+        return fields
+
 
 _FIELD_FIX = {
     ("profile", "name"): "pass --from-name or run: followup-script config set profile.name 'Ana Lima'",
@@ -109,23 +117,25 @@ def when_words(day: dt.date, today: dt.date) -> str:
 
 
 @lru_cache(maxsize=16)
-def _profile_values(items: tuple) -> tuple:
+def _profile_values(items: tuple) -> Fields:
     # The profile is the same for every row of a batch: derive its values once.
+    # Shared between renders: templates cannot change it (the sandbox is
+    # immutable) and transform_values makes new ones.
     me = {k: collapse(v) for k, v in items if isinstance(v, str) and v.strip()}
     if "name" in me:
         me["first_name"] = first_name(me["name"])
     if "phone" in me:
         me["phone_spoken"] = speak_phone(me["phone"])
     me.setdefault("callback_window", "any weekday")
-    return tuple(me.items())
+    return Fields.of("profile", me)
 
 
 def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
     """The variables every template may use (docs/templates.md lists them)."""
     try:
-        me = dict(_profile_values(tuple(profile.items())))
+        me = _profile_values(tuple(profile.items()))
     except TypeError:  # a value that cannot be hashed (not a string): derive it now
-        me = dict(_profile_values.__wrapped__(tuple(profile.items())))
+        me = _profile_values.__wrapped__(tuple(profile.items()))
     them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
     if "name" in them:
         them["first_name"] = first_name(them["name"])
@@ -135,8 +145,8 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
         if plan.due_time:
             scheduled += f" at {plan.due_time:%H:%M}"
     return {
-        "me": Fields("profile", me),
-        "contact": Fields("contact", them),
+        "me": me,
+        "contact": Fields.of("contact", them),
         "situation": plan.situation.value,
         "stage": plan.stage.value,
         "attempt": plan.attempt or 0,
