@@ -164,10 +164,15 @@ def _blank(text: str, values: list[str]) -> str:
     return masked
 
 
+def _masked(text: str, values: list[str]) -> str:
+    """``text`` (its NULs already spaces) with the values blanked and read as a word."""
+    return _blank(text, values).replace(_HOLE, _STAND_IN)
+
+
 def _mask(text: str, data) -> str:
     """Blank out supplied values where they stand as whole words: a contact
     called Fin must not turn "Final notice" into "al notice"."""
-    return _blank(text.replace(_HOLE, " "), _values(data, text)).replace(_HOLE, _STAND_IN)
+    return _masked(text.replace(_HOLE, " "), _values(data, text))
 
 
 def _mask_words(text: str, value: str) -> str:
@@ -205,13 +210,13 @@ def check(text: str, data=()) -> list[Violation]:
     """
     values = _values(data, text)
     text = text.replace(_HOLE, " ")
-    found = list(_check_masked(_blank(text, values).replace(_HOLE, _STAND_IN)))
+    found = list(_check_masked(_masked(text, values)))
     if found:
         return found
     risky = {v.lower() for v in values if " " not in v and v.lower() in _RULE_WORDS}
     if not risky:
         return found
-    kept = _blank(text, [v for v in values if v.lower() not in risky]).replace(_HOLE, _STAND_IN)
+    kept = _masked(text, [v for v in values if v.lower() not in risky])
     return [v for v in _check_masked(kept) if v.rule != "courtesy" and v.phrase.lower() not in risky]
 
 
