@@ -65,7 +65,7 @@ def read_rows(path: str | Path) -> Iterator[Row]:
             reader = csv.reader(handle)
             try:
                 header = next(reader, [])
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except csv.Error as exc:
                 raise InputError(f"batch file {str(path)!r} line 1: {exc}; save it as UTF-8 CSV") from None
             if not_utf8("".join(header)):
                 raise InputError(f"batch file {str(path)!r} line 1 is not UTF-8; save it as UTF-8 CSV")
@@ -92,32 +92,28 @@ def read_rows(path: str | Path) -> Iterator[Row]:
                     else:
                         yield Row(line + 1, {k: values[i] for i, k in named if i < len(values)})
                     line = reader.line_num
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except csv.Error as exc:
                 raise InputError(f"batch file {str(path)!r} line {reader.line_num}: {exc}; fix the CSV") from None
         else:
-            number = 0
-            try:
-                for number, text in enumerate(handle, start=1):
-                    if not text.strip():
-                        continue
-                    if not_utf8(text):
-                        yield Row(number, {"__error__": NOT_UTF8})
-                        continue
-                    try:
-                        values = json.loads(text)
-                    except json.JSONDecodeError as exc:
-                        yield Row(number, {"__error__": f"not valid JSON ({exc.msg})"})
-                        continue
-                    if not isinstance(values, dict):
-                        yield Row(number, {"__error__": "each line must be a JSON object {...}"})
-                        continue
-                    if any(isinstance(v, str) and not_utf8(v) for v in values.values()):
-                        yield Row(number, {"__error__": "a value holds half of a \\u surrogate pair, "
-                                                        "which is not text; fix that value"})
-                        continue
-                    yield Row(number, values)
-            except UnicodeDecodeError:
-                raise InputError(f"batch file {str(path)!r} line {number + 1} is not UTF-8; save it as UTF-8") from None
+            for number, text in enumerate(handle, start=1):
+                if not text.strip():
+                    continue
+                if not_utf8(text):
+                    yield Row(number, {"__error__": NOT_UTF8})
+                    continue
+                try:
+                    values = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    yield Row(number, {"__error__": f"not valid JSON ({exc.msg})"})
+                    continue
+                if not isinstance(values, dict):
+                    yield Row(number, {"__error__": "each line must be a JSON object {...}"})
+                    continue
+                if any(isinstance(v, str) and not_utf8(v) for v in values.values()):
+                    yield Row(number, {"__error__": "a value holds half of a \\u surrogate pair, "
+                                                    "which is not text; fix that value"})
+                    continue
+                yield Row(number, values)
 
 
 def generate(writer, rows, channel: str, today: dt.date, business_days: bool | None = None):
