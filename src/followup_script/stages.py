@@ -31,6 +31,11 @@ from enum import StrEnum
 from functools import cache, lru_cache
 
 from .errors import InputError
+
+# The help text for each value lives in a plain-string module, so the command line
+# can show it without importing this one; keys are the enum values, so both
+# ``OUTCOME_HELP["stop"]`` and ``OUTCOME_HELP[Outcome.STOP]`` work (a test keeps
+# the keys equal to the values).
 from .vocabulary import OUTCOME_HELP, SITUATION_HELP  # noqa: F401 (re-exported)
 
 
@@ -63,11 +68,6 @@ class Situation(StrEnum):
     NETWORKING = "networking"
     INFO = "info"
 
-
-# The help text for each value (a plain-string module, so the command line can
-# show it without importing this one); keys are the enum values, so both
-# ``OUTCOME_HELP["stop"]`` and ``OUTCOME_HELP[Outcome.STOP]`` work (a test keeps
-# the keys equal to the values).
 
 THREE_DAYS = dt.timedelta(days=3)
 ONE_WEEK = dt.timedelta(days=7)
