@@ -13,7 +13,7 @@ import sys
 
 import jinja2
 
-from followup_script.render import builtin_templates
+from followup_script.writing.render import builtin_templates
 
 args = sys.argv[1:]
 kind = "voicemail"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from followup_script import Scriptwriter
-from followup_script.config import Config
-from followup_script.plugins import build_plugin_manager
+from followup_script.input.config import Config
+from followup_script.plugins.manager import build_plugin_manager
 
 PROFILE = {
     "name": "Ana Lima",
@@ -42,7 +42,7 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_SCRIPT_DB", str(home / "tracker.sqlite3"))
     monkeypatch.setenv("FOLLOWUP_SCRIPT_LOAD_PLUGINS", "")
     monkeypatch.delenv("FOLLOWUP_SCRIPT_DEBUG", raising=False)
-    from followup_script import plugins
+    from followup_script.plugins import manager as plugins
 
     plugins.reset()
     yield home

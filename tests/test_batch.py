@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from followup_script.batch import Row, generate, read_rows
+from followup_script.compose.batch import Row, generate, read_rows
 
 from .conftest import TODAY
 
@@ -273,7 +273,7 @@ def test_a_header_that_is_not_utf8_says_so(cli, tmp_path):
 def test_no_progress_bar_for_a_fifo(tmp_path, monkeypatch):
     import os
 
-    from followup_script.cli import progress_bar
+    from followup_script.cli.app import progress_bar
 
     fifo = tmp_path / "rows.csv"
     os.mkfifo(fifo)

@@ -188,12 +188,12 @@ def test_run_target_example_profile(cli):
 
 HELP_PROBE = (
     "import io, sys\n"
-    "from followup_script.cli import main\n"
+    "from followup_script.cli.app import main\n"
     "out, sys.stdout = sys.stdout, io.StringIO()\n"
     "main(['--help'])\n"
     "text, sys.stdout = sys.stdout.getvalue(), out\n"
-    "loaded = [m for m in ('pluggy', 'followup_script.tracker_cli', 'followup_script_postcard',\n"
-    "                      'followup_script.stages', 'jinja2', 'dataclasses', 'shutil') if m in sys.modules]\n"
+    "loaded = [m for m in ('pluggy', 'followup_script.cli.tracker', 'followup_script_postcard',\n"
+    "                      'followup_script.engine.stages', 'jinja2', 'dataclasses', 'shutil') if m in sys.modules]\n"
     "print(repr((text, loaded)))\n"
 )
 
@@ -214,7 +214,7 @@ def test_help_lists_every_command_from_a_cache_without_loading_them():
     cold, cold_loaded = help_probe(env)
     for name in ("batch", "contact", "due", "wizard", "templates", "postcard-outbox"):
         assert f"  {name} " in cold
-    assert "followup_script.tracker_cli" in cold_loaded and "followup_script_postcard" in cold_loaded
+    assert "followup_script.cli.tracker" in cold_loaded and "followup_script_postcard" in cold_loaded
     warm, warm_loaded = help_probe(env)
     assert warm == cold
     assert warm_loaded == [], "a warm --help imports no plugin, no pluggy, no engine, no Jinja, no shutil"
@@ -234,7 +234,7 @@ def test_a_damaged_command_cache_is_rebuilt(isolated_home, damage):
     path.write_bytes(marshal.dumps(["not", "a", "dict"]) if damage == "marshal-list" else damage)
     again, loaded = help_probe(env)
     assert again == cold and "  due " in again
-    assert "followup_script.tracker_cli" in loaded, "rebuilt by loading the commands"
+    assert "followup_script.cli.tracker" in loaded, "rebuilt by loading the commands"
     assert help_probe(env) == (cold, []), "and cached again"
 
 
@@ -242,7 +242,7 @@ def test_a_damaged_command_cache_is_rebuilt(isolated_home, damage):
 def test_help_width_is_what_click_would_pick(monkeypatch, columns):
     import click
 
-    from followup_script.cli import FollowupContext, cli
+    from followup_script.cli.app import FollowupContext, cli
 
     if columns is None:
         monkeypatch.delenv("COLUMNS", raising=False)

@@ -18,7 +18,7 @@ from tests.conftest import COMMAND
 
 LOGGER = r"""
 import datetime as dt, sys
-from followup_script.tracker import Tracker
+from followup_script.tracker.service import Tracker
 tracker = Tracker.open(sys.argv[1])
 if not any(True for _ in tracker.contacts()):
     tracker.add_contact({"name": "Dana Reyes", "company": "Acme"})

@@ -282,7 +282,7 @@ def test_sms_interrupted_before_reaching_twilio_is_sent_on_rerun(cli, server, tm
 
 def test_smtp_after_an_interrupted_attempt_refuses_until_resend(cli, tmp_path, isolated_home):
     """The built-in email channel cannot ask an SMTP server what it sent: exit 4, say why."""
-    from followup_script.store import Store
+    from followup_script.tracker.store import Store
 
     config = tmp_path / "config.toml"
     config.write_text('[profile]\nname = "Ana Lima"\nphone = "+1 555 123 4567"\nemail = "ana@example.com"\n'
@@ -304,7 +304,7 @@ def test_smtp_after_an_interrupted_attempt_refuses_until_resend(cli, tmp_path, i
 
 
 def test_migration_from_v1_adds_deliveries_and_keeps_data(tmp_path):
-    from followup_script.store import MIGRATIONS, SCHEMA_VERSION, Store
+    from followup_script.tracker.store import MIGRATIONS, SCHEMA_VERSION, Store
 
     db = tmp_path / "v1.sqlite3"
     conn = sqlite3.connect(db, isolation_level=None)

@@ -10,8 +10,8 @@ import email.policy
 import pytest
 
 from followup_script import History, InputError, Scriptwriter, TemplateError
-from followup_script.config import Config
-from followup_script.plugins import build_plugin_manager
+from followup_script.input.config import Config
+from followup_script.plugins.manager import build_plugin_manager
 
 TODAY = dt.date(2026, 11, 25)
 PROFILE = {"name": "Ana Lima", "phone": "+1 555 123 4567", "email": "ana@example.com"}
@@ -169,7 +169,7 @@ def test_builtin_templates_render_as_in_stock_jinja_sandbox(tmp_path):
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from followup_script.render import build_context
+    from followup_script.writing.render import build_context
 
     writer = writer_with(tmp_path)
     ours = writer.renderer.env

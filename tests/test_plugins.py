@@ -17,7 +17,7 @@ from followup_script import (
     StoppedError,
     ToneError,
 )
-from followup_script.plugins import build_plugin_manager
+from followup_script.plugins.manager import build_plugin_manager
 
 from .conftest import CONTACT, TODAY
 
@@ -57,7 +57,7 @@ def plan(writer, outcome="no-commitment", **kw):
 def test_builtin_channels_are_default_plugins(builtin_plugins):
     channels = builtin_plugins.channels
     assert {"voicemail", "call", "email"} <= set(channels)
-    assert channels["email"].plugin == "followup_script.default_plugins.email"
+    assert channels["email"].plugin == "followup_script.plugins.builtin.email"
     listing = builtin_plugins.listing(include_builtin=True)
     assert any(p["channels"] == ["voicemail"] and p["builtin"] for p in listing["plugins"])
     assert builtin_plugins.listing()["plugins"] == []
@@ -213,7 +213,7 @@ def test_prepare_environment_and_template_dirs(config, tmp_path):
 
 
 def test_every_hook_is_documented_with_its_signature_and_tested():
-    from followup_script import hookspecs
+    from followup_script.plugins import hookspecs
 
     root = Path(__file__).parent.parent
     guide = (root / "docs" / "plugins.md").read_text()
@@ -286,7 +286,7 @@ def test_allow_list_env_var(cli):
     names = [p["name"] for p in json.loads(cli("plugins", env=ALL).stdout)["plugins"]]
     assert names == ["followup-script-postcard"]
     listing = json.loads(cli("plugins", "--all").stdout)
-    assert {p["name"] for p in listing["plugins"]} >= {"followup_script.default_plugins.voicemail"}
+    assert {p["name"] for p in listing["plugins"]} >= {"followup_script.plugins.builtin.voicemail"}
 
 
 @pytest.mark.e2e
@@ -320,7 +320,7 @@ def test_plugins_dir_loads_loose_files_and_isolates_broken_ones(cli, tmp_path):
 
 
 def test_entry_point_cache_is_used_and_refreshed_when_stale(monkeypatch):
-    from followup_script import plugins as loader
+    from followup_script.plugins import manager as loader
 
     monkeypatch.delenv("FOLLOWUP_SCRIPT_LOAD_PLUGINS")
     fresh = loader.installed_entry_points(refresh=True)

@@ -14,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from followup_script import History, Outcome, Situation, Stage, StoppedError, plan, tone
-from followup_script.config import Config
-from followup_script.plugins import build_plugin_manager
+from followup_script import History, Outcome, Situation, Stage, StoppedError, plan
+from followup_script.writing import guard as tone
+from followup_script.input.config import Config
+from followup_script.plugins.manager import build_plugin_manager
 
 ENGINE = settings(max_examples=10_000, derandomize=True, database=None, deadline=None,
                   suppress_health_check=[HealthCheck.too_slow])
@@ -167,7 +168,7 @@ WORDS = settings(max_examples=3_000, derandomize=True, database=None, deadline=N
 @WORDS
 @given(st.text(alphabet=st.sampled_from(list("ab Z9_'-’,.!?\n\t:;é")) | st.characters(), max_size=200))
 def test_count_words_matches_the_regex_for_any_text(text):
-    from followup_script.speech import _WORD, count_words
+    from followup_script.writing.speech import _WORD, count_words
 
     assert count_words(text) == len(_WORD.findall(text))
 
@@ -175,14 +176,14 @@ def test_count_words_matches_the_regex_for_any_text(text):
 @WORDS
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
 def test_count_words_matches_the_regex_for_ascii_text(text):
-    from followup_script.speech import _WORD, count_words
+    from followup_script.writing.speech import _WORD, count_words
 
     assert count_words(text) == len(_WORD.findall(text))
 
 
 def _mask_reference(text, data):
     """The masking rule, written plainly: longest value first, whole words only."""
-    from followup_script import tone
+    from followup_script.writing import guard as tone
 
     values = {str(v) for v in data if v}
     values |= {v.translate(tone._PLAIN).replace("\u2026", "...") for v in values}
@@ -198,7 +199,7 @@ def _mask_reference(text, data):
        st.lists(st.sampled_from(["Hi ", "final ", "notice", ", ", "ASAP", "a", "B", "'s", " ", "\n"]),
                 max_size=12), st.randoms(use_true_random=False))
 def test_masking_blanks_whole_words_only(values, glue, rnd):
-    from followup_script.tone import _mask
+    from followup_script.writing.guard import _mask
 
     pieces = glue + values
     rnd.shuffle(pieces)

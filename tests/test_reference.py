@@ -14,7 +14,7 @@ REFERENCE = ROOT / "docs" / "reference.md"
 def clidoc(*args, env=None):
     full = dict(os.environ)
     full.update(env or {})
-    return subprocess.run([sys.executable, "-m", "followup_script.clidoc", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "followup_script.cli.doc", *map(str, args)],
                           capture_output=True, text=True, env=full, timeout=60)
 
 
@@ -23,7 +23,7 @@ def test_the_reference_matches_the_commands():
     result = clidoc("--check", env={"FOLLOWUP_SCRIPT_LOAD_PLUGINS": "followup-script-sms,followup-script-gmail"})
     assert result.returncode == 0, (
         "docs/reference.md is out of date with the commands; regenerate it with: "
-        f"python -m followup_script.clidoc\n{result.stderr}")
+        f"python -m followup_script.cli.doc\n{result.stderr}")
 
 
 def test_every_core_command_and_option_is_in_the_reference():
@@ -44,7 +44,7 @@ def test_the_check_fails_and_names_the_command_when_the_page_drifts(tmp_path):
     stale.write_text(REFERENCE.read_text().replace("Lint every template", "Lint some templates"))
     result = clidoc("--check", "-o", stale)
     assert result.returncode == 1
-    assert result.stderr.strip() == f"{stale} is out of date; run: python -m followup_script.clidoc"
+    assert result.stderr.strip() == f"{stale} is out of date; run: python -m followup_script.cli.doc"
 
     assert clidoc("-o", stale).returncode == 0
     assert stale.read_text() == REFERENCE.read_text()

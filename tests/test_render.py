@@ -9,8 +9,8 @@ import re
 import pytest
 
 from followup_script import History, InputError, Stage, ToneError
-from followup_script.render import measure_speech, phone_groups, speak_phone
-from followup_script.tone import check, warmth
+from followup_script.writing.render import measure_speech, phone_groups, speak_phone
+from followup_script.writing.guard import check, warmth
 
 from .conftest import CONTACT, PROFILE, TODAY
 
@@ -231,7 +231,7 @@ def test_templates_ship_inside_the_wheel(tmp_path):
     import zipfile
     from pathlib import Path
 
-    from followup_script.render import builtin_templates
+    from followup_script.writing.render import builtin_templates
 
     assert (builtin_templates() / "email" / "weekly-nudge.md.j2").is_file()
     root = Path(__file__).parent.parent
@@ -247,8 +247,8 @@ def test_templates_ship_inside_the_wheel(tmp_path):
 
 def test_fast_html_matches_the_full_markdown_render(writer):
     """The cached-shape HTML equals escaping every value and parsing the whole text."""
-    from followup_script.mail import split_subject
-    from followup_script.render import build_context, escape_markdown, markdown_to_html, transform_values
+    from followup_script.channels.email import split_subject
+    from followup_script.writing.render import build_context, escape_markdown, markdown_to_html, transform_values
 
     tricky = {"name": "QfsvTOKEN0Z <b>Q</b> & \"Co\"", "company": "1. [x](y) # ---",
               "role": "C++ / C# ~dev~ |pipe|", "email": "dana@acme.example"}
@@ -314,7 +314,7 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_compile(isolated_home, confi
 
 
 def test_an_edited_template_is_compiled_again(isolated_home, tmp_path, builtin_plugins):
-    from followup_script.config import Config
+    from followup_script.input.config import Config
 
     folder = tmp_path / "mine" / "templates" / "voicemail"
     folder.mkdir(parents=True)
@@ -327,7 +327,7 @@ def test_an_edited_template_is_compiled_again(isolated_home, tmp_path, builtin_p
 
 
 def test_a_changed_environment_gets_its_own_compiled_templates(isolated_home):
-    from followup_script.render import Renderer
+    from followup_script.writing.render import Renderer
 
     plain = Renderer().env.bytecode_cache.fingerprint
 
@@ -342,7 +342,7 @@ def test_html_shows_values_a_user_template_filters(config, builtin_plugins, tmp_
     """A template may change a value (|lower, |title, |truncate): the HTML shows what
     the text shows, never a stand-in."""
     from followup_script import Scriptwriter
-    from followup_script.config import Config
+    from followup_script.input.config import Config
 
     folder = tmp_path / "mine" / "templates" / "email"
     folder.mkdir(parents=True)
@@ -384,7 +384,7 @@ def test_a_symlinked_compiled_templates_folder_is_not_used(isolated_home, config
 
 
 def _user_renderer(tmp_path, text, prepare=None):
-    from followup_script.render import Renderer
+    from followup_script.writing.render import Renderer
 
     folder = tmp_path / "user" / "voicemail"
     folder.mkdir(parents=True, exist_ok=True)
@@ -424,7 +424,7 @@ def test_a_filter_replaced_under_the_same_name_is_compiled_again(isolated_home, 
 
     text = "{{ 'abc'|capitalize_first }} {{ contact.name|capitalize_first }}"
     renderer, template = _user_renderer(tmp_path, text)
-    from followup_script.render import Fields
+    from followup_script.writing.render import Fields
 
     context = {"contact": Fields("contact", {"name": "dana"})}
     assert renderer.render(template, context) == "Abc Dana"
@@ -444,7 +444,7 @@ def test_compiled_template_fingerprints_are_stable_and_bounded(isolated_home, tm
     from jinja2 import select_autoescape
     from jinja2.ext import Extension
 
-    from followup_script.render import CompiledTemplates, Renderer
+    from followup_script.writing.render import CompiledTemplates, Renderer
 
     def autoescape(env):
         env.autoescape = select_autoescape()  # a new function object every time
@@ -471,7 +471,7 @@ def test_compiled_templates_are_found_again_by_the_next_run(isolated_home):
     import subprocess
     import sys
 
-    code = "from followup_script.render import Renderer; print(Renderer().env.bytecode_cache.fingerprint)"
+    code = "from followup_script.writing.render import Renderer; print(Renderer().env.bytecode_cache.fingerprint)"
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(seen) == 1 and len(seen.pop().strip()) == 16

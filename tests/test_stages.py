@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from followup_script import History, InputError, Stage
-from followup_script.stages import next_business_day, plan, simulate
+from followup_script.engine.stages import next_business_day, plan, simulate
 
 D = dt.date
 WED = D(2026, 11, 25)
@@ -137,7 +137,7 @@ def test_simulation_of_a_stopped_contact_is_empty():
 
 
 def test_help_words_cover_exactly_the_enum_values():
-    from followup_script.stages import OUTCOME_HELP, SITUATION_HELP, Outcome, Situation
+    from followup_script.engine.stages import OUTCOME_HELP, SITUATION_HELP, Outcome, Situation
 
     assert list(OUTCOME_HELP) == [o.value for o in Outcome]
     assert list(SITUATION_HELP) == [s.value for s in Situation]

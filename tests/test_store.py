@@ -9,8 +9,8 @@ import textwrap
 import pytest
 
 from followup_script.errors import InputError
-from followup_script.store import MIGRATIONS, SCHEMA_VERSION, Store
-from followup_script.tracker import Tracker
+from followup_script.tracker.store import MIGRATIONS, SCHEMA_VERSION, Store
+from followup_script.tracker.service import Tracker
 
 
 def test_open_creates_the_folder_and_sets_pragmas(tmp_path):
@@ -33,7 +33,7 @@ def test_default_path_follows_the_env(tmp_path, monkeypatch):
 
 def test_default_path_is_in_the_user_data_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("FOLLOWUP_SCRIPT_DB")
-    from followup_script.config import data_dir
+    from followup_script.input.config import data_dir
 
     with Store.open() as store:
         assert store.path == data_dir() / "tracker.sqlite3"
@@ -156,7 +156,7 @@ def test_the_due_query_uses_the_index(tmp_path):
 
 WRITER = textwrap.dedent("""
     import datetime as dt, sys
-    from followup_script.tracker import Tracker
+    from followup_script.tracker.service import Tracker
 
     path, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     with Tracker.open(path) as tracker:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from followup_script.render import builtin_templates
-from followup_script.templates_lint import SAMPLE_CONTACTS, WEEKLY_VARIANTS, check, template_files
+from followup_script.writing.render import builtin_templates
+from followup_script.compose.lint import SAMPLE_CONTACTS, WEEKLY_VARIANTS, check, template_files
 
 from .conftest import run_cli
 

@@ -1,7 +1,7 @@
 import pytest
 
 from followup_script import ToneError
-from followup_script.tone import check, enforce, warmth
+from followup_script.writing.guard import check, enforce, warmth
 
 POLITE = "Hi Dana, I'm checking in about the role. Thank you for your time."
 
@@ -74,7 +74,7 @@ def test_guard_sees_one_masked_text_per_template_whatever_the_names(writer, chan
     import datetime as dt
 
     from followup_script import History
-    from followup_script.tone import _mask
+    from followup_script.writing.guard import _mask
 
     today = dt.date(2026, 11, 25)
     plan = writer.plan(History(dt.date(2026, 11, 20), "no-commitment"), today)

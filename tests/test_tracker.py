@@ -9,8 +9,8 @@ import pytest
 from dateutil.rrule import rrulestr
 
 from followup_script.errors import InputError
-from followup_script.stages import History, Outcome, Stage, plan, simulate
-from followup_script.tracker import (
+from followup_script.engine.stages import History, Outcome, Stage, plan, simulate
+from followup_script.tracker.service import (
     Tracker,
     derive_history,
     history_of,

@@ -15,13 +15,14 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from followup_script import Channel, Scriptwriter, hookimpl, wizard
-from followup_script.config import Config
-from followup_script.plugins import build_plugin_manager
-from followup_script.stages import History, Outcome, Situation, plan
-from followup_script.store import Store
-from followup_script.tracker import Tracker
-from followup_script.wizard import ANOTHER_DATE, NOTHING_NEW, OUTCOME_WORDS, Wizard
+from followup_script import Channel, Scriptwriter, hookimpl
+from followup_script.wizard import flow as wizard
+from followup_script.input.config import Config
+from followup_script.plugins.manager import build_plugin_manager
+from followup_script.engine.stages import History, Outcome, Situation, plan
+from followup_script.tracker.store import Store
+from followup_script.tracker.service import Tracker
+from followup_script.wizard.flow import ANOTHER_DATE, NOTHING_NEW, OUTCOME_WORDS, Wizard
 
 from .conftest import PROFILE, TODAY
 

@@ -13,8 +13,8 @@ import tomllib
 import pexpect
 import pytest
 
-from followup_script.store import Store
-from followup_script.tracker import Tracker
+from followup_script.tracker.store import Store
+from followup_script.tracker.service import Tracker
 
 from .conftest import COMMAND, PROFILE, TODAY
 
@@ -204,7 +204,7 @@ def test_without_a_terminal_it_names_the_one_shot_flags(paths, args):
 def test_the_one_shot_command_does_not_import_questionary(tmp_path):
     code = (
         "import sys\n"
-        "import followup_script.cli as cli\n"
+        "import followup_script.cli.app as cli\n"
         "assert 'questionary' not in sys.modules and 'prompt_toolkit' not in sys.modules, 'at import'\n"
         "code = cli.main(['--name', 'Dana Reyes', '--from-name', 'Ana Lima', '--from-phone',"
         " '+1 555 123 4567', '--last-contact', '2026-11-20', '--today', '2026-11-25'])\n"

@@ -6,7 +6,7 @@ plugins that only need ``hookimpl`` start fast.
 
 from importlib import import_module
 
-from .errors import (
+from followup_script.errors import (
     ConfigError,
     DeliveryError,
     DeliveryVetoed,
@@ -22,12 +22,13 @@ from .errors import (
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Channel": "channels", "DeliveryContext": "channels", "Message": "channels",
-    "Receipt": "channels", "RenderJob": "channels",
-    "Scriptwriter": "compose",
-    "History": "stages", "Outcome": "stages", "Plan": "stages", "Situation": "stages",
-    "Stage": "stages", "plan": "stages",
-    "hookimpl": "hookspecs",
+    "Channel": "channels.base", "DeliveryContext": "channels.base", "Message": "channels.base",
+    "Receipt": "channels.base", "RenderJob": "channels.base",
+    "Scriptwriter": "compose.scriptwriter",
+    "History": "engine.stages", "Outcome": "engine.stages", "Plan": "engine.stages",
+    "Situation": "engine.stages", "Stage": "engine.stages", "plan": "engine.stages",
+    "Tracker": "tracker.service",
+    "hookimpl": "plugins.hookspecs",
 }
 
 
@@ -48,5 +49,5 @@ __all__ = [
     "Channel", "ConfigError", "DeliveryContext", "DeliveryError", "DeliveryVetoed",
     "FollowupError", "History", "InputError", "Message", "Outcome", "Plan", "PluginError",
     "Receipt", "RefusedError", "RenderJob", "Scriptwriter", "Situation", "Stage",
-    "StoppedError", "TemplateError", "ToneError", "hookimpl", "plan", "__version__",
+    "StoppedError", "TemplateError", "ToneError", "Tracker", "hookimpl", "plan", "__version__",
 ]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import followup_script
 import pytest
-from followup_script.config import Config
-from followup_script.plugins import build_plugin_manager
+from followup_script.input.config import Config
+from followup_script.plugins.manager import build_plugin_manager
 from gmail_helpers import PROFILE, command, token_data
 
 import followup_script_gmail

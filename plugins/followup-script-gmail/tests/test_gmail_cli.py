@@ -249,7 +249,7 @@ def test_write_token_is_private_and_atomic(tmp_path):
 def test_loading_the_plugin_imports_no_google_library(tmp_path):
     code = (
         "import sys, io, contextlib\n"
-        "from followup_script.cli import main\n"
+        "from followup_script.cli.app import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help'])\n"
         "assert 'followup_script_gmail' in sys.modules, 'the plugin was not loaded'\n"

@@ -14,8 +14,8 @@ import urllib.parse
 
 import followup_script
 import pytest
-from followup_script.default_plugins import email as email_plugin
-from followup_script.plugins import build_plugin_manager
+from followup_script.plugins.builtin import email as email_plugin
+from followup_script.plugins.manager import build_plugin_manager
 from gmail_helpers import (
     CLIENT_SECRET,
     DRAFTS,

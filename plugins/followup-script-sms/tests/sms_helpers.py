@@ -9,8 +9,8 @@ import base64
 import datetime as dt
 
 from followup_script import History, Scriptwriter
-from followup_script.config import Config
-from followup_script.plugins import build_plugin_manager
+from followup_script.input.config import Config
+from followup_script.plugins.manager import build_plugin_manager
 
 import followup_script_sms
 

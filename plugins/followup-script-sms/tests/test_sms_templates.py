@@ -5,7 +5,8 @@ import re
 from importlib import resources
 
 import pytest
-from followup_script import History, Stage, ToneError, tone
+from followup_script import History, Stage, ToneError
+from followup_script.writing import guard as tone
 
 from sms_helpers import CONTACT, LAST, make_writer, three_day_message
 

@@ -9,7 +9,7 @@ signs in with the ``gmail.compose`` scope.
 from __future__ import annotations
 
 import followup_script
-from followup_script.default_plugins.email import finish
+from followup_script.plugins.builtin.email import finish
 
 from .drafts import deliver
 from .login import OPTIONS

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from followup_script.config import Config, config_dir, write_private
+from followup_script.input.config import Config, config_dir, write_private
 from followup_script.errors import ConfigError
 
 SCOPE = "https://www.googleapis.com/auth/gmail.compose"

@@ -1,5 +1,5 @@
 """The ``templates`` commands: list, show, path, copy and check (a thin layer over
-:mod:`followup_script.templates_lint`). Reference: docs/templates.md."""
+:mod:`followup_script.compose.lint`). Reference: docs/templates.md."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ def register(cli: click.Group) -> None:
 
 
 def _writer(ctx: click.Context, templates_dir: Path | None = None):
-    from .cli import writer_for
+    from followup_script.cli.app import writer_for
 
     writer = writer_for(ctx)
     if templates_dir is not None:
-        from .compose import Scriptwriter
+        from followup_script.compose.scriptwriter import Scriptwriter
 
         writer = Scriptwriter(writer.config, writer.plugins, templates_dir=templates_dir)
     return writer
@@ -53,7 +53,7 @@ def list_templates(ctx, as_json=False):
     A template shadowed by one earlier on the search path is marked
     "overridden by user" (or the plugin); situation "any" serves every situation.
     """
-    from .templates_lint import template_files
+    from followup_script.compose.lint import template_files
 
     files = template_files(_writer(ctx))
     if as_json:
@@ -80,7 +80,7 @@ def show(ctx, name):
       followup-script templates show email/weekly-nudge.md.j2
       followup-script templates show default:voicemail/three-day-check.txt.j2
     """
-    from .templates_lint import source
+    from followup_script.compose.lint import source
 
     text, origin, path = source(_writer(ctx), name)
     click.echo(f"followup-script: {origin} template {path}", err=True)
@@ -91,7 +91,7 @@ def show(ctx, name):
 @click.pass_context
 def path(ctx):
     """Print the folders templates are looked up in, first match wins."""
-    from .templates_lint import search_path
+    from followup_script.compose.lint import search_path
 
     entries = search_path(_writer(ctx))
     width = max(len(origin) for origin, _, _ in entries)
@@ -114,7 +114,7 @@ def copy(ctx, name, as_name, force):
       followup-script templates copy voicemail/three-day-check.txt.j2
       followup-script templates copy email/three-day-check.md.j2 --as email/three-day-check.interview.md.j2
     """
-    from .templates_lint import copy as copy_template
+    from followup_script.compose.lint import copy as copy_template
 
     target = copy_template(_writer(ctx), name, as_name=as_name, force=force)
     click.echo(f"copied {name} to {target}")
@@ -138,8 +138,8 @@ def check(ctx, pack, channels, as_json):
       followup-script templates check
       followup-script templates check --dir my-template-pack
     """
-    from .errors import InputError
-    from .templates_lint import check as lint
+    from followup_script.errors import InputError
+    from followup_script.compose.lint import check as lint
 
     folder = None
     if pack is not None:

@@ -10,7 +10,7 @@ _TOKEN = re.compile(r"QfsvTOKEN(\d+)Z")
 
 def finish(message, job):
     """Split the subject, render the body to HTML with every value escaped."""
-    from followup_script.mail import split_subject
+    from followup_script.channels.email import split_subject
 
     message.subject, message.text = split_subject(message.text, message.template)
     message.html = body_html(job, message.template, message.text)
@@ -37,8 +37,8 @@ def body_html(job, template, body):
     """
     from markdown_it.common.utils import escapeHtml
 
-    from followup_script.mail import split_subject
-    from followup_script.render import escape_markdown, markdown_to_html
+    from followup_script.channels.email import split_subject
+    from followup_script.writing.render import escape_markdown, markdown_to_html
 
     values: list[str] = []
 
@@ -55,7 +55,7 @@ def body_html(job, template, body):
 
 
 def deliver(message, context):
-    from followup_script.mail import build_email, send_smtp
+    from followup_script.channels.email import build_email, send_smtp
 
     if not message.contact.get("email"):
         from followup_script.errors import InputError

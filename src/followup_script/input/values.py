@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from .config import check_email, check_name, check_phone
-from .errors import InputError
-from .stages import History, Outcome, Situation, parse_choice
+from followup_script.input.config import check_email, check_name, check_phone
+from followup_script.errors import InputError
+from followup_script.engine.stages import History, Outcome, Situation, parse_choice
 
 CONTACT_FIELDS = ("name", "company", "role", "phone", "email")
 PROFILE_FIELDS = ("from_name", "from_phone", "from_email")

@@ -35,9 +35,9 @@ from typing import Any
 
 import click
 
-from .config import check_email, check_name, check_phone
-from .errors import FollowupError, InputError
-from .stages import History, Outcome, Plan, Situation, human_date
+from followup_script.input.config import check_email, check_name, check_phone
+from followup_script.errors import FollowupError, InputError
+from followup_script.engine.stages import History, Outcome, Plan, Situation, human_date
 
 # -- what the person says, in their words ----------------------------------------------------------
 
@@ -252,7 +252,7 @@ def when_happened(today: dt.date, message: str = "When?") -> Question:
 
 
 def _past_date(today: dt.date) -> Callable[[str], dt.date]:
-    from .inputs import parse_date
+    from followup_script.input.values import parse_date
 
     def convert(text: str) -> dt.date:
         day = parse_date(text, "date", today)
@@ -270,7 +270,7 @@ def other_date(today: dt.date) -> Question:
 
 
 def _agreed(after: dt.date, today: dt.date) -> Callable[[str], dt.date | dt.datetime]:
-    from .inputs import parse_datetime
+    from followup_script.input.values import parse_datetime
 
     def convert(text: str):
         if not text.strip():
@@ -292,7 +292,7 @@ def agreed_time(after: dt.date, today: dt.date) -> Question:
 
 
 def pick_channel(channels: Iterable, default: str = "voicemail") -> Question:
-    """``channels``: :class:`~followup_script.channels.Channel` objects."""
+    """``channels``: :class:`~followup_script.channels.base.Channel` objects."""
     found = sorted(channels, key=lambda c: c.name)
     choices = tuple(Option(f"{c.name}: {c.description}", c.name) for c in found)
     names = [c.name for c in found]
@@ -454,7 +454,7 @@ def file_name(contact_name: str, channel: str, kind: str) -> str:
 
 
 def via_for(message) -> str:
-    from .tracker_cli import VIA_BY_KIND
+    from followup_script.cli.tracker import VIA_BY_KIND
 
     return VIA_BY_KIND.get(message.kind) or ("email" if message.subject else "sms")
 
@@ -526,7 +526,7 @@ class Wizard:
     def __init__(self, writer, today: dt.date, db_path: str | Path | None = None,
                  ask: Callable[[Question], Any] = ask, echo: Callable[[str], None] = click.echo,
                  clipboard: list[str] | None | bool = True, business_days: bool | None = None):
-        from .store import default_path
+        from followup_script.tracker.store import default_path
 
         self.writer = writer
         self.today = today
@@ -566,8 +566,8 @@ class Wizard:
         if self._tracker is None:
             if not create and not self.db_path.exists():
                 return None
-            from .store import Store
-            from .tracker import Tracker
+            from followup_script.tracker.store import Store
+            from followup_script.tracker.service import Tracker
 
             self._tracker = Tracker(Store.open(self.db_path), self.business_days, planner=self.writer.plan)
         return self._tracker
@@ -575,7 +575,7 @@ class Wizard:
     # -- the profile --------------------------------------------------------------------
 
     def ensure_profile(self) -> dict:
-        from .config import Config, set_value
+        from followup_script.input.config import Config, set_value
 
         config = self.writer.config
         profile = config.profile
@@ -617,8 +617,8 @@ class Wizard:
         return self.leave(follow, self.scripts(follow))
 
     def choose_contact(self) -> Follow:
-        from .store import name_key
-        from .tracker import history_of
+        from followup_script.tracker.store import name_key
+        from followup_script.tracker.service import history_of
 
         tracker = self.tracker()
         rows: list[tuple[Any, Plan | None]] = []
@@ -670,7 +670,7 @@ class Wizard:
                   f"followup-script unstop {_quoted(contact.name)}")
 
     def ask_what_happened(self, follow: Follow) -> None:
-        from .tracker import history_of
+        from followup_script.tracker.service import history_of
 
         last = None
         if follow.contact is not None:
@@ -695,8 +695,8 @@ class Wizard:
 
     def preview_history(self, follow: Follow) -> History:
         """The history the tracker will derive once the event is logged (nothing is written)."""
-        from .store import Contact, Touch
-        from .tracker import derive_history
+        from followup_script.tracker.store import Contact, Touch
+        from followup_script.tracker.service import derive_history
 
         event = follow.event
         situation = (follow.contact.situation if follow.contact is not None
@@ -774,7 +774,7 @@ class Wizard:
         self.echo(f"Copied the {message.channel} script to the clipboard.")
 
     def save(self, message, follow: Follow) -> None:
-        from .cli import text_report, write_output
+        from followup_script.cli.app import text_report, write_output
 
         path = self.ask(save_path(file_name(follow.name, message.channel, message.kind)))
         if path.exists() and not self.ask(overwrite(path)):
@@ -877,7 +877,7 @@ class Wizard:
             self.echo(f"{follow.name} opted out on {message.channel}: they are now stopped and get "
                       "nothing more, on any channel.")
         else:
-            from .tracker import history_of
+            from followup_script.tracker.service import history_of
 
             self.echo(plan_sentence(self.writer.plan(history_of(contact), self.today, self.business_days)))
         return True

@@ -12,9 +12,9 @@ import sys
 
 import click
 
-from . import __version__
-from .errors import FollowupError, InputError, PluginError
-from .vocabulary import OUTCOME_HELP, SITUATION_HELP
+from followup_script import __version__
+from followup_script.errors import FollowupError, InputError, PluginError
+from followup_script.engine.vocabulary import OUTCOME_HELP, SITUATION_HELP
 
 # -- parsing values ------------------------------------------------------------------------
 
@@ -67,7 +67,7 @@ class FollowupGroup(click.Group):
 
     context_class = FollowupContext
     command_class = FollowupCommand
-    COMMAND_MODULES = ("tracker_cli", "wizard_cli", "templates_cli")
+    COMMAND_MODULES = ("tracker", "wizard", "templates")
     _modules_loaded = False
     _plugin_commands_loaded = False
 
@@ -76,7 +76,7 @@ class FollowupGroup(click.Group):
             return
         self._modules_loaded = True
         for name in self.COMMAND_MODULES:
-            importlib.import_module(f"followup_script.{name}").register(self)
+            importlib.import_module(f"followup_script.cli.{name}").register(self)
 
     def _load_plugin_commands(self, ctx: click.Context) -> None:
         if self._plugin_commands_loaded:
@@ -112,7 +112,7 @@ class FollowupGroup(click.Group):
 
 def _listing_key(group: FollowupGroup, ctx) -> dict | None:
     """What the command listing depends on; None when it must not be cached."""
-    from .cache import ENV_ALLOW, path_key
+    from followup_script._cache import ENV_ALLOW, path_key
 
     if ctx.find_root().params.get("plugins_dir"):
         return None
@@ -137,7 +137,7 @@ def command_rows(group: FollowupGroup, ctx) -> list[tuple[str, str | None, str |
     """
     import marshal
 
-    from .cache import cache_path
+    from followup_script._cache import cache_path
 
     own = {n: c for n, c in group.commands.items()} if not group._modules_loaded else None
     key = _listing_key(group, ctx)
@@ -154,7 +154,7 @@ def command_rows(group: FollowupGroup, ctx) -> list[tuple[str, str | None, str |
     if extra is None:
         before = set(group.commands)
         names = group.list_commands(ctx)
-        from .plugins import get_plugins
+        from followup_script.plugins.manager import get_plugins
 
         extra = [(n, group.commands[n].short_help, group.commands[n].help)
                  for n in names if n not in before and not group.commands[n].hidden]
@@ -173,7 +173,7 @@ def command_rows(group: FollowupGroup, ctx) -> list[tuple[str, str | None, str |
 
 
 def load_plugins(ctx: click.Context | None = None):
-    from .plugins import get_plugins
+    from followup_script.plugins.manager import get_plugins
 
     plugins = get_plugins()
     report_plugin_errors(ctx, plugins)
@@ -198,19 +198,19 @@ def report_plugin_errors(ctx, plugins) -> None:
 
 def _set_plugins_dir(ctx, param, value):
     if value:
-        from .plugins import set_plugins_dir
+        from followup_script.plugins.manager import set_plugins_dir
 
         set_plugins_dir(value)
     return value
 
 
 def writer_for(ctx: click.Context, allow_tone: bool = False):
-    from .compose import Scriptwriter
-    from .config import load
+    from followup_script.compose.scriptwriter import Scriptwriter
+    from followup_script.input.config import load
 
     root = ctx.find_root()
     config = load(root.params.get("config_path"))
-    from .config import check_email, check_name, check_phone
+    from followup_script.input.config import check_email, check_name, check_phone
 
     profile = dict(config.data.get("profile", {}))
     for key, check in (("name", lambda v: check_name(v, "--from-name")), ("phone", check_phone),
@@ -324,7 +324,7 @@ def cli(ctx: click.Context, **opts):
 def one_shot(ctx: click.Context, opts: dict) -> None:
     import datetime as dt
 
-    from .inputs import follow_up_from, parse_date
+    from followup_script.input.values import follow_up_from, parse_date
 
     today = parse_date(opts["today"], "--today") or dt.date.today()
     history, contact, overrides = follow_up_from(opts, today)
@@ -341,7 +341,7 @@ def one_shot(ctx: click.Context, opts: dict) -> None:
         receipt = deliver_with_confirmation(ctx, writer, message, opts["yes"], opts["resend"])
     emit(message, opts["fmt"], opts["output"], receipt)
     if receipt is not None and receipt.contact_stopped:
-        from .errors import StoppedError
+        from followup_script.errors import StoppedError
 
         who = contact.get("name", "the contact")
         raise StoppedError(
@@ -360,8 +360,8 @@ def deliver_with_confirmation(ctx, writer, message, yes: bool, resend: bool = Fa
     if message.text is None or writer.channel(message.channel).deliver is None:
         return writer.deliver(message)  # refuses (stopped, nothing to deliver) before recording anything
     # Recorded by key in the tracker file, so a rerun never delivers the same follow-up twice.
-    from .tracker import Tracker
-    from .tracker_cli import report_already_delivered
+    from followup_script.tracker.service import Tracker
+    from followup_script.cli.tracker import report_already_delivered
 
     with Tracker.open() as tracker:
         done = tracker.deliver_once(writer, message, resend=resend)
@@ -403,7 +403,7 @@ def send_output(data: bytes, output: str | None) -> None:
 
 
 def text_report(message, receipt=None) -> str:
-    from .stages import human_date
+    from followup_script.engine.stages import human_date
 
     plan = message.plan
     lines = [f"Stage:   {plan.stage.value}" + (f" (attempt {plan.attempt})" if plan.attempt else "")]
@@ -492,7 +492,7 @@ def config(ctx):
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .config import PROFILE_KEYS, dumps, load
+    from followup_script.input.config import PROFILE_KEYS, dumps, load
 
     cfg = load(ctx.find_root().params.get("config_path"))
     click.echo(f"# config file: {cfg.path}" + ("" if cfg.path.exists() else " (not created yet)"))
@@ -507,7 +507,7 @@ def config(ctx):
 @click.pass_context
 def config_path(ctx):
     """Print the path of the config file."""
-    from .config import load
+    from followup_script.input.config import load
 
     click.echo(load(ctx.find_root().params.get("config_path")).path)
 
@@ -518,7 +518,7 @@ def config_path(ctx):
 @click.pass_context
 def config_set(ctx, key, value):
     """Set KEY (section.name, e.g. profile.phone) to VALUE and save."""
-    from .config import load, set_value
+    from followup_script.input.config import load, set_value
 
     cfg = load(ctx.find_root().params.get("config_path"))
     if value.lower() in ("true", "false"):
@@ -531,7 +531,7 @@ def config_set(ctx, key, value):
 
 
 def _is_secret(key: str) -> bool:
-    from .config import SECRET
+    from followup_script.input.config import SECRET
 
     return bool(SECRET.search(key.rpartition(".")[2]))
 
@@ -541,7 +541,7 @@ def _is_secret(key: str) -> bool:
 @click.pass_context
 def config_unset(ctx, key):
     """Remove KEY from the config file."""
-    from .config import load, unset_value
+    from followup_script.input.config import load, unset_value
 
     cfg = unset_value(load(ctx.find_root().params.get("config_path")), key)
     click.echo(f"removed {key} from {cfg.path}")
@@ -575,8 +575,8 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
     import json
     from pathlib import Path
 
-    from .batch import file_name, generate, read_rows
-    from .inputs import parse_date
+    from followup_script.compose.batch import file_name, generate, read_rows
+    from followup_script.input.values import parse_date
 
     today = parse_date(today, "--today") or dt.date.today()
     writer = writer_for(ctx, allow_tone=allow_tone)

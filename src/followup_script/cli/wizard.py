@@ -1,4 +1,4 @@
-"""The ``wizard`` command: a thin layer over :mod:`followup_script.wizard`.
+"""The ``wizard`` command: a thin layer over :mod:`followup_script.wizard.flow`.
 
 questionary is imported only when the wizard asks its first question, so the
 one-shot command and ``--help`` never pay for it.
@@ -31,10 +31,10 @@ def wizard(ctx, db_path, today):
       followup-script wizard
       followup-script wizard --db ~/jobs/tracker.sqlite3
     """
-    from .cli import writer_for
-    from .errors import InputError
-    from .inputs import parse_date
-    from .wizard import Wizard, one_shot_hint
+    from followup_script.cli.app import writer_for
+    from followup_script.errors import InputError
+    from followup_script.input.values import parse_date
+    from followup_script.wizard.flow import Wizard, one_shot_hint
 
     root = ctx.find_root().params
     not_terminal = [name for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout))

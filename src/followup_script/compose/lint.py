@@ -1,8 +1,8 @@
 """Custom templates: which exist and where from, copying one to edit, and linting a pack.
 
-The command layer is :mod:`followup_script.templates_cli`; everything here is a
-library call over the real :class:`~followup_script.compose.Scriptwriter` and its
-:class:`~followup_script.render.Renderer` (its ``search_path`` and ``candidates``),
+The command layer is :mod:`followup_script.cli.templates`; everything here is a
+library call over the real :class:`~followup_script.compose.scriptwriter.Scriptwriter` and its
+:class:`~followup_script.writing.render.Renderer` (its ``search_path`` and ``candidates``),
 so a template that passes :func:`check` renders the same way for real.
 
 Template names follow ``<kind>/<stage>[.<situation>].<ext>.j2``; a file whose
@@ -20,11 +20,11 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-from .compose import Scriptwriter
-from .config import write_private
-from .errors import ConfigError, FollowupError, InputError, PluginError, TemplateError, ToneError
-from .render import EXTENSIONS, build_context
-from .stages import History, Situation, Stage
+from followup_script.compose.scriptwriter import Scriptwriter
+from followup_script.input.config import write_private
+from followup_script.errors import ConfigError, FollowupError, InputError, PluginError, TemplateError, ToneError
+from followup_script.writing.render import EXTENSIONS, build_context
+from followup_script.engine.stages import History, Situation, Stage
 
 NAME = re.compile(
     r"^(?P<kind>[A-Za-z0-9_-]+)/(?P<stage>[a-z-]+)(?:\.(?P<situation>[a-z-]+))?"

@@ -13,7 +13,7 @@ import signal
 import threading
 from contextlib import contextmanager
 
-from .errors import ConfigError, DeliveryError
+from followup_script.errors import ConfigError, DeliveryError
 
 DEFAULT_TIMEOUT = 120.0
 

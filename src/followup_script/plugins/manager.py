@@ -19,17 +19,17 @@ from pathlib import Path
 
 import pluggy
 
-from . import hookspecs
-from .cache import ENV_ALLOW, cache_dir, path_key
-from .channels import Channel
-from .errors import PluginError
+from followup_script.plugins import hookspecs
+from followup_script._cache import ENV_ALLOW, cache_dir, path_key
+from followup_script.channels.base import Channel
+from followup_script.errors import PluginError
 
 GROUP = "followup_script"
 DEFAULT_PLUGINS = (
-    "followup_script.default_plugins.voicemail",
-    "followup_script.default_plugins.call",
-    "followup_script.default_plugins.email",
-    "followup_script.default_plugins.deliver",
+    "followup_script.plugins.builtin.voicemail",
+    "followup_script.plugins.builtin.call",
+    "followup_script.plugins.builtin.email",
+    "followup_script.plugins.builtin.deliver",
 )
 
 
@@ -127,7 +127,7 @@ class Plugins:
     def channel(self, name: str) -> Channel:
         channels = self.channels
         if name not in channels:
-            from .errors import InputError
+            from followup_script.errors import InputError
 
             valid = ", ".join(sorted(channels)) or "none"
             raise InputError(f"channel {name!r} is not known; use one of: {valid}")

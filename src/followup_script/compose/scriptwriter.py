@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from . import tone
-from .channels import Channel, DeliveryContext, Message, Receipt, RenderJob
-from .config import Config, load
-from .errors import FollowupError, InputError, PluginError, StoppedError
-from .plugins import Plugins, get_plugins
-from .render import Renderer, build_context, transform_values
-from .stages import History, Plan
-from .stages import plan as decide
+from followup_script.writing import guard as tone
+from followup_script.channels.base import Channel, DeliveryContext, Message, Receipt, RenderJob
+from followup_script.input.config import Config, load
+from followup_script.errors import FollowupError, InputError, PluginError, StoppedError
+from followup_script.plugins.manager import Plugins, get_plugins
+from followup_script.writing.render import Renderer, build_context, transform_values
+from followup_script.engine.stages import History, Plan
+from followup_script.engine.stages import plan as decide
 
 
 class Scriptwriter:

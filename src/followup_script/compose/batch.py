@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .channels import Message
-from .errors import FollowupError, InputError
-from .inputs import FIELDS, follow_up_from
+from followup_script.channels.base import Message
+from followup_script.errors import FollowupError, InputError
+from followup_script.input.values import FIELDS, follow_up_from
 
 
 @dataclass(slots=True)

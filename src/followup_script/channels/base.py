@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import PluginError
-from .speech import speak_phone
+from followup_script.errors import PluginError
+from followup_script.writing.speech import speak_phone
 
 if TYPE_CHECKING:  # pragma: no cover
     from email.message import EmailMessage
 
-    from .config import Config
-    from .stages import Plan
+    from followup_script.input.config import Config
+    from followup_script.engine.stages import Plan
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Message:
 
     def to_email(self) -> EmailMessage:
         """A real RFC 5322 multipart/alternative message (text and HTML)."""
-        from .mail import build_email
+        from followup_script.channels.email import build_email
 
         return build_email(self)
 

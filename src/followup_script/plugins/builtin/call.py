@@ -1,8 +1,8 @@
 """The ``call`` channel: a live talk track that always ends with the next call scheduled."""
 
 from followup_script import Channel, hookimpl
-from followup_script.default_plugins.voicemail import spoken_phones
-from followup_script.speech import measure_speech
+from followup_script.plugins.builtin.voicemail import spoken_phones
+from followup_script.writing.speech import measure_speech
 
 
 def finish(message, job):

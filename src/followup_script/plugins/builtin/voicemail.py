@@ -1,7 +1,7 @@
 """The ``voicemail`` channel: a script to read aloud, timed at 150 words a minute."""
 
 from followup_script import Channel, hookimpl
-from followup_script.speech import measure_speech, speak_phone
+from followup_script.writing.speech import measure_speech, speak_phone
 
 DEFAULT_BUDGET = 30
 

@@ -30,13 +30,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
 
-from .errors import InputError
+from followup_script.errors import InputError
 
 # The help text for each value lives in a plain-string module, so the command line
 # can show it without importing this one; keys are the enum values, so both
 # ``OUTCOME_HELP["stop"]`` and ``OUTCOME_HELP[Outcome.STOP]`` work (a test keeps
 # the keys equal to the values).
-from .vocabulary import OUTCOME_HELP, SITUATION_HELP  # noqa: F401 (re-exported)
+from followup_script.engine.vocabulary import OUTCOME_HELP, SITUATION_HELP  # noqa: F401 (re-exported)
 
 
 class Stage(StrEnum):

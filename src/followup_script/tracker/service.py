@@ -1,9 +1,9 @@
 """The tracker: contacts and touches in, the engine's answer out.
 
 The library behind ``followup-script contact|log|due|next|why|stop|unstop|
-calendar|export|import``. It derives a :class:`~followup_script.stages.History`
+calendar|export|import``. It derives a :class:`~followup_script.engine.stages.History`
 from the stored touches (:func:`derive_history`) and asks the engine
-(:func:`followup_script.stages.plan`), which stays the single place that
+(:func:`followup_script.engine.stages.plan`), which stays the single place that
 decides the stage.
 
 How a touch history becomes the engine's input:
@@ -32,9 +32,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import check_email, check_name, check_phone
-from .errors import InputError
-from .stages import (
+from followup_script.input.config import check_email, check_name, check_phone
+from followup_script.errors import InputError
+from followup_script.engine.stages import (
     History,
     Outcome,
     Plan,
@@ -43,10 +43,10 @@ from .stages import (
     human_date,
     parse_choice,
 )
-from .stages import (
+from followup_script.engine.stages import (
     plan as decide,
 )
-from .store import (
+from followup_script.tracker.store import (
     CONTACT_FIELDS,
     VIAS,
     Contact,
@@ -465,7 +465,7 @@ class Tracker:
         service before creating anything. An error marks it 'failed' (a timeout
         leaves it 'pending': the outcome is unknown).
         """
-        from .deadline import DeliveryTimeout, deadline, delivery_timeout
+        from followup_script.tracker.deadline import DeliveryTimeout, deadline, delivery_timeout
 
         timeout = delivery_timeout(writer.config)  # [delivery] timeout_seconds
         today = today or dt.date.today()
@@ -590,7 +590,7 @@ class Tracker:
             raise InputError(f"--weeks {weeks} is too small; use 1 or more")
         if reminder_minutes < 0:
             raise InputError(f"--reminder {reminder_minutes} is negative; use 0 or more minutes")
-        from . import __version__
+        from followup_script import __version__
 
         now = now or dt.datetime.now(dt.UTC)
         cal = icalendar.Calendar()

@@ -10,7 +10,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from .errors import ConfigError, DeliveryError, InputError, TemplateError
+from followup_script.errors import ConfigError, DeliveryError, InputError, TemplateError
 
 
 def split_subject(text: str, template: str | None) -> tuple[str, str]:

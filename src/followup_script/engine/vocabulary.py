@@ -1,7 +1,7 @@
 """The words for outcomes and situations, as plain strings.
 
 The command line builds its option help from these without importing the
-engine (:mod:`followup_script.stages` defines the enums and checks that they
+engine (:mod:`followup_script.engine.stages` defines the enums and checks that they
 match these keys).
 """
 

@@ -1,8 +1,8 @@
 """Write docs/reference.md, the command reference, from the click commands themselves.
 
-    python -m followup_script.clidoc                 # rewrite docs/reference.md
-    python -m followup_script.clidoc --check         # exit 1 if it is out of date
-    python -m followup_script.clidoc -o FILE         # write elsewhere ("-" for stdout)
+    python -m followup_script.cli.doc                 # rewrite docs/reference.md
+    python -m followup_script.cli.doc --check         # exit 1 if it is out of date
+    python -m followup_script.cli.doc -o FILE         # write elsewhere ("-" for stdout)
 
 Only the core commands are documented (installed plugins are not loaded), so
 the page is the same on every machine. tests/test_reference.py fails when the
@@ -19,8 +19,8 @@ from pathlib import Path
 import click
 
 WIDTH = 100
-DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "reference.md"
-REGENERATE = "python -m followup_script.clidoc"
+DEFAULT_OUTPUT = Path(__file__).resolve().parents[3] / "docs" / "reference.md"
+REGENERATE = "python -m followup_script.cli.doc"
 
 HEADER = f"""# Command reference
 
@@ -82,10 +82,10 @@ def _command(cmd: click.Command, ctx: click.Context) -> list[str]:
 def reference() -> str:
     """The reference page, core commands only."""
     os.environ["FOLLOWUP_SCRIPT_LOAD_PLUGINS"] = ""
-    from . import plugins
+    from followup_script.plugins import manager as plugins
 
     plugins.reset()
-    from .cli import cli
+    from followup_script.cli.app import cli
 
     ctx = click.Context(cli, info_name="followup-script", terminal_width=WIDTH, **cli.context_settings)
     return HEADER + "\n" + "\n".join(_command(cli, ctx)).rstrip("\n") + "\n"

@@ -14,7 +14,7 @@ guessed at.
 This module stores and fetches. It does not decide stages: the columns
 ``last_at``, ``last_outcome``, ``next_at``, ``attempts`` and ``due_key`` of
 ``contacts`` are a cache the tracker fills from the touch history through the
-engine (:mod:`followup_script.tracker`), so the ``due`` queue is one indexed
+engine (:mod:`followup_script.tracker.service`), so the ``due`` queue is one indexed
 query however long the history grows.
 """
 
@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .errors import InputError
+from followup_script.errors import InputError
 
 ENV_DB = "FOLLOWUP_SCRIPT_DB"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -228,7 +228,7 @@ def default_path() -> Path:
     env = os.environ.get(ENV_DB)
     if env:
         return Path(env).expanduser()
-    from .config import data_dir
+    from followup_script.input.config import data_dir
 
     return data_dir() / "tracker.sqlite3"
 

@@ -1,6 +1,6 @@
 """The tracker's commands: contact, log, due, next, why, stop, unstop, calendar, export, import.
 
-A thin layer over :mod:`followup_script.tracker`; each command runs in one
+A thin layer over :mod:`followup_script.tracker.service`; each command runs in one
 transaction of the tracker file (``--db PATH``, env ``FOLLOWUP_SCRIPT_DB``,
 default ``tracker.sqlite3`` in the user data dir). Reference: docs/tracker.md.
 """
@@ -34,14 +34,14 @@ def _root(ctx: click.Context) -> dict:
 
 
 def _today(ctx: click.Context, value: str | None) -> dt.date:
-    from .inputs import parse_date
+    from followup_script.input.values import parse_date
 
     return parse_date(value or _root(ctx).get("today"), "--today") or dt.date.today()
 
 
 def _open(ctx: click.Context, db_path: str | None):
-    from .config import load
-    from .tracker import Tracker
+    from followup_script.input.config import load
+    from followup_script.tracker.service import Tracker
 
     config = load(_root(ctx).get("config_path"))
     calendar_days = bool(_root(ctx).get("calendar_days")) or bool(
@@ -52,13 +52,13 @@ def _open(ctx: click.Context, db_path: str | None):
 
 
 def _quote(name: str) -> str:
-    from .tracker import _quote as quote
+    from followup_script.tracker.service import _quote as quote
 
     return quote(name)
 
 
 def _plan_line(plan) -> str:
-    from .stages import human_date
+    from followup_script.engine.stages import human_date
 
     if plan is None:
         return "no plan: no touches logged"
@@ -132,7 +132,7 @@ def contact_edit(ctx, name, rename, db_path, **values):
 
     The stop flag and the history are never changed by an edit.
     """
-    from .errors import InputError
+    from followup_script.errors import InputError
 
     fields = {k: v for k, v in values.items() if v is not None}
     if rename is not None:
@@ -151,7 +151,7 @@ def contact_edit(ctx, name, rename, db_path, **values):
 @click.pass_context
 def contact_list(ctx, as_json, today, db_path):
     """List every contact with their current stage."""
-    from .tracker import history_of
+    from followup_script.tracker.service import history_of
 
     today = _today(ctx, today)
     tracker = _open(ctx, db_path)
@@ -182,8 +182,8 @@ def contact_list(ctx, as_json, today, db_path):
 @click.pass_context
 def contact_show(ctx, name, as_json, today, db_path):
     """Show NAME's details, history and plan."""
-    from .store import CONTACT_FIELDS
-    from .tracker import _touch_dict
+    from followup_script.tracker.store import CONTACT_FIELDS
+    from followup_script.tracker.service import _touch_dict
 
     today = _today(ctx, today)
     tracker = _open(ctx, db_path)
@@ -225,7 +225,7 @@ def contact_show(ctx, name, as_json, today, db_path):
 @click.pass_context
 def contact_remove(ctx, name, yes, db_path):
     """Remove NAME and their whole history (asks first)."""
-    from .errors import InputError
+    from followup_script.errors import InputError
 
     tracker = _open(ctx, db_path)
     found = tracker.find(name)
@@ -261,8 +261,8 @@ def log(ctx, name, outcome, via, date, next_at, note, today, db_path):
       followup-script log Dana --outcome scheduled --next "2026-12-01 10:30"
       followup-script log Dana --via voicemail --outcome no-answer
     """
-    from .inputs import parse_date, parse_datetime
-    from .stages import human_date
+    from followup_script.input.values import parse_date, parse_datetime
+    from followup_script.engine.stages import human_date
 
     today = _today(ctx, today)
     at = parse_date(date, "--date", today)
@@ -285,7 +285,7 @@ def log(ctx, name, outcome, via, date, next_at, note, today, db_path):
 @click.pass_context
 def stop(ctx, name, note, date, today, db_path):
     """Never contact NAME again, on any channel, until `unstop`."""
-    from .inputs import parse_date
+    from followup_script.input.values import parse_date
 
     today = _today(ctx, today)
     on = parse_date(date, "--date", today) or today
@@ -304,7 +304,7 @@ def stop(ctx, name, note, date, today, db_path):
 @click.pass_context
 def unstop(ctx, name, today, db_path):
     """Lift the stop on NAME (only when they asked you to resume)."""
-    from .tracker import history_of
+    from followup_script.tracker.service import history_of
 
     today = _today(ctx, today)
     tracker = _open(ctx, db_path)
@@ -338,7 +338,7 @@ def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
       followup-script due --within 7 --json
       followup-script due --render --channel email --format jsonl
     """
-    from .errors import InputError
+    from followup_script.errors import InputError
 
     today = _today(ctx, today)
     if render and as_json:
@@ -370,7 +370,7 @@ def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
 
 
 def _render_due(ctx, tracker, rows, today, channel_name, fmt, allow_tone):
-    from .cli import text_report, writer_for
+    from followup_script.cli.app import text_report, writer_for
 
     writer = writer_for(ctx, allow_tone=allow_tone or bool(_root(ctx).get("allow_tone")))
     tracker.planner = writer.plan
@@ -384,7 +384,7 @@ def _render_due(ctx, tracker, rows, today, channel_name, fmt, allow_tone):
         try:
             message = writer.write(channel, row.plan, row.contact.script_fields(), profile, today=today)
         except Exception as exc:
-            from .errors import FollowupError
+            from followup_script.errors import FollowupError
 
             if not isinstance(exc, FollowupError):
                 raise
@@ -408,7 +408,7 @@ def _render_due(ctx, tracker, rows, today, channel_name, fmt, allow_tone):
 
 
 def _profile(ctx, writer) -> dict:
-    from .config import check_email, check_name, check_phone
+    from followup_script.input.config import check_email, check_name, check_phone
 
     profile = writer.config.profile
     root = _root(ctx)
@@ -442,9 +442,9 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
       followup-script next Dana --channel email --format eml -o dana.eml
       followup-script next Dana --channel email --deliver --yes
     """
-    from .cli import emit, writer_for
-    from .errors import InputError
-    from .tracker import history_of
+    from followup_script.cli.app import emit, writer_for
+    from followup_script.errors import InputError
+    from followup_script.tracker.service import history_of
 
     today = _today(ctx, today)
     tracker = _open(ctx, db_path)
@@ -470,7 +470,7 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
 
 
 def _confirm(message, yes: bool) -> None:
-    from .errors import InputError
+    from followup_script.errors import InputError
 
     if message.text is None or yes:
         return
@@ -515,7 +515,7 @@ def report_already_delivered(done) -> None:
 @click.pass_context
 def why(ctx, name, weeks, as_json, today, db_path):
     """Why NAME is at this stage, and the next weeks if nobody replies."""
-    from .tracker import why_text
+    from followup_script.tracker.service import why_text
 
     today = _today(ctx, today)
     tracker = _open(ctx, db_path)
@@ -548,7 +548,7 @@ def calendar(ctx, output, weeks, reminder, today, db_path):
     \b
       followup-script calendar --output followups.ics
     """
-    from .cli import send_output
+    from followup_script.cli.app import send_output
 
     today = _today(ctx, today)
     tracker = _open(ctx, db_path)
@@ -566,8 +566,8 @@ def export(ctx, output, db_path):
     \b
       followup-script export --output tracker.json
     """
-    from .cli import send_output
-    from .tracker import export_json
+    from followup_script.cli.app import send_output
+    from followup_script.tracker.service import export_json
 
     tracker = _open(ctx, db_path)
     data = export_json(tracker).encode()
@@ -588,7 +588,7 @@ def import_command(ctx, file, dry_run, fmt, today, db_path):
       followup-script import contacts.csv --dry-run
       followup-script import tracker.json
     """
-    from .tracker import read_import
+    from followup_script.tracker.service import read_import
 
     today = _today(ctx, today)
     records = read_import(file, today, fmt)

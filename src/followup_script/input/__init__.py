@@ -1,0 +1,1 @@
+"""What users supply: the config file, validators and values from options and rows."""

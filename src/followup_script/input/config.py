@@ -1,0 +1,264 @@
+"""The user's config file: the profile and per-channel settings.
+
+The file is TOML, in the platformdirs user config dir by default
+(``followup-script config`` prints where); ``FOLLOWUP_SCRIPT_CONFIG`` or
+``--config`` point elsewhere. It is written atomically with mode 0600, and
+values whose key looks secret (token, password, secret, auth) are never printed.
+
+```toml
+[profile]
+name = "Ana Lima"
+phone = "+1 555 123 4567"
+email = "ana@example.com"
+callback_window = "any weekday between 9 and 5"
+```
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from followup_script.errors import ConfigError, InputError
+
+APP = "followup-script"
+ENV_CONFIG = "FOLLOWUP_SCRIPT_CONFIG"
+PROFILE_KEYS = {
+    "name": "your full name, as you say it on the phone",
+    "phone": "your phone number, said twice in a voicemail",
+    "email": "your email address, the From of emails",
+    "callback_window": "when they can reach you, e.g. 'weekdays between 9 and 5'",
+}
+SECRET = re.compile(r"token|password|secret|auth|key", re.IGNORECASE)
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP, appauthor=False))
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP, appauthor=False))
+
+
+def default_path() -> Path:
+    env = os.environ.get(ENV_CONFIG)
+    return Path(env).expanduser() if env else config_dir() / "config.toml"
+
+
+@dataclass
+class Config:
+    path: Path
+    data: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+
+    @property
+    def profile(self) -> dict:
+        return dict(self.data.get("profile", {}))
+
+    def section(self, name: str) -> dict:
+        value = self.data.get(name, {})
+        return dict(value) if isinstance(value, dict) else {}
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.path.parent / "templates"
+
+    def display(self) -> dict:
+        """The settings with secrets masked, for printing."""
+
+        def mask(table):
+            return {
+                k: (mask(v) if isinstance(v, dict) else ("********" if SECRET.search(k) else v))
+                for k, v in table.items()
+            }
+
+        return mask(self.data)
+
+
+def load(path: str | Path | None = None) -> Config:
+    path = Path(path).expanduser() if path else default_path()
+    if not path.exists():
+        return Config(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {str(path)!r} cannot be read ({exc}); fix or remove it") from None
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {str(path)!r} is not valid TOML: {exc}; fix that line") from None
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            raise ConfigError(
+                f"config file {str(path)!r}: {key!r} must be a [table] such as [profile]; "
+                "move it under a table"
+            )
+    profile = data.get("profile", {})
+    for key, value in profile.items():
+        if key in PROFILE_KEYS and not isinstance(value, str):
+            raise ConfigError(
+                f"config file {str(path)!r}: profile.{key} = {value!r} must be a quoted string"
+            )
+    return Config(path, data)
+
+
+# -- validation -------------------------------------------------------------------
+
+EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+
+
+def check_phone(value: str) -> str:
+    """A phone number with 7 to 15 digits; returns it tidied (single spaces)."""
+    value = " ".join(str(value).split())
+    digits = re.sub(r"\D", "", value)
+    if not re.fullmatch(r"\+?[\d\s().\-/]+", value) or not 7 <= len(digits) <= 15:
+        raise InputError(
+            f"phone {value!r} is not a phone number; use digits, e.g. '+1 555 123 4567'"
+        )
+    return value
+
+
+def check_email(value: str) -> str:
+    value = str(value).strip()
+    if not EMAIL.match(value):
+        raise InputError(f"email {value!r} is not an email address; use e.g. 'ana@example.com'")
+    return value
+
+
+def check_name(value: str, what: str = "name") -> str:
+    cleaned = " ".join(str(value).split())
+    if not cleaned:
+        raise InputError(f"{what} {value!r} is empty; give a name")
+    if len(cleaned) > 200:
+        raise InputError(f"{what} {cleaned[:20]!r}... is {len(cleaned)} characters; keep it under 200")
+    return cleaned
+
+
+VALIDATORS = {"phone": check_phone, "email": check_email, "name": check_name}
+
+
+# -- writing -----------------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _toml_str(key)
+
+
+def _toml_str(value: str) -> str:
+    out = ['"']
+    for ch in value:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise ConfigError(f"cannot store {value!r} in the config file; use text, numbers or true/false")
+
+
+def dumps(data: dict) -> str:
+    lines: list[str] = []
+
+    def table(prefix: str, values: dict) -> None:
+        scalars = {k: v for k, v in values.items() if not isinstance(v, dict)}
+        if scalars or not values:
+            if lines:
+                lines.append("")
+            lines.append(f"[{prefix}]")
+            for key, value in scalars.items():
+                lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+        for key, value in values.items():
+            if isinstance(value, dict):
+                table(f"{prefix}.{_toml_key(key)}", value)
+
+    for key, value in data.items():
+        table(_toml_key(key), value)
+    return "\n".join(lines) + "\n"
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` atomically (temp file + rename) with mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def set_value(config: Config, dotted: str, value) -> Config:
+    """Set ``section.key`` (e.g. ``profile.phone``) and save the file."""
+    parts = dotted.split(".")
+    if len(parts) < 2 or not all(parts):
+        raise InputError(f"setting {dotted!r} needs a section and a key, e.g. profile.phone")
+    if parts[0] == "profile" and len(parts) == 2 and parts[1] in VALIDATORS:
+        value = VALIDATORS[parts[1]](value)
+    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in config.data.items()}
+    node = data
+    for part in parts[:-1]:
+        child = node.get(part)
+        if child is None:
+            child = node[part] = {}
+        elif not isinstance(child, dict):
+            raise InputError(f"setting {dotted!r}: {part!r} is a value, not a table")
+        node = child
+    node[parts[-1]] = value
+    import tomllib
+
+    text = dumps(data)
+    tomllib.loads(text)  # never write a file we could not read back
+    write_private(config.path, text)
+    return Config(config.path, data)
+
+
+def unset_value(config: Config, dotted: str) -> Config:
+    parts = dotted.split(".")
+    data = config.data
+    node = data
+    for part in parts[:-1]:
+        node = node.get(part)
+        if not isinstance(node, dict):
+            raise InputError(f"setting {dotted!r} is not set")
+    if parts[-1] not in node:
+        raise InputError(f"setting {dotted!r} is not set")
+    del node[parts[-1]]
+    write_private(config.path, dumps(data))
+    return Config(config.path, data)

@@ -1,0 +1,1 @@
+"""Writing the words: the sandboxed renderer, the courtesy guard and speech timing."""

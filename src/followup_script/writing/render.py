@@ -1,0 +1,419 @@
+"""Jinja environment, template lookup, the template context, Markdown to HTML.
+
+Templates are looked up as ``<kind>/<stage>.<situation>.<ext>.j2`` and then
+``<kind>/<stage>.<ext>.j2`` (``ext`` is ``md`` or ``txt``), through
+``ChoiceLoader([user dir, plugin dirs..., built-in])``; ``default:<name>``
+always reaches the built-in template, so an override can
+``{% extends "default:email/weekly-nudge.md.j2" %}``.
+
+Every template renders in a :class:`jinja2.sandbox.ImmutableSandboxedEnvironment`
+with ``StrictUndefined``: a missing value is an error naming it. Contact and
+profile values are passed as variables and never compiled as templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from stat import S_ISDIR
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from followup_script.errors import ConfigError, InputError, TemplateError
+from followup_script.writing.speech import measure_speech, phone_groups, speak_phone  # noqa: F401 (re-exported)
+from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
+
+EXTENSIONS = ("md", "txt")
+
+
+def builtin_templates() -> Path:
+    """The ``templates/`` folder shipped in the package (also when editable, where
+    it is a symlink to the checkout's ``templates/``). Found beside this file rather
+    than through importlib.resources, which costs 5 ms of imports at start-up."""
+    return Path(__file__).parent.parent / "templates"
+
+
+# -- values given to templates ----------------------------------------------------------
+
+
+class Fields(dict):
+    """A dict of supplied values that knows whose they are, for error messages."""
+
+    def __init__(self, label: str, values: dict):
+        super().__init__({k: v for k, v in values.items() if v not in (None, "")})
+        self.label = label
+
+    @classmethod
+    def of(cls, label: str, values: dict) -> Fields:
+        """From values already known to be non-empty (no second pass over them)."""
+        fields = cls.__new__(cls)
+        dict.update(fields, values)
+        fields.label = label
+        return fields
+
+
+_FIELD_FIX = {
+    ("profile", "name"): "pass --from-name or run: followup-script config set profile.name 'Ana Lima'",
+    ("profile", "phone"): "pass --from-phone or run: followup-script config set profile.phone '+1 555 123 4567'",
+    ("profile", "email"): "pass --from-email or run: followup-script config set profile.email ana@example.com",
+    ("contact", "name"): "pass --name",
+    ("contact", "company"): "pass --company",
+    ("contact", "role"): "pass --role",
+    ("contact", "email"): "pass --email",
+    ("contact", "phone"): "pass --phone",
+}
+
+
+_DERIVED = {"phone_spoken": "phone", "first_name": "name"}
+
+
+class MissingValue(Exception):
+    def __init__(self, label: str | None, name: str):
+        super().__init__(name)
+        self.label = label
+        self.name = name
+
+
+class _Undefined(jinja2.StrictUndefined):
+    def _fail_with_undefined_error(self, *args, **kwargs):
+        obj = self._undefined_obj
+        label = getattr(obj, "label", None) if obj is not jinja2.utils.missing else None
+        raise MissingValue(label, str(self._undefined_name))
+
+    __str__ = __iter__ = __len__ = __eq__ = __ne__ = __bool__ = __hash__ = _fail_with_undefined_error
+    __getattr__ = _fail_with_undefined_error
+
+
+def collapse(value: str) -> str:
+    """One line: CR, LF, tabs and runs of spaces become single spaces."""
+    return " ".join(str(value).split())
+
+
+def first_name(full: str | None) -> str | None:
+    return full.split()[0] if full and full.split() else None
+
+
+@lru_cache(maxsize=1024)  # a batch has few distinct dates
+def when_words(day: dt.date, today: dt.date) -> str:
+    """How a person says a nearby date: ``today``, ``yesterday``, ``on Tuesday``."""
+    delta = (today - day).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "yesterday"
+    if delta == -1:
+        return "tomorrow"
+    if 1 < delta < 7:
+        return f"on {DAY_NAMES[day.weekday()]}"
+    if -7 < delta < -1:
+        return f"on {DAY_NAMES[day.weekday()]}"
+    return f"on {DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
+
+
+@lru_cache(maxsize=16)
+def _profile_values(items: tuple) -> Fields:
+    # The profile is the same for every row of a batch: derive its values once.
+    # Shared between renders: templates cannot change it (the sandbox is
+    # immutable) and transform_values makes new ones.
+    me = {k: collapse(v) for k, v in items if isinstance(v, str) and v.strip()}
+    if "name" in me:
+        me["first_name"] = first_name(me["name"])
+    if "phone" in me:
+        me["phone_spoken"] = speak_phone(me["phone"])
+    me.setdefault("callback_window", "any weekday")
+    return Fields.of("profile", me)
+
+
+def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
+    """The variables every template may use (docs/templates.md lists them)."""
+    try:
+        me = _profile_values(tuple(profile.items()))
+    except TypeError:  # a value that cannot be hashed (not a string): derive it now
+        me = _profile_values.__wrapped__(tuple(profile.items()))
+    them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
+    if "name" in them:
+        them["first_name"] = first_name(them["name"])
+    scheduled = None
+    if plan.due:
+        scheduled = human_date(plan.due)
+        if plan.due_time:
+            scheduled += f" at {plan.due_time:%H:%M}"
+    return {
+        "me": me,
+        "contact": Fields.of("contact", them),
+        "situation": plan.situation.value,
+        "stage": plan.stage.value,
+        "attempt": plan.attempt or 0,
+        "variant": plan.variant,
+        "due": plan.due,
+        "due_words": when_words(plan.due, today) if plan.due else "",
+        "scheduled_for": scheduled,
+        "last_contact": plan.last_contact,
+        "last_contact_words": when_words(plan.last_contact, today),
+        "today": today,
+    }
+
+
+def transform_values(context: dict, transform: Callable[[str], str]) -> dict:
+    """The context with every supplied string (profile, contact) transformed."""
+    out = dict(context)
+    for key in ("me", "contact"):
+        fields = context[key]
+        out[key] = Fields(fields.label, {k: transform(v) for k, v in fields.items()})
+    return out
+
+
+# -- Markdown ----------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&\"'])")
+
+
+def escape_markdown(value: str) -> str:
+    """Backslash-escape every Markdown punctuation so a value renders literally."""
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+_markdown = None
+
+
+@lru_cache(maxsize=512)
+def markdown_to_html(text: str) -> str:
+    """CommonMark to HTML with raw HTML disabled (markdown-it-py, loaded on use)."""
+    global _markdown
+    if _markdown is None:
+        from markdown_it import MarkdownIt
+
+        _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    return _markdown.render(text)
+
+
+# -- the environment ----------------------------------------------------------------------------
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with a short path for the lookups every template makes.
+
+    ``contact.name`` on :class:`Fields` (a plain dict of supplied strings that we
+    built) is an item lookup, so it skips the attribute probe and safety checks
+    the sandbox runs for arbitrary objects; anything else, including a name
+    that is not a key, goes through the full sandbox check.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is Fields and attribute in obj:
+            return obj[attribute]
+        if type(obj) is jinja2.environment.TemplateModule and attribute[:1] != "_":
+            # an imported template's macros and variables (its own are all "_" names)
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def make_globals(self, d):
+        # Jinja chains template globals onto the environment's (a ChainMap), which
+        # every render then copies key by key; ours are all set before the first
+        # template loads (plugins' prepare hooks run first), so a flat dict is the same.
+        return {**self.globals, **(d or {})}
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (jinja's own spelling)
+        if type(__obj) is jinja2.runtime.Macro:  # a template's own macro: always safe to call
+            if not kwargs:  # what Context.call comes down to for a macro without keywords
+                return __obj(*args)
+            return __context.call(__obj, *args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _code(value) -> object:
+    """A callable as compiling sees it: how Jinja passes it arguments, which
+    function it is, the time its module's file last changed (so an edited or
+    upgraded filter is another fingerprint) and what its closure holds. Stable
+    from one run to the next, unlike ids, hashes or the repr of code constants."""
+    if not callable(value):
+        return repr(value)
+    inner = getattr(value, "__wrapped__", value)
+    module = getattr(inner, "__module__", None)
+    try:
+        stamp = os.stat(sys.modules[module].__file__).st_mtime_ns
+    except (KeyError, AttributeError, TypeError, OSError):
+        stamp = None
+    cells = tuple(repr(c.cell_contents) for c in getattr(inner, "__closure__", None) or ())
+    return (repr(getattr(value, "jinja_pass_arg", None)), module,
+            getattr(inner, "__qualname__", type(inner).__qualname__), stamp, cells)
+
+
+def _compile_settings(env: jinja2.Environment) -> tuple:
+    """Everything the code Jinja compiles a template to depends on, besides its source."""
+    from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
+
+    def own(table: dict, defaults: dict) -> list:  # Jinja's own are covered by its version
+        return sorted((name, "default" if f is defaults.get(name) else _code(f)) for name, f in table.items())
+
+    return (
+        jinja2.__version__, sys.version, type(env).__qualname__, env.sandboxed, env.is_async,
+        env.optimized, _code(env.finalize), _code(env.autoescape), env.block_start_string,
+        env.block_end_string, env.variable_start_string, env.variable_end_string,
+        env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+        env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+        env.keep_trailing_newline, sorted(getattr(env, "intercepted_binops", ())),
+        sorted(getattr(env, "intercepted_unops", ())), own(env.filters, DEFAULT_FILTERS),
+        own(env.tests, DEFAULT_TESTS),
+    )
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs, in ``<user cache dir>/templates``.
+
+    Compiling the two templates a voicemail needs is a tenth of a one-shot run.
+    Jinja checks each entry against a checksum of the template's source; the key
+    here also covers everything else compilation depends on (Jinja and Python
+    versions, the sandbox and the operators it intercepts, syntax settings, and
+    each filter and test that is not Jinja's own, by its code and how it is
+    called), so a plugin that changes the environment gets its own entries; one
+    that adds a Jinja extension gets no cache. The folder is the user's own
+    (0700), like their ``.pyc`` files. A cache that cannot be read or written is
+    skipped: templates are then compiled as usual.
+    """
+
+    def __init__(self, directory: Path, fingerprint: str):
+        super().__init__(str(directory))
+        self.fingerprint = fingerprint
+
+    LIMIT = 500  # entries; past it (templates edited many times, upgrades) the folder is emptied
+
+    @classmethod
+    def for_environment(cls, env: jinja2.Environment) -> CompiledTemplates | None:
+        """The cache for ``env`` as it is now (after plugins prepared it), or None."""
+        import hashlib
+
+        from followup_script._cache import cache_dir
+
+        if env.extensions:  # a plugin's extension compiles its own way: compile every run
+            return None
+        directory = cache_dir() / "templates"
+        try:
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if hasattr(os, "getuid"):  # compiled code is only loaded from a folder that is ours alone
+                info = directory.lstat()
+                if info.st_uid != os.getuid() or not S_ISDIR(info.st_mode):  # not ours, or a symlink
+                    return None
+                if info.st_mode & 0o077:
+                    directory.chmod(0o700)
+            cache = cls(directory, hashlib.sha256(repr(_compile_settings(env)).encode()).hexdigest()[:16])
+            if len(os.listdir(directory)) > cls.LIMIT:
+                cache.clear()
+        except OSError:
+            return None
+        return cache
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.fingerprint}|{name}", filename)
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 (a damaged entry of any kind: compile instead)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+class Renderer:
+    """Finds and renders templates for a kind, stage and situation."""
+
+    def __init__(self, user_dir: Path | None = None, plugin_dirs=(), prepare=None):
+        builtin = jinja2.FileSystemLoader(str(builtin_templates()))
+        loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
+        self.search_path: list[tuple[str, Path]] = []
+        if user_dir is not None and Path(user_dir).is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+            self.search_path.append(("user", Path(user_dir)))
+        for plugin_name, path in plugin_dirs:
+            loaders.append(jinja2.FileSystemLoader(str(path)))
+            self.search_path.append((f"plugin {plugin_name}", Path(path)))
+        loaders.append(builtin)
+        self.search_path.append(("built-in", builtin_templates()))
+        self.env = _Sandbox(
+            loader=jinja2.ChoiceLoader(loaders),
+            undefined=_Undefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+            auto_reload=False,
+        )
+        self.env.filters["speak_phone"] = speak_phone
+        self.env.filters["human_date"] = human_date
+        self.env.filters["capitalize_first"] = lambda s: s[:1].upper() + s[1:]
+        if prepare is not None:
+            prepare(self.env)
+        self.env.bytecode_cache = CompiledTemplates.for_environment(self.env)
+        self._templates: dict[tuple, jinja2.Template] = {}
+
+    def candidates(self, kind: str, stage: str, situation: str) -> list[str]:
+        return [
+            f"{kind}/{stage}.{situation}.{ext}.j2" for ext in EXTENSIONS
+        ] + [f"{kind}/{stage}.{ext}.j2" for ext in EXTENSIONS]
+
+    def template(self, kind: str, stage: str, situation: str) -> jinja2.Template:
+        key = (kind, stage, situation)
+        template = self._templates.get(key)
+        if template is None:
+            names = self.candidates(kind, stage, situation)
+            try:
+                template = self.env.select_template(names)
+            except jinja2.TemplatesNotFound:
+                raise TemplateError(
+                    f"no template for kind {kind!r}, stage {stage!r}: looked for {names[-1]} "
+                    "in the user, plugin and built-in template folders; add one there"
+                ) from None
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(
+                    f"template {exc.name or names[0]} line {exc.lineno}: {exc.message}; fix its syntax"
+                ) from None
+            self._templates[key] = template
+        return template
+
+    def render(self, template: jinja2.Template, context: dict) -> str:
+        name = template.name
+        try:
+            return template.render(context)
+        except MissingValue as exc:
+            if exc.name.startswith("_"):
+                raise TemplateError(
+                    f"template {name} tried to reach {exc.name!r}, which templates may not use "
+                    "(they run sandboxed); remove it"
+                ) from None
+            exc.name = _DERIVED.get(exc.name, exc.name)
+            fix = _FIELD_FIX.get((exc.label, exc.name))
+            if exc.label == "profile":
+                what = f"your {exc.name} (profile.{exc.name})"
+            elif exc.label == "contact":
+                what = f"the contact's {exc.name}"
+            else:
+                what = f"the value {exc.name!r}"
+            err = ConfigError if exc.label == "profile" else InputError
+            raise err(
+                f"template {name} needs {what}, which is not set; "
+                + (fix or "set it, or remove it from the template")
+            ) from None
+        except SecurityError as exc:
+            raise TemplateError(f"template {name} tried something unsafe and was stopped: {exc}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                f"template {exc.name or name} line {exc.lineno}: {exc.message}; fix its syntax"
+            ) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"template {name} failed: {exc}; fix the template") from None
+        except (TypeError, ValueError, AttributeError, ZeroDivisionError, KeyError, IndexError) as exc:
+            raise TemplateError(f"template {name} failed: {type(exc).__name__}: {exc}; fix the template") from None
