@@ -28,9 +28,39 @@ class FollowupError(Exception):
 
 
 class InputError(FollowupError):
-    """A value given on the command line, in a file or in a row is wrong."""
+    """A value given on the command line, in a file or in a row is wrong.
+
+    The library names *what* was wrong in its own words: ``field`` is the name
+    of the value (``"scheduled_for"``, ``"next"``, ``"db"``), ``value`` what was
+    given, ``problem`` what is wrong with it and ``fix`` what to do. It never
+    speaks command-line words; a front end that knows which option or question
+    a field came from words it for its users (see ``followup_script.present``).
+    ``str(error)`` is a plain sentence that names the field.
+
+    ``InputError("a whole sentence")`` is still accepted for errors that are not
+    about one value.
+    """
 
     exit_code = 2
+
+    def __init__(self, problem: str, *, field: str | None = None, value: object = None,
+                 fix: str | None = None) -> None:
+        self.problem = problem
+        self.field = field
+        self.value = value
+        self.fix = fix
+        super().__init__(self.sentence())
+
+    def sentence(self, label: str | None = None) -> str:
+        """One line: ``LABEL 'VALUE' PROBLEM; FIX``, where LABEL defaults to the field name
+        (underscores read as spaces) and a front end passes its own (``--next``)."""
+        if self.field is None and label is None:
+            head = self.problem
+        else:
+            name = label if label is not None else self.field.replace("_", " ")
+            shown = "" if self.value is None else f" {self.value if isinstance(self.value, int) else repr(str(self.value))}"
+            head = f"{name}{shown} {self.problem}"
+        return f"{head}; {self.fix}" if self.fix else head
 
 
 class ConfigError(InputError):
