@@ -681,6 +681,14 @@ def progress_bar(file: str, out_dir: str | None, least_lines: int = 500):
 # -- entry point ----------------------------------------------------------------------------------
 
 
+def error_line(exc: FollowupError) -> str:
+    """The error as this command line says it: a value the library names by its
+    field (``next``) is named by the option that gives it (``--next``)."""
+    if type(exc) is InputError and exc.field is not None:
+        return exc.sentence("--" + exc.field.replace("_", "-"))
+    return str(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args or os.environ.get("FOLLOWUP_SCRIPT_DEBUG") == "1"
@@ -692,7 +700,7 @@ def main(argv: list[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        click.echo(f"followup-script: error: {exc}", err=True)
+        click.echo(f"followup-script: error: {error_line(exc)}", err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
