@@ -18,6 +18,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from followup_script.engine.stages import Plan
 
 
+#: What the tracker's ``via`` column records for a delivered message of each built-in kind.
+VIA_BY_KIND = {"voicemail": "voicemail", "email": "email", "sms": "sms", "call": "call"}
+
+
 @dataclass
 class Message:
     """A rendered follow-up for one contact on one channel.
@@ -43,6 +47,12 @@ class Message:
     @property
     def stopped(self) -> bool:
         return self.plan.stage.value == "stopped"
+
+    @property
+    def via(self) -> str:
+        """How the tracker logs this message once delivered: its kind for the built-in
+        kinds; a plugin's own kind is an email when it has a subject, else an SMS."""
+        return VIA_BY_KIND.get(self.kind) or ("email" if self.subject else "sms")
 
     def data_values(self) -> list[str]:
         """Every value the user or the contact supplied (masked by the guard).

@@ -189,6 +189,12 @@ def human_date(day: dt.date) -> str:
     return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+def overdue_words(days: int) -> str:
+    """``1 day overdue``, ``2 days overdue``: the one wording of lateness, for every front end
+    (``followup_script.present`` shows it; the engine's own reason says it too)."""
+    return f"{days} day{'s' if days != 1 else ''} overdue"
+
+
 def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
     """Pick the follow-up stage for ``history`` as seen on ``today``."""
     outcome = history.outcome
@@ -250,7 +256,7 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
 
     overdue = max(0, (today - due).days)
     if overdue:
-        reason += f" It is {overdue} day{'s' if overdue != 1 else ''} overdue: do it today."
+        reason += f" It is {overdue_words(overdue)}: do it today."
     return Plan(stage, due, due_time, attempt, overdue, reason, history.situation, last)
 
 
