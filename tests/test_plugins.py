@@ -319,29 +319,6 @@ def test_plugins_dir_loads_loose_files_and_isolates_broken_ones(cli, tmp_path):
     assert hello.returncode == 0 and hello.stdout == "hello from memo\n"
 
 
-def test_entry_point_cache_is_used_and_refreshed_when_stale(monkeypatch):
-    from followup_script.plugins import manager as loader
-
-    monkeypatch.delenv("FOLLOWUP_SCRIPT_LOAD_PLUGINS")
-    fresh = loader.installed_entry_points(refresh=True)
-    assert {e.dist for e in fresh} >= {"followup-script-postcard"}
-    cache = loader._cache_file()
-    saved = json.loads(cache.read_text())
-    assert saved["key"] == loader._path_key()
-    # A cached entry for a plugin that is gone: loading notices, rescans once, and drops it.
-    saved["entry_points"].append(["followup-script-ghost", "1.0", "ghost", "no_such_module_xyz"])
-    cache.write_text(json.dumps(saved))
-    assert "followup-script-ghost" in {e.dist for e in loader.installed_entry_points()}
-    plugins = build_plugin_manager()
-    assert plugins.errors == []
-    assert "postcard" in plugins.channels
-    assert "followup-script-ghost" not in {e.dist for e in loader.installed_entry_points()}
-    # A different key (something was installed) is never answered from the cache.
-    saved["key"] = [["/nowhere", 1]]
-    cache.write_text(json.dumps(saved))
-    assert "followup-script-ghost" not in {e.dist for e in loader.installed_entry_points()}
-
-
 def test_environment_and_command_hooks_that_raise_are_isolated(config, cli, tmp_path):
     class Grumpy:
         @followup_script.hookimpl

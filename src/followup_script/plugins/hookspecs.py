@@ -4,6 +4,13 @@ Each docstring here is that hook's reference; docs/plugins.md has one section
 per hook with its exact signature and a runnable example, and a test keeps the
 two in step. Hook parameters never have default values: pluggy does not pass
 them.
+
+Hooks are called by argument name, as pluggy calls them: an implementation may
+take fewer arguments than its spec. ``deliver_message`` is called through
+pluggy's hook caller and takes wrappers. The others are called once per plugin
+(so one plugin raising is reported by name and the rest run), and a plugin that
+declares a wrapper on one of them is refused when it loads
+(``followup_script.plugins.manager.WrapperRefused``).
 """
 
 from __future__ import annotations

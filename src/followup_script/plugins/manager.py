@@ -1,28 +1,35 @@
 """The plugin manager: loading, isolation and listing.
 
-Plugins are loaded lazily and once, by :func:`get_plugin_manager`. Built-in
+Plugins are loaded lazily and once, by :func:`get_plugins`. Built-in
 channels are default plugins registered exactly like outside ones. A plugin
 that fails to import, raises in a hook or registers a clashing name is
-recorded in :data:`load_errors` (and reported by the CLI); the others keep
+recorded in :attr:`Plugins.errors` (and reported by the CLI); the others keep
 working. ``FOLLOWUP_SCRIPT_LOAD_PLUGINS`` limits which installed distributions
 load: unset = all, ``''`` = none, ``a,b`` = only those.
+
+Hooks are called the pluggy way, by argument name: an implementation may take
+fewer arguments than its spec. ``deliver_message`` goes through pluggy's own
+hook caller. The other hooks (:data:`CALLED_PER_PLUGIN`) are called once per
+plugin by :meth:`Plugins.call_each`, so one plugin raising is reported by name
+and the rest keep working; a wrapper cannot wrap a call made per plugin, so a
+plugin that declares one on those hooks is refused when it is registered
+(:class:`WrapperRefused`).
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pluggy
 
-from followup_script.plugins import hookspecs
-from followup_script._cache import ENV_ALLOW, cache_dir, path_key
+from followup_script._cache import ENV_ALLOW
 from followup_script.channels.base import Channel
 from followup_script.errors import PluginError
+from followup_script.plugins import hookspecs
 
 GROUP = "followup_script"
 DEFAULT_PLUGINS = (
@@ -31,6 +38,45 @@ DEFAULT_PLUGINS = (
     "followup_script.plugins.builtin.email",
     "followup_script.plugins.builtin.deliver",
 )
+#: The hooks :meth:`Plugins.call_each` calls once per plugin; no wrappers here.
+CALLED_PER_PLUGIN = frozenset(
+    {"register_channels", "register_template_dirs", "prepare_jinja2_environment", "register_commands"}
+)
+
+
+class WrapperRefused(PluginError):
+    """A plugin declares ``wrapper=True`` or ``hookwrapper=True`` on a hook
+    that is called once per plugin, where a wrapper would wrap nothing."""
+
+    def __init__(self, plugin: str, hook: str) -> None:
+        self.plugin = plugin
+        self.hook = hook
+        self.problem = (
+            f"{hook} is declared as a wrapper (wrapper=True or hookwrapper=True), which "
+            f"followup-script refuses on {hook}: it calls {hook} once per plugin, so a "
+            "wrapper there would never wrap the others; make it a plain @hookimpl "
+            "(wrappers work on deliver_message)"
+        )
+        super().__init__(f"plugin {plugin!r}: {self.problem}")
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, refusing wrappers on :data:`CALLED_PER_PLUGIN` hooks.
+
+    The check runs before pluggy registers anything, the way pluggy itself
+    refuses a wrapper on a historic hook, so a refused plugin leaves no trace.
+    """
+
+    def register(self, plugin, name: str | None = None) -> str | None:
+        if plugin is not None:
+            shown = name or self.get_canonical_name(plugin)
+            for attr in dir(plugin):
+                opts = self.parse_hookimpl_opts(plugin, attr)
+                if opts and (opts.get("wrapper") or opts.get("hookwrapper")):
+                    hook = opts.get("specname") or attr
+                    if hook in CALLED_PER_PLUGIN:
+                        raise WrapperRefused(shown, hook)
+        return super().register(plugin, name)
 
 
 @dataclass
@@ -58,20 +104,36 @@ class Plugins:
 
     # -- errors --------------------------------------------------------------
     def fail(self, plugin: str, error: BaseException | str) -> None:
-        text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        if isinstance(error, WrapperRefused):
+            text = error.problem  # LoadError already names the plugin
+        elif isinstance(error, BaseException):
+            text = f"{type(error).__name__}: {error}"
+        else:
+            text = error
         self.errors.append(LoadError(plugin, " ".join(str(text).split())))
 
     def call_each(self, hook_name: str, argument_for) -> None:
         """Call one hook on every plugin separately, so one failure is isolated.
 
-        ``argument_for(plugin_name)`` makes what each implementation gets (a
-        ``register`` that records who registered, or simply the same object).
+        Each implementation is called as pluggy calls it, with only the
+        arguments it names: ``argument_for(plugin_name)`` makes the value of the
+        hook's one argument for that plugin (a ``register`` that records who
+        registered, or simply the same object), and is not called for an
+        implementation that takes no argument. Implementations run in pluggy's
+        order (``tryfirst``/``trylast``, then last registered first).
         """
         hook = getattr(self.pm.hook, hook_name)
+        (argname,) = hook.spec.argnames
         for impl in reversed(hook.get_hookimpls()):
-            name = self.pm.get_name(impl.plugin) or repr(impl.plugin)
+            name = impl.plugin_name
+            if impl.wrapper or impl.hookwrapper:  # only a manager not built here lets one in
+                self.fail(name, WrapperRefused(name, hook_name))
+                continue
             try:
-                impl.function(argument_for(name))
+                given = {argname: argument_for(name)} if argname in (*impl.argnames, *impl.kwargnames) else {}
+                args = [given[a] for a in impl.argnames]
+                kwargs = {a: given[a] for a in impl.kwargnames if a in given}
+                impl.function(*args, **kwargs)
             except Exception as exc:  # a broken plugin must not break the rest
                 self.fail(name, f"{hook_name} raised {type(exc).__name__}: {exc}")
 
@@ -154,94 +216,32 @@ class Plugins:
         return {"plugins": plugins, "errors": [e.to_dict() for e in self.errors]}
 
 
-@dataclass(frozen=True)
-class EntryPoint:
-    dist: str
-    version: str | None
-    name: str
-    value: str
-
-    def load(self):
-        module_name, _, attr = self.value.partition(":")
-        target = importlib.import_module(module_name.strip())
-        for part in filter(None, attr.strip().split(".")):
-            target = getattr(target, part)
-        return target
-
-
-_path_key = path_key
-
-
-def _cache_file() -> Path:
-    return cache_dir() / "entry-points.json"
-
-
-def _scan_entry_points() -> list[EntryPoint]:
-    from importlib.metadata import entry_points
-
-    return [
-        EntryPoint(ep.dist.name if ep.dist else ep.name, ep.dist.version if ep.dist else None,
-                   ep.name, ep.value)
-        for ep in entry_points(group=GROUP)
-    ]
-
-
-def installed_entry_points(refresh: bool = False) -> list[EntryPoint]:
-    """The ``followup_script`` entry points, from a small cache when nothing changed.
-
-    Scanning every installed distribution costs more than the rest of start-up;
-    the cache (in the user cache dir) is keyed on ``sys.path`` and the mtimes of
-    its folders, so an install or uninstall is seen at once.
-    """
-    key = _path_key()
-    path = _cache_file()
-    if not refresh:
-        try:
-            cached = json.loads(path.read_text())
-            if cached.get("key") == key:
-                return [EntryPoint(*row) for row in cached["entry_points"]]
-        except (OSError, ValueError, TypeError, KeyError):
-            pass
-    found = _scan_entry_points()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"key": key, "entry_points": [list(e.__dict__.values()) for e in found]}))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache dir only costs speed
-    return found
-
-
 def _load_entry_points(plugins: Plugins) -> None:
+    """Register each installed ``followup_script`` entry point, each in its own try.
+
+    pluggy's ``load_setuptools_entrypoints`` stops at the first broken plugin;
+    this loop reports it by distribution name and goes on.
+    """
     allow_env = os.environ.get(ENV_ALLOW)
     if allow_env is not None and not allow_env.strip():
         return
     allowed = None
     if allow_env is not None:
         allowed = {a.strip() for a in allow_env.split(",") if a.strip()}
-    entries = installed_entry_points()
-    for attempt in (1, 2):
-        failed = []
-        for ep in entries:
-            if allowed is not None and ep.dist not in allowed and ep.name not in allowed:
-                continue
-            if plugins.pm.get_plugin(ep.dist) is not None:
-                continue
-            try:
-                plugins.pm.register(ep.load(), name=ep.dist)
-            except Exception as exc:
-                failed.append((ep, exc))
-                continue
-            plugins.versions[ep.dist] = ep.version
-        if not failed or attempt == 2:
-            break
-        entries = installed_entry_points(refresh=True)  # the cache may be stale: look again once
-        stale = {(e.dist, e.value) for e in entries}
-        for ep, exc in failed:
-            if (ep.dist, ep.value) in stale:
-                entries = [e for e in entries if (e.dist, e.value) != (ep.dist, ep.value)]
-                plugins.fail(ep.dist, exc)
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=GROUP):
+        dist = ep.dist.name if ep.dist else ep.name
+        if allowed is not None and dist not in allowed and ep.name not in allowed:
+            continue
+        if plugins.pm.get_plugin(dist) is not None:
+            continue
+        try:
+            plugins.pm.register(ep.load(), name=dist)
+        except Exception as exc:
+            plugins.fail(dist, exc)
+            continue
+        plugins.versions[dist] = ep.dist.version if ep.dist else None
 
 
 def _load_directory(plugins: Plugins, directory: Path) -> None:
@@ -272,8 +272,13 @@ def _check_pending(plugins: Plugins) -> None:
 def build_plugin_manager(
     load_entrypoints: bool = True, plugins_dir: str | Path | None = None, extra=()
 ) -> Plugins:
-    """A fresh manager with the default plugins (and, optionally, installed ones)."""
-    pm = pluggy.PluginManager(GROUP)
+    """A fresh manager with the default plugins (and, optionally, installed ones).
+
+    Installed and ``plugins_dir`` plugins that cannot load are reported in
+    ``errors``; an ``extra`` plugin object that pluggy or this manager refuses
+    raises at once, since the caller handed it over directly.
+    """
+    pm = PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     plugins = Plugins(pm)
     for module_name in DEFAULT_PLUGINS:
