@@ -16,13 +16,16 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from followup_script import Channel, Scriptwriter, hookimpl
-from followup_script.wizard import flow as wizard
+from followup_script.engine.stages import History, Outcome, Situation, plan
 from followup_script.input.config import Config
 from followup_script.plugins.manager import build_plugin_manager
-from followup_script.engine.stages import History, Outcome, Situation, plan
-from followup_script.tracker.store import Store
+from followup_script.present.message import length_line
+from followup_script.present.plan import plan_sentence, status_words
 from followup_script.tracker.service import Tracker
-from followup_script.wizard.flow import ANOTHER_DATE, NOTHING_NEW, OUTCOME_WORDS, Wizard
+from followup_script.tracker.store import Store
+from followup_script.wizard import flow, questions
+from followup_script.wizard.flow import Wizard
+from followup_script.wizard.questions import ANOTHER_DATE, NOTHING_NEW, OUTCOME_WORDS
 
 from .conftest import PROFILE, TODAY
 
@@ -35,30 +38,30 @@ CTRL_U = "\x15"  # clear the line
 
 
 def test_profile_name_question():
-    q = wizard.profile_name()
+    q = questions.profile_name()
     assert q.kind == "text" and q.default == ""
     assert q.check("   ") == "name '   ' is empty; give a name"
     assert q.check("x" * 201).startswith("name 'xxxxxxxxxxxxxxxxxxxx'... is 201 characters")
     assert q.check("Ana Lima") is True
     assert q.answer("  Ana   Lima ") == "Ana Lima"
-    assert wizard.profile_name("Ana Lima").default == "Ana Lima"
+    assert questions.profile_name("Ana Lima").default == "Ana Lima"
 
 
 @pytest.mark.parametrize("text", ["555 12", "call me", "+1 555 123 4567 ext 9", ""])
 def test_profile_phone_refuses(text):
-    result = wizard.profile_phone().check(text)
+    result = questions.profile_phone().check(text)
     assert isinstance(result, str) and "is not a phone number" in result
 
 
 def test_profile_phone_is_normalised():
-    q = wizard.profile_phone()
+    q = questions.profile_phone()
     assert q.check("+1  555 123   4567") is True
     assert q.answer("  +1  555 123   4567 ") == "+1 555 123 4567"
     assert q.instruction == "(e.g. +1 555 123 4567)"
 
 
 def test_profile_email_question():
-    q = wizard.profile_email("ana@example.com")
+    q = questions.profile_email("ana@example.com")
     assert q.default == "ana@example.com"
     assert q.check("ana@") == "email 'ana@' is not an email address; use e.g. 'ana@example.com'"
     assert q.check("ana lima@example.com") is not True
@@ -66,23 +69,23 @@ def test_profile_email_question():
 
 
 def test_contact_email_and_phone_may_be_left_empty():
-    for q in (wizard.contact_email(), wizard.contact_phone()):
+    for q in (questions.contact_email(), questions.contact_phone()):
         assert q.check("") is True and q.answer("  ") is None
-    assert wizard.contact_email().check("dana@") is not True
-    assert wizard.contact_phone().check("12") is not True
-    assert wizard.contact_company().answer("  Acme   Analytics ") == "Acme Analytics"
-    assert wizard.contact_role().answer("") is None
+    assert questions.contact_email().check("dana@") is not True
+    assert questions.contact_phone().check("12") is not True
+    assert questions.contact_company().answer("  Acme   Analytics ") == "Acme Analytics"
+    assert questions.contact_role().answer("") is None
 
 
 def test_situation_question_speaks_in_the_first_person():
-    q = wizard.contact_situation()
+    q = questions.contact_situation()
     assert q.values() == list(Situation)
     assert q.default is Situation.APPLICATION
     assert q.titles()[0] == "I sent a resume or an application"
 
 
 def test_what_happened_offers_the_six_plain_answers():
-    q = wizard.what_happened()
+    q = questions.what_happened()
     assert q.kind == "select"
     assert q.titles() == [
         "We talked and agreed on a time",
@@ -97,20 +100,20 @@ def test_what_happened_offers_the_six_plain_answers():
 
 
 def test_what_happened_for_a_tracked_contact_starts_with_nothing_new():
-    q = wizard.what_happened("Friday 20 November 2026", "What happened last with Dana?")
+    q = questions.what_happened("Friday 20 November 2026", "What happened last with Dana?")
     assert q.message == "What happened last with Dana?"
     assert q.values()[0] == NOTHING_NEW and q.default == NOTHING_NEW
     assert q.titles()[0] == "Nothing new since Friday 20 November 2026"
-    assert wizard.what_happened(None, default=Outcome.NO_ANSWER).default is Outcome.NO_ANSWER
+    assert questions.what_happened(None, default=Outcome.NO_ANSWER).default is Outcome.NO_ANSWER
 
 
 def test_every_select_has_unique_valid_shortcut_keys():
     from questionary.prompts.common import InquirerControl
 
     channels = build_plugin_manager(load_entrypoints=False).channels.values()
-    selects = [wizard.what_happened("x"), wizard.when_happened(TODAY), wizard.contact_situation(),
-               wizard.pick_channel(channels), wizard.next_action("email", True, True, True),
-               wizard.after_no_script()]
+    selects = [questions.what_happened("x"), questions.when_happened(TODAY), questions.contact_situation(),
+               questions.pick_channel(channels), questions.next_action("email", True, True, True),
+               questions.after_no_script()]
     for q in selects:
         keys = [o.key for o in q.choices if o.key]
         assert len(keys) == len(set(keys)), q.message
@@ -119,7 +122,7 @@ def test_every_select_has_unique_valid_shortcut_keys():
 
 
 def test_when_happened_choices_and_default():
-    q = wizard.when_happened(TODAY)
+    q = questions.when_happened(TODAY)
     assert q.values() == [TODAY, dt.date(2026, 11, 24), ANOTHER_DATE]
     assert q.titles() == ["Today (Wednesday 25 November 2026)", "Yesterday (Tuesday 24 November 2026)",
                           "Another date"]
@@ -127,7 +130,7 @@ def test_when_happened_choices_and_default():
 
 
 def test_other_date_refuses_the_future_and_bad_dates():
-    q = wizard.other_date(TODAY)
+    q = questions.other_date(TODAY)
     assert q.answer("2026-11-20") == dt.date(2026, 11, 20)
     assert q.answer("yesterday") == dt.date(2026, 11, 24)
     assert q.check("2026-11-26") == "date 2026-11-26 is after today (2026-11-25); give the day it happened"
@@ -135,7 +138,7 @@ def test_other_date_refuses_the_future_and_bad_dates():
 
 
 def test_agreed_time_question():
-    q = wizard.agreed_time(dt.date(2026, 11, 20), TODAY)
+    q = questions.agreed_time(dt.date(2026, 11, 20), TODAY)
     assert q.answer("2026-11-27 10:30") == dt.datetime(2026, 11, 27, 10, 30)
     assert q.answer("2026-11-27") == dt.date(2026, 11, 27)
     assert "before the conversation on 2026-11-20" in q.check("2026-11-19 09:00")
@@ -145,26 +148,26 @@ def test_agreed_time_question():
 
 def test_pick_channel_lists_every_channel_with_the_default():
     channels = build_plugin_manager(load_entrypoints=False).channels
-    q = wizard.pick_channel(channels.values())
+    q = questions.pick_channel(channels.values())
     assert q.values() == ["call", "email", "voicemail"]
     assert q.default == "voicemail"
     assert q.titles()[1].startswith("email: ")
-    assert wizard.pick_channel(channels.values(), "email").default == "email"
-    assert wizard.pick_channel(channels.values(), "pigeon").default == "call"
+    assert questions.pick_channel(channels.values(), "email").default == "email"
+    assert questions.pick_channel(channels.values(), "pigeon").default == "call"
 
 
 def test_next_action_offers_only_what_can_be_done():
-    full = wizard.next_action("email", clipboard=True, can_deliver=True, can_log=True)
+    full = questions.next_action("email", clipboard=True, can_deliver=True, can_log=True)
     assert full.values() == ["copy", "save", "deliver", "log", "channel", "another", "quit"]
     assert "Deliver it through email" in full.titles()
     assert full.default == "copy"
-    bare = wizard.next_action("voicemail", clipboard=False, can_deliver=False, can_log=False)
+    bare = questions.next_action("voicemail", clipboard=False, can_deliver=False, can_log=False)
     assert bare.values() == ["save", "channel", "another", "quit"]
     assert bare.default == "save"
 
 
 def test_save_path_question(tmp_path):
-    q = wizard.save_path("followup.txt")
+    q = questions.save_path("followup.txt")
     assert q.default == "followup.txt"
     assert q.check(str(tmp_path)).endswith("is a folder; give a file name")
     assert "does not exist; create it first" in q.check(str(tmp_path / "no" / "x.txt"))
@@ -173,14 +176,14 @@ def test_save_path_question(tmp_path):
 
 
 def test_confirmations_default_to_the_safe_answer(tmp_path):
-    assert wizard.confirm_delivery("email", "dana@acme.example").default is False
-    assert wizard.overwrite(tmp_path / "x").default is False
-    assert wizard.save_profile(tmp_path / "c.toml").default is True
-    assert str(tmp_path / "c.toml") in wizard.save_profile(tmp_path / "c.toml").message
+    assert questions.confirm_delivery("email", "dana@acme.example").default is False
+    assert questions.overwrite(tmp_path / "x").default is False
+    assert questions.save_profile(tmp_path / "c.toml").default is True
+    assert str(tmp_path / "c.toml") in questions.save_profile(tmp_path / "c.toml").message
 
 
 def test_pick_contact_completes_names_with_their_status():
-    q = wizard.pick_contact([("Dana Reyes", "2 days overdue"), ("Lee Park", "stopped")])
+    q = questions.pick_contact([("Dana Reyes", "2 days overdue"), ("Lee Park", "stopped")])
     assert q.kind == "autocomplete"
     assert q.titles() == ["Dana Reyes", "Lee Park"]
     assert q.hints == {"Dana Reyes": "2 days overdue", "Lee Park": "stopped"}
@@ -189,26 +192,26 @@ def test_pick_contact_completes_names_with_their_status():
 
 def test_status_words_and_plan_sentence():
     overdue = plan(History(dt.date(2026, 11, 20), Outcome.NO_COMMITMENT), TODAY)
-    assert wizard.status_words(overdue, TODAY) == "2 days overdue"
+    assert status_words(overdue, TODAY) == "2 days overdue"
     later = plan(History(dt.date(2026, 11, 25), Outcome.NO_ANSWER), TODAY)
-    assert wizard.status_words(later, TODAY) == "due Wed 2 Dec"
-    assert wizard.status_words(None, TODAY) == "no touches yet"
-    assert wizard.status_words(later, TODAY, stopped=True) == "stopped"
-    sentence = wizard.plan_sentence(overdue)
+    assert status_words(later, TODAY) == "due Wed 2 Dec"
+    assert status_words(None, TODAY) == "no touches yet"
+    assert status_words(later, TODAY, stopped=True) == "stopped"
+    sentence = plan_sentence(overdue)
     assert sentence.startswith("Next: three-day-check (attempt 1), due Monday 23 November 2026, "
                                "2 days overdue. Why: Nothing was committed")
     stopped = plan(History(dt.date(2026, 11, 20), Outcome.STOP), TODAY)
-    assert wizard.plan_sentence(stopped).startswith("Stopped: They asked not to be contacted")
+    assert plan_sentence(stopped).startswith("Stopped: They asked not to be contacted")
 
 
 def test_length_line_per_channel(writer):
     due = plan(History(dt.date(2026, 11, 20), Outcome.NO_COMMITMENT), TODAY)
     contact = {"name": "Dana Reyes", "company": "Acme", "role": "Data Engineer", "phone": "+1 555 987 6543"}
     voicemail = writer.write("voicemail", due, contact, today=TODAY)
-    assert wizard.length_line(voicemail).startswith("voicemail: about ")
-    assert "s to say (budget 30 s)" in wizard.length_line(voicemail)
+    assert length_line(voicemail).startswith("voicemail: about ")
+    assert "s to say (budget 30 s)" in length_line(voicemail)
     mail = writer.write("email", due, contact, today=TODAY)
-    assert f"\nSubject: {mail.subject}" in wizard.length_line(mail)
+    assert f"\nSubject: {mail.subject}" in length_line(mail)
 
 
 def test_length_line_counts_sms_segments(config):
@@ -216,7 +219,7 @@ def test_length_line_counts_sms_segments(config):
     writer = Scriptwriter(config, build_plugin_manager(load_entrypoints=False, extra=[sms]))
     due = plan(History(dt.date(2026, 11, 20), Outcome.NO_COMMITMENT), TODAY)
     message = writer.write("sms", due, {"name": "Dana Reyes", "phone": "+1 555 987 6543"}, today=TODAY)
-    assert f"1 SMS segment ({message.metrics['characters']} characters)" in wizard.length_line(message)
+    assert f"1 SMS segment ({message.metrics['characters']} characters)" in length_line(message)
 
 
 def _fake_tool(folder, name, target):
@@ -230,19 +233,19 @@ def _fake_tool(folder, name, target):
 def test_clipboard_command_needs_a_tool_and_a_display(tmp_path):
     bin_dir = tmp_path / "bin"
     tool = _fake_tool(bin_dir, "xclip", tmp_path / "clip")
-    assert wizard.clipboard_command({"PATH": str(bin_dir), "DISPLAY": ":0"}) == [
+    assert flow.clipboard_command({"PATH": str(bin_dir), "DISPLAY": ":0"}) == [
         str(tool), "-selection", "clipboard"]
-    assert wizard.clipboard_command({"PATH": str(bin_dir)}) is None
-    assert wizard.clipboard_command({"PATH": str(tmp_path / "empty")}) is None
+    assert flow.clipboard_command({"PATH": str(bin_dir)}) is None
+    assert flow.clipboard_command({"PATH": str(tmp_path / "empty")}) is None
     mac = _fake_tool(bin_dir, "pbcopy", tmp_path / "clip")
-    assert wizard.clipboard_command({"PATH": str(bin_dir)}) == [str(mac)]
+    assert flow.clipboard_command({"PATH": str(bin_dir)}) == [str(mac)]
 
 
 def test_file_name_and_via():
-    assert wizard.file_name("Dana Reyes-Ortiz", "email", "email") == "followup-dana-reyes-ortiz-email.eml"
-    assert wizard.file_name("José", "voicemail", "voicemail") == "followup-jos-voicemail.txt"
-    assert wizard.VIA_FOR_OUTCOME[Outcome.NO_ANSWER] == "voicemail"
-    assert set(wizard.VIA_FOR_OUTCOME) == set(Outcome) == set(OUTCOME_WORDS)
+    assert questions.file_name("Dana Reyes-Ortiz", "email", "email") == "followup-dana-reyes-ortiz-email.eml"
+    assert questions.file_name("José", "voicemail", "voicemail") == "followup-jos-voicemail.txt"
+    assert questions.VIA_FOR_OUTCOME[Outcome.NO_ANSWER] == "voicemail"
+    assert set(questions.VIA_FOR_OUTCOME) == set(Outcome) == set(OUTCOME_WORDS)
 
 
 # -- the flow, through prompt_toolkit's pipe input -------------------------------------------------
@@ -500,7 +503,7 @@ def test_the_preview_plan_is_what_the_tracker_derives(tmp_path, capsys):
     with tracker_at(db) as tracker:
         found = tracker.show("Dana Reyes", TODAY)
     assert found["history"].attempts == 2 and found["history"].situation is Situation.NETWORKING
-    assert wizard.plan_sentence(found["plan"]) in out
+    assert plan_sentence(found["plan"]) in out
     assert "weekly-nudge (attempt 3), due Tuesday 1 December 2026" in out
 
 

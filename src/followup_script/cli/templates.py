@@ -8,15 +8,11 @@ from pathlib import Path
 
 import click
 
-
-def register(cli: click.Group) -> None:
-    cli.add_command(templates)
+from followup_script.cli.session import Session
 
 
 def _writer(ctx: click.Context, templates_dir: Path | None = None):
-    from followup_script.cli.app import writer_for
-
-    writer = writer_for(ctx)
+    writer = Session.of(ctx).writer()
     if templates_dir is not None:
         from followup_script.compose.scriptwriter import Scriptwriter
 
@@ -138,8 +134,8 @@ def check(ctx, pack, channels, as_json):
       followup-script templates check
       followup-script templates check --dir my-template-pack
     """
-    from followup_script.errors import InputError
     from followup_script.compose.lint import check as lint
+    from followup_script.errors import InputError
 
     folder = None
     if pack is not None:

@@ -6,19 +6,16 @@ one-shot command and ``--help`` never pay for it.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 import click
 
-
-def register(cli: click.Group) -> None:
-    cli.add_command(wizard)
+from followup_script.cli.options import db_option
+from followup_script.cli.session import Session
 
 
 @click.command()
-@click.option("--db", "db_path", metavar="PATH", envvar="FOLLOWUP_SCRIPT_DB",
-              help="The tracker file [env FOLLOWUP_SCRIPT_DB; default tracker.sqlite3 in the user data dir].")
+@db_option
 @click.option("--today", metavar="DATE", help="Pretend today is DATE (reproducible runs).")
 @click.pass_context
 def wizard(ctx, db_path, today):
@@ -31,21 +28,18 @@ def wizard(ctx, db_path, today):
       followup-script wizard
       followup-script wizard --db ~/jobs/tracker.sqlite3
     """
-    from followup_script.cli.app import writer_for
     from followup_script.errors import InputError
-    from followup_script.input.values import parse_date
     from followup_script.wizard.flow import Wizard, one_shot_hint
 
-    root = ctx.find_root().params
+    session = Session.of(ctx)
     not_terminal = [name for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout))
                     if not stream.isatty()]
     if not_terminal:
         raise InputError(f"the wizard needs a terminal and {' and '.join(not_terminal)} "
                          f"{'is' if len(not_terminal) == 1 else 'are'} not one; {one_shot_hint()}")
-    day = parse_date(today or root.get("today"), "--today") or dt.date.today()
-    writer = writer_for(ctx, allow_tone=bool(root.get("allow_tone")))
-    calendar_days = bool(root.get("calendar_days")) or bool(
-        writer.config.section("schedule").get("calendar_days", False))
-    code = Wizard(writer, day, db_path or None, business_days=not calendar_days).run()
+    day = session.today(today)
+    writer = session.writer(allow_tone=session.allow_tone)
+    code = Wizard(writer, day, db_path or None, business_days=session.business_days(),
+                  channel=session.channel_name()).run()
     if code:
         ctx.exit(code)

@@ -53,6 +53,11 @@ class Scriptwriter:
     def channel(self, name: str) -> Channel:
         return self.plugins.channel(name)
 
+    @property
+    def default_channel(self) -> str:
+        """The channel used when none is named: ``defaults.channel`` in the config, else voicemail."""
+        return self.config.section("defaults").get("channel", "voicemail")
+
     def plan(self, history: History, today: dt.date, business_days: bool | None = None) -> Plan:
         if business_days is None:
             business_days = not self.config.section("schedule").get("calendar_days", False)

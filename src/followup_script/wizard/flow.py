@@ -1,17 +1,12 @@
 """The interactive wizard: questionary prompts over the same library calls as the
 one-shot command and the tracker.
 
-Two halves:
-
-- **Questions** are built by pure functions (``profile_name``,
-  ``what_happened``, ``next_action``...) that return a :class:`Question`: its
-  kind, message, choices, default and validator. Nothing is asked and nothing
-  is imported to build one, so tests check every choice, default and validation
-  rule without a terminal (copier builds its prompts the same way).
-- **The flow** (:class:`Wizard`) asks those questions through :func:`ask`, the
-  one place that imports questionary, and calls the library: the engine through
-  ``Scriptwriter.plan``, the scripts through ``Scriptwriter.write``, delivery
-  through ``Scriptwriter.deliver``, the tracker through :class:`Tracker`.
+The questions are built by the pure functions of
+:mod:`followup_script.wizard.questions`; :class:`Wizard` asks them through
+:func:`ask`, the one place that imports questionary, and calls the library
+only: the engine through ``Scriptwriter.plan``, the scripts through
+``Scriptwriter.write``, the tracker through :class:`~followup_script.Tracker`,
+and the words it shows come from :mod:`followup_script.present`.
 
 Nothing is written before the confirmation of its step: the profile is saved
 after "Save this profile?", a new contact and what happened last go to the
@@ -25,64 +20,53 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from followup_script.input.config import check_email, check_name, check_phone
+from followup_script.engine.stages import History, Outcome, Plan, human_date
 from followup_script.errors import FollowupError, InputError
-from followup_script.engine.stages import History, Outcome, Plan, Situation, human_date
-
-# -- what the person says, in their words ----------------------------------------------------------
-
-OUTCOME_WORDS: dict[Outcome, str] = {
-    Outcome.SCHEDULED: "We talked and agreed on a time",
-    Outcome.NO_TIME: "They could not give me a time",
-    Outcome.NO_COMMITMENT: "They said they would get back to me",
-    Outcome.NO_ANSWER: "I left a message / no answer",
-    Outcome.REPLIED: "They replied",
-    Outcome.STOP: "They asked me to stop",
-}
-
-#: How the last touch most likely happened, for the tracker's ``via`` column:
-#: a conversation is a call, an unanswered follow-up a voicemail, a reply an email.
-VIA_FOR_OUTCOME: dict[Outcome, str] = {
-    Outcome.SCHEDULED: "call",
-    Outcome.NO_TIME: "call",
-    Outcome.NO_COMMITMENT: "call",
-    Outcome.NO_ANSWER: "voicemail",
-    Outcome.REPLIED: "email",
-    Outcome.STOP: "call",
-}
-
-SITUATION_WORDS: dict[Situation, str] = {
-    Situation.APPLICATION: "I sent a resume or an application",
-    Situation.INTERVIEW: "I had an interview",
-    Situation.NETWORKING: "I had a networking conversation",
-    Situation.INFO: "I asked for information",
-}
-
-NOTHING_NEW = "nothing-new"
-ANOTHER_DATE = "another-date"
-
-#: The menu after a script is shown (value -> title); ``next_action`` picks the ones that apply.
-ACTIONS = {
-    "copy": "Copy it to the clipboard",
-    "save": "Save it to a file",
-    "deliver": "Deliver it through {channel}",
-    "log": "Log it: I used this script today",
-    "channel": "Use another channel",
-    "another": "Follow up with someone else",
-    "quit": "Quit",
-}
-ACTION_KEYS = {"copy": "c", "save": "s", "deliver": "d", "log": "l", "channel": "o", "another": "n",
-               "quit": "q"}
+from followup_script.present.files import write_file
+from followup_script.present.message import delivered_where, delivery_target, length_line, text_report
+from followup_script.present.plan import plan_sentence, status_words
+from followup_script.present.shell import shell_quote
+from followup_script.wizard.questions import (
+    ANOTHER_DATE,
+    NOTHING_NEW,
+    VIA_FOR_OUTCOME,
+    Question,
+    add_contact,
+    after_no_script,
+    agreed_time,
+    confirm_delivery,
+    confirm_log,
+    contact_company,
+    contact_email,
+    contact_name,
+    contact_phone,
+    contact_role,
+    contact_situation,
+    file_name,
+    keep_pending,
+    next_action,
+    other_date,
+    overwrite,
+    pick_channel,
+    pick_contact,
+    profile_email,
+    profile_name,
+    profile_phone,
+    said,
+    save_path,
+    save_profile,
+    what_happened,
+    when_happened,
+)
 
 CLIPBOARDS = (
     (("pbcopy",), None),
@@ -90,265 +74,6 @@ CLIPBOARDS = (
     (("xclip", "-selection", "clipboard"), "DISPLAY"),
     (("xsel", "--clipboard", "--input"), "DISPLAY"),
 )
-
-
-# -- questions ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Option:
-    """One choice of a select question: what is shown, what it answers, its shortcut key."""
-
-    title: str
-    value: Any
-    key: str | None = None
-
-
-@dataclass(frozen=True)
-class Question:
-    """Everything needed to ask one question; :func:`ask` turns it into a questionary prompt.
-
-    ``validate(text)`` answers True or the reason the text is refused (questionary's
-    convention); ``convert(text)`` turns accepted text into the value the flow uses.
-    """
-
-    kind: str  # text | select | autocomplete | confirm
-    message: str
-    choices: tuple[Option, ...] = ()
-    default: Any = None
-    validate: Callable[[str], bool | str] | None = None
-    convert: Callable[[str], Any] | None = None
-    instruction: str | None = None
-    hints: dict[str, str] = field(default_factory=dict)  # autocomplete: name -> status
-
-    def check(self, text: str) -> bool | str:
-        return True if self.validate is None else self.validate(text)
-
-    def answer(self, text: Any) -> Any:
-        if self.convert is None or not isinstance(text, str):
-            return text
-        return self.convert(text)
-
-    def values(self) -> list:
-        return [c.value for c in self.choices]
-
-    def titles(self) -> list[str]:
-        return [c.title for c in self.choices]
-
-
-def refusal(check: Callable[[str], Any]) -> Callable[[str], bool | str]:
-    """A questionary validator from a library check that raises InputError."""
-
-    def validate(text: str) -> bool | str:
-        try:
-            check(text)
-        except InputError as exc:
-            return str(exc)
-        return True
-
-    return validate
-
-
-def optional(check: Callable[[str], Any]) -> Callable[[str], Any]:
-    """``check`` for a field that may be left empty (empty gives None)."""
-
-    def run(text: str):
-        return check(text) if text.strip() else None
-
-    return run
-
-
-def _name(text: str) -> str:
-    return check_name(text, "name")
-
-
-def profile_name(current: str | None = None) -> Question:
-    return Question("text", "Your full name, as you say it on the phone:", default=current or "",
-                    validate=refusal(_name), convert=_name)
-
-
-def profile_phone(current: str | None = None) -> Question:
-    return Question("text", "Your phone number (said twice in a voicemail):", default=current or "",
-                    validate=refusal(check_phone), convert=check_phone,
-                    instruction="(e.g. +1 555 123 4567)")
-
-
-def profile_email(current: str | None = None) -> Question:
-    return Question("text", "Your email address (the From of emails):", default=current or "",
-                    validate=refusal(check_email), convert=check_email)
-
-
-def save_profile(path: Path) -> Question:
-    return Question("confirm", f"Save this profile to {path}?", default=True)
-
-
-def pick_contact(rows: Iterable[tuple[str, str]]) -> Question:
-    """Autocomplete over tracked names; ``rows`` are (name, status) with the due ones first."""
-    rows = list(rows)
-    return Question(
-        "autocomplete", "Who are you following up with?",
-        choices=tuple(Option(name, name) for name, _ in rows), default="",
-        validate=refusal(_name), convert=_name, hints=dict(rows),
-    )
-
-
-def add_contact(name: str) -> Question:
-    return Question("confirm", f"{name} is not tracked yet. Add them as a new contact?", default=True)
-
-
-def contact_name() -> Question:
-    return Question("text", "Who are you following up with? (their full name)",
-                    validate=refusal(_name), convert=_name)
-
-
-def contact_company() -> Question:
-    return Question("text", "Their company (optional):", default="",
-                    convert=lambda text: " ".join(text.split()) or None)
-
-
-def contact_role() -> Question:
-    return Question("text", "The role you are after (optional):", default="",
-                    convert=lambda text: " ".join(text.split()) or None)
-
-
-def contact_situation(default: Situation = Situation.APPLICATION) -> Question:
-    keys = {Situation.APPLICATION: "a", Situation.INTERVIEW: "i", Situation.NETWORKING: "n",
-            Situation.INFO: "r"}
-    choices = tuple(Option(SITUATION_WORDS[s], s, keys[s]) for s in Situation)
-    return Question("select", "What did you do?", choices=choices, default=default)
-
-
-def contact_email() -> Question:
-    return Question("text", "Their email address (optional, needed to email them):", default="",
-                    validate=refusal(optional(check_email)), convert=optional(check_email))
-
-
-def contact_phone() -> Question:
-    return Question("text", "Their phone number (optional, needed to text them):", default="",
-                    validate=refusal(optional(check_phone)), convert=optional(check_phone))
-
-
-def what_happened(last: str | None = None, message: str = "What happened last?",
-                  default: Outcome | None = None) -> Question:
-    """The plain-words outcomes; with ``last`` (what the tracker knows) "nothing new" comes first."""
-    keys = {Outcome.SCHEDULED: "t", Outcome.NO_TIME: "c", Outcome.NO_COMMITMENT: "g",
-            Outcome.NO_ANSWER: "m", Outcome.REPLIED: "r", Outcome.STOP: "x"}
-    choices = [Option(OUTCOME_WORDS[o], o, keys[o]) for o in Outcome]
-    if last is not None:
-        choices.insert(0, Option(f"Nothing new since {last}", NOTHING_NEW, "0"))
-    if default is None:
-        default = NOTHING_NEW if last is not None else Outcome.NO_COMMITMENT
-    return Question("select", message, choices=tuple(choices), default=default)
-
-
-def when_happened(today: dt.date, message: str = "When?") -> Question:
-    yesterday = today - dt.timedelta(days=1)
-    choices = (
-        Option(f"Today ({human_date(today)})", today, "t"),
-        Option(f"Yesterday ({human_date(yesterday)})", yesterday, "y"),
-        Option("Another date", ANOTHER_DATE, "a"),
-    )
-    return Question("select", message, choices=choices, default=today)
-
-
-def _past_date(today: dt.date) -> Callable[[str], dt.date]:
-    from followup_script.input.values import parse_date
-
-    def convert(text: str) -> dt.date:
-        day = parse_date(text, "date", today)
-        if day > today:
-            raise InputError(f"date {day} is after today ({today}); give the day it happened")
-        return day
-
-    return convert
-
-
-def other_date(today: dt.date) -> Question:
-    convert = _past_date(today)
-    return Question("text", "Which date?", validate=refusal(convert), convert=convert,
-                    instruction="(YYYY-MM-DD, today or yesterday)")
-
-
-def _agreed(after: dt.date, today: dt.date) -> Callable[[str], dt.date | dt.datetime]:
-    from followup_script.input.values import parse_datetime
-
-    def convert(text: str):
-        if not text.strip():
-            raise InputError("the agreed time is empty; give it as YYYY-MM-DD HH:MM, e.g. 2026-11-27 10:30")
-        moment = parse_datetime(text, "agreed time", today)
-        day = moment.date() if isinstance(moment, dt.datetime) else moment
-        if day < after:
-            raise InputError(f"agreed time {text.strip()!r} is before the conversation on {after}; "
-                             "give the time you agreed on")
-        return moment
-
-    return convert
-
-
-def agreed_time(after: dt.date, today: dt.date) -> Question:
-    convert = _agreed(after, today)
-    return Question("text", "When did you agree to talk again?", validate=refusal(convert),
-                    convert=convert, instruction="(YYYY-MM-DD HH:MM, e.g. 2026-11-27 10:30)")
-
-
-def pick_channel(channels: Iterable, default: str = "voicemail") -> Question:
-    """``channels``: :class:`~followup_script.channels.base.Channel` objects."""
-    found = sorted(channels, key=lambda c: c.name)
-    choices = tuple(Option(f"{c.name}: {c.description}", c.name) for c in found)
-    names = [c.name for c in found]
-    return Question("select", "Which channel?", choices=choices,
-                    default=default if default in names else (names[0] if names else None))
-
-
-def next_action(channel: str, clipboard: bool, can_deliver: bool, can_log: bool) -> Question:
-    shown = ["save", "channel", "another", "quit"]
-    if clipboard:
-        shown.insert(0, "copy")
-    if can_deliver:
-        shown.insert(shown.index("channel"), "deliver")
-    if can_log:
-        shown.insert(shown.index("channel"), "log")
-    choices = tuple(Option(ACTIONS[a].format(channel=channel), a, ACTION_KEYS[a]) for a in shown)
-    return Question("select", "What now?", choices=choices, default=shown[0])
-
-
-def after_no_script(with_channel: bool = False) -> Question:
-    shown = ["channel", "another", "quit"] if with_channel else ["another", "quit"]
-    choices = tuple(Option(ACTIONS[a], a, ACTION_KEYS[a]) for a in shown)
-    return Question("select", "What now?", choices=choices, default=shown[0])
-
-
-def _writable(text: str) -> Path:
-    text = text.strip()
-    if not text:
-        raise InputError("the file name is empty; give one, e.g. followup.txt")
-    target = Path(text).expanduser()
-    if target.is_dir():
-        raise InputError(f"{text!r} is a folder; give a file name")
-    if not target.parent.exists():
-        raise InputError(f"folder {str(target.parent)!r} does not exist; create it first or pick another")
-    return target
-
-
-def save_path(default: str) -> Question:
-    return Question("text", "Save to which file?", default=default, validate=refusal(_writable),
-                    convert=_writable)
-
-
-def overwrite(path: Path) -> Question:
-    return Question("confirm", f"{path} exists. Replace it?", default=False)
-
-
-def confirm_delivery(channel: str, target: str) -> Question:
-    return Question("confirm", f"Deliver this {channel} to {target} now?", default=False)
-
-
-def confirm_log(summary: str, db: Path) -> Question:
-    return Question("confirm", f"Log {summary} in {db}?", default=True)
-
-
-def keep_pending(summary: str, db: Path) -> Question:
-    return Question("confirm", f"Keep {summary} in the tracker ({db})?", default=True)
 
 
 # -- asking -------------------------------------------------------------------------------------
@@ -381,61 +106,6 @@ def ask(question: Question) -> Any:
     return question.answer(answer)
 
 
-# -- what the flow shows ----------------------------------------------------------------------
-
-
-def said(outcome: Outcome) -> str:
-    """The plain words of an outcome, quoted: '"They replied"'."""
-    return f'"{OUTCOME_WORDS[outcome]}"'
-
-
-def plan_sentence(plan: Plan) -> str:
-    """The plan in one sentence: stage, due date and why."""
-    if plan.stage.value == "stopped":
-        return f"Stopped: {plan.reason}"
-    if plan.stage.value == "done":
-        return f"Done: {plan.reason}"
-    due = human_date(plan.due) + (f" at {plan.due_time:%H:%M}" if plan.due_time else "")
-    late = ""
-    if plan.overdue_days:
-        late = f", {plan.overdue_days} day{'s' if plan.overdue_days != 1 else ''} overdue"
-    return f"Next: {plan.stage.value} (attempt {plan.attempt}), due {due}{late}. Why: {plan.reason}"
-
-
-def status_words(plan: Plan | None, today: dt.date, stopped: bool = False) -> str:
-    """A contact's status for the picker: due today, 2 days overdue, due Mon 30 Nov, stopped."""
-    if stopped or (plan is not None and plan.stage.value == "stopped"):
-        return "stopped"
-    if plan is None:
-        return "no touches yet"
-    if not plan.active:
-        return "done"
-    if plan.overdue_days:
-        return f"{plan.overdue_days} day{'s' if plan.overdue_days != 1 else ''} overdue"
-    if plan.due == today:
-        return "due today"
-    return f"due {plan.due:%a} {plan.due.day} {plan.due:%b}"
-
-
-def length_line(message) -> str:
-    """How long the script is, in the unit its channel cares about."""
-    metrics = message.metrics
-    parts = []
-    if metrics.get("estimated_seconds") is not None:
-        budget = metrics.get("budget_seconds")
-        parts.append(f"about {metrics['estimated_seconds']:g} s to say"
-                     + (f" (budget {budget:g} s)" if budget else ""))
-    if metrics.get("segments") is not None:
-        parts.append(f"{metrics['segments']} SMS segment{'s' if metrics['segments'] != 1 else ''}"
-                     f" ({metrics.get('characters')} characters)")
-    if metrics.get("words") is not None:
-        parts.append(f"{metrics['words']} words")
-    line = f"{message.channel}: " + (", ".join(parts) if parts else "ready")
-    if message.subject:
-        line += f"\nSubject: {message.subject}"
-    return line
-
-
 def clipboard_command(env: dict | None = None) -> list[str] | None:
     """The first clipboard tool on PATH that can work here, or None."""
     env = os.environ if env is None else env
@@ -448,18 +118,8 @@ def clipboard_command(env: dict | None = None) -> list[str] | None:
     return None
 
 
-def file_name(contact_name: str, channel: str, kind: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", contact_name.casefold()).strip("-") or "contact"
-    return f"followup-{slug}-{channel}.{'eml' if kind == 'email' else 'txt'}"
-
-
-def via_for(message) -> str:
-    from followup_script.cli.tracker import VIA_BY_KIND
-
-    return VIA_BY_KIND.get(message.kind) or ("email" if message.subject else "sms")
-
-
 def one_shot_hint() -> str:
+    """What to type instead, for a wizard started without a terminal."""
     return ("without one, the one-shot flags do the same: followup-script --name NAME --company C "
             "--role R --last-contact DATE --outcome O [--scheduled-for 'YYYY-MM-DD HH:MM'] --channel C "
             "[--output FILE] [--deliver --yes]; record it with followup-script log NAME --outcome O "
@@ -525,7 +185,9 @@ class Wizard:
 
     def __init__(self, writer, today: dt.date, db_path: str | Path | None = None,
                  ask: Callable[[Question], Any] = ask, echo: Callable[[str], None] = click.echo,
-                 clipboard: list[str] | None | bool = True, business_days: bool | None = None):
+                 clipboard: list[str] | None | bool = True, business_days: bool | None = None,
+                 channel: str | None = None):
+        """``business_days`` None and ``channel`` None: as the writer's config says."""
         from followup_script.tracker.store import default_path
 
         self.writer = writer
@@ -536,9 +198,8 @@ class Wizard:
         self.clipboard = clipboard_command() if clipboard is True else (clipboard or None)
         self.saved: list[str] = []
         self._tracker = None
-        if business_days is None:
-            business_days = not writer.config.section("schedule").get("calendar_days", False)
         self.business_days = business_days
+        self.channel = channel or writer.default_channel
 
     # -- the session --------------------------------------------------------------------
 
@@ -566,8 +227,8 @@ class Wizard:
         if self._tracker is None:
             if not create and not self.db_path.exists():
                 return None
-            from followup_script.tracker.store import Store
             from followup_script.tracker.service import Tracker
+            from followup_script.tracker.store import Store
 
             self._tracker = Tracker(Store.open(self.db_path), self.business_days, planner=self.writer.plan)
         return self._tracker
@@ -617,8 +278,8 @@ class Wizard:
         return self.leave(follow, self.scripts(follow))
 
     def choose_contact(self) -> Follow:
-        from followup_script.tracker.store import name_key
         from followup_script.tracker.service import history_of
+        from followup_script.tracker.store import name_key
 
         tracker = self.tracker()
         rows: list[tuple[Any, Plan | None]] = []
@@ -667,7 +328,7 @@ class Wizard:
         when = human_date(dt.date.fromisoformat(contact.stopped_on))
         self.echo(f"{contact.label()} is stopped: they asked not to be contacted on {when}{note}.")
         self.echo("No script is offered on any channel. Only if they ask you to resume: "
-                  f"followup-script unstop {_quoted(contact.name)}")
+                  f"followup-script unstop {shell_quote(contact.name)}")
 
     def ask_what_happened(self, follow: Follow) -> None:
         from followup_script.tracker.service import history_of
@@ -695,8 +356,8 @@ class Wizard:
 
     def preview_history(self, follow: Follow) -> History:
         """The history the tracker will derive once the event is logged (nothing is written)."""
-        from followup_script.tracker.store import Contact, Touch
         from followup_script.tracker.service import derive_history
+        from followup_script.tracker.store import Contact, Touch
 
         event = follow.event
         situation = (follow.contact.situation if follow.contact is not None
@@ -721,7 +382,7 @@ class Wizard:
 
     def scripts(self, follow: Follow) -> str:
         channels = self.writer.plugins.channels
-        default = self.writer.config.section("defaults").get("channel", "voicemail")
+        default = self.channel
         logged = False
         while True:
             name = self.ask(pick_channel(channels.values(), default))
@@ -774,8 +435,6 @@ class Wizard:
         self.echo(f"Copied the {message.channel} script to the clipboard.")
 
     def save(self, message, follow: Follow) -> None:
-        from followup_script.cli.app import text_report, write_output
-
         path = self.ask(save_path(file_name(follow.name, message.channel, message.kind)))
         if path.exists() and not self.ask(overwrite(path)):
             self.echo("Not saved.")
@@ -784,7 +443,7 @@ class Wizard:
             data = bytes(message.to_email())
         else:
             data = text_report(message).encode()
-        write_output(str(path), data)
+        write_file(path, data)
         self.saved.append(str(path.resolve()))
         self.echo(f"Saved to {path.resolve()}")
 
@@ -823,7 +482,7 @@ class Wizard:
     def log(self, message, follow: Follow) -> bool:
         outcome = self.ask(what_happened(None, "How did it go?", default=Outcome.NO_ANSWER))
         next_at = self.ask(agreed_time(self.today, self.today)) if outcome is Outcome.SCHEDULED else None
-        via = via_for(message)
+        via = message.via
         summary = f"a {via} to {follow.name} today, {said(outcome)}"
         if follow.pending:
             summary = f"{follow.pending_words()}; then {summary}"
@@ -844,9 +503,7 @@ class Wizard:
         return True
 
     def deliver(self, message, follow: Follow) -> bool:
-        target = (message.contact.get("email") or message.contact.get("phone")
-                  or message.contact.get("name") or "the contact")
-        if not self.ask(confirm_delivery(message.channel, target)):
+        if not self.ask(confirm_delivery(message.channel, delivery_target(message))):
             self.echo("Not delivered.")
             return False
         tracker = self.tracker(create=True)
@@ -856,23 +513,21 @@ class Wizard:
         with tracker.store.write():
             contact = self._write_pending(tracker, follow, undo)
         try:
-            done = tracker.deliver_once(self.writer, message, contact=contact, via=via_for(message),
+            done = tracker.deliver_once(self.writer, message, contact=contact, via=message.via,
                                         today=self.today)
         except BaseException:
             self._take_back(tracker, undo)
             raise
         if done.already is not None:
             follow.saved(contact)
-            earlier = done.earlier_receipt()
-            where = earlier.get("id") or earlier.get("url") or earlier.get("path") or "no id"
-            self.echo(f"Already delivered by {message.channel} ({where}); nothing was sent again. "
-                      f"To send it once more: followup-script next '{follow.name}' --deliver --resend")
+            self.echo(f"Already delivered by {message.channel} ({delivered_where(done.earlier_receipt())}); "
+                      "nothing was sent again. To send it once more: "
+                      f"followup-script next {shell_quote(follow.name)} --deliver --resend")
             return True
         receipt, contact = done.receipt, done.contact
-        where = receipt.id or receipt.url or receipt.path or receipt.detail or "no id"
         follow.saved(contact)
         self.saved.append(f"the delivery to {follow.name}, logged in {self.db_path}")
-        self.echo(f"Delivered: {where}. Logged in {self.db_path}.")
+        self.echo(f"Delivered: {delivered_where(receipt)}. Logged in {self.db_path}.")
         if receipt.contact_stopped:
             self.echo(f"{follow.name} opted out on {message.channel}: they are now stopped and get "
                       "nothing more, on any channel.")
@@ -892,8 +547,3 @@ class Wizard:
             self.echo(f"Kept in {self.db_path}.")
         return action
 
-
-def _quoted(name: str) -> str:
-    import shlex
-
-    return shlex.quote(name)

@@ -1,0 +1,114 @@
+"""The one-shot command: ``followup-script --name ... --last-contact DATE --outcome O``.
+
+Its options are the root group's own (several, such as ``--today``,
+``--channel`` and ``--from-name``, also apply to the commands); this module
+holds them and the run. It is imported by ``--help``, so the engine, Jinja and
+the rest are imported inside :func:`one_shot`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from followup_script.engine.vocabulary import OUTCOME_HELP, SITUATION_HELP
+
+#: The options that ask for a one-shot script; with none of them, bare ``followup-script``
+#: starts the wizard on a terminal.
+ONE_SHOT = (
+    "name", "company", "role", "phone", "email", "last_contact", "outcome",
+    "scheduled_for", "attempts", "from_name", "from_phone", "from_email",
+)
+
+
+def _choice_help(options: dict) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in options.items())
+
+
+_OPTIONS = [
+    click.option("--name", help="The contact's name, e.g. 'Dana Reyes'."),
+    click.option("--company", help="Their company, e.g. 'Acme Analytics'."),
+    click.option("--role", help="The role you are after, e.g. 'Data Engineer'."),
+    click.option("--phone", help="The contact's phone number (for SMS)."),
+    click.option("--email", help="The contact's email address (To: of emails)."),
+    click.option(
+        "--situation", default="application", show_default=True, metavar="S",
+        help="What you did: " + _choice_help(SITUATION_HELP) + ".",
+    ),
+    click.option("--last-contact", metavar="DATE", help="Date of the last touch: YYYY-MM-DD, today or yesterday."),
+    click.option(
+        "--outcome", metavar="O",
+        help="How the last touch ended: " + _choice_help(OUTCOME_HELP)
+        + ". Defaults to no-commitment for an application.",
+    ),
+    click.option("--scheduled-for", metavar="DATETIME",
+                 help="The agreed time, 'YYYY-MM-DD HH:MM' (with --outcome scheduled)."),
+    click.option("--attempts", type=int, default=0, show_default=True,
+                 help="Follow-up attempts since the last conversation."),
+    click.option("--channel", metavar="C",
+                 help="voicemail, call, email or a plugin's channel (see `channels`). Default: voicemail."),
+    click.option("--format", "fmt", type=click.Choice(["text", "json", "eml"]), default="text", show_default=True,
+                 help="eml writes a real email message (email channels only)."),
+    click.option("--output", "-o", metavar="FILE", help="Write the result to FILE instead of stdout."),
+    click.option("--today", metavar="DATE", help="Pretend today is DATE (reproducible output)."),
+    click.option("--calendar-days", is_flag=True, help="Do not move weekend due dates to Monday."),
+    click.option("--from-name", help="Your full name (else profile.name from the config)."),
+    click.option("--from-phone", help="Your phone number (else profile.phone)."),
+    click.option("--from-email", help="Your email address (else profile.email)."),
+    click.option("--deliver", is_flag=True,
+                 help="Hand the script to the channel (draft, send...). Asks first on a terminal."),
+    click.option("--yes", "-y", is_flag=True, help="Deliver without asking."),
+    click.option("--resend", is_flag=True,
+                 help="With --deliver: deliver even if this follow-up was delivered before."),
+    click.option("--allow-tone", is_flag=True,
+                 help="Let a message that fails the courtesy guard through, with a warning."),
+]
+
+
+def one_shot_options(func):
+    """The one-shot options, in the order ``--help`` shows them."""
+    for option in reversed(_OPTIONS):
+        func = option(func)
+    return func
+
+
+def one_shot(session, opts: dict) -> None:
+    """Plan and write the script for what ``opts`` say happened; deliver it with ``--deliver``."""
+    from followup_script.cli.output import emit
+    from followup_script.input.values import follow_up_from
+
+    today = session.today()
+    history, contact, _ = follow_up_from(opts, today)  # the --from-* values: session.profile
+    writer = session.writer(allow_tone=session.allow_tone)
+    channel = writer.channel(session.channel_name())
+    plan = writer.plan(history, today, business_days=session.business_days())
+    message = writer.write(channel, plan, contact, session.profile, today=today)
+
+    receipt = None
+    if opts["deliver"]:
+        receipt = deliver(session, writer, message, opts["yes"], session.resend)
+    emit(message, opts["fmt"], opts["output"], receipt)
+    if receipt is not None and receipt.contact_stopped:
+        from followup_script.errors import StoppedError
+
+        who = contact.get("name", "the contact")
+        raise StoppedError(
+            f"{who} opted out on the {receipt.channel} channel ({receipt.detail}); "
+            "treat it as a stop: send nothing more"
+        )
+
+
+def deliver(session, writer, message, yes: bool, resend: bool = False):
+    """Deliver once per follow-up: the key is kept in the tracker file, so a rerun of the
+    same command never delivers twice (``--resend`` does)."""
+    session.confirm_delivery(message, yes)
+    if message.text is None or writer.channel(message.channel).deliver is None:
+        return writer.deliver(message)  # refuses (stopped, nothing to deliver) before recording anything
+    from followup_script.cli.output import report_already_delivered
+    from followup_script.tracker.service import Tracker
+
+    with Tracker.open() as tracker:
+        done = tracker.deliver_once(writer, message, resend=resend)
+    if done.already is not None:
+        report_already_delivered(done)
+        return None
+    return done.receipt
