@@ -23,8 +23,11 @@ def test_scheduled_is_due_at_the_agreed_time():
 
 
 def test_scheduled_without_a_time_is_an_error():
-    with pytest.raises(InputError, match="--scheduled-for"):
+    with pytest.raises(InputError, match="needs the agreed time") as error:
         History(D(2026, 11, 20), "scheduled")
+    assert error.value.field == "scheduled_for"  # the front end words it (--scheduled-for)
+    assert "--" not in str(error.value)
+    assert error.value.sentence("--scheduled-for").startswith("--scheduled-for is missing")
 
 
 def test_scheduled_before_the_conversation_is_an_error():
@@ -124,16 +127,43 @@ def test_next_business_day():
 
 def test_simulation_is_a_weekly_series():
     steps = list(simulate(History(D(2026, 11, 16), "no-commitment"), D(2026, 11, 16), weeks=8))
-    assert steps[0].stage is Stage.THREE_DAY_CHECK
-    assert all(s.stage is Stage.WEEKLY_NUDGE for s in steps[1:])
-    assert [s.attempt for s in steps] == list(range(1, len(steps) + 1))
-    gaps = {(b.due - a.due).days for a, b in zip(steps[1:], steps[2:])}
+    assert steps[0].plan.stage is Stage.THREE_DAY_CHECK
+    assert all(s.plan.stage is Stage.WEEKLY_NUDGE for s in steps[1:])
+    assert [s.plan.attempt for s in steps] == list(range(1, len(steps) + 1))
+    assert all(s.on == s.plan.due for s in steps)  # nothing is overdue
+    gaps = {(b.on - a.on).days for a, b in zip(steps[1:], steps[2:])}
     assert gaps == {7}
     assert len(steps) == 8
 
 
+def test_simulation_does_an_overdue_step_today_and_plans_on_from_today():
+    # a three-day check due Monday 23 November, seen on Wednesday 25: done today, then weekly
+    steps = list(simulate(History(D(2026, 11, 20), "no-commitment"), WED, weeks=3))
+    assert [(s.on, s.plan.due, s.plan.overdue_days) for s in steps] == [
+        (WED, D(2026, 11, 23), 2),
+        (D(2026, 12, 2), D(2026, 12, 2), 0),
+        (D(2026, 12, 9), D(2026, 12, 9), 0),
+        (D(2026, 12, 16), D(2026, 12, 16), 0),
+    ]
+    assert [s.plan.attempt for s in steps] == [1, 2, 3, 4]
+
+
+def test_simulation_without_an_end_goes_on():
+    steps = simulate(History(D(2026, 11, 16), "no-answer"), D(2026, 11, 16), weeks=None)
+    taken = [next(steps) for _ in range(100)]
+    assert taken[-1].on == D(2026, 11, 23) + dt.timedelta(weeks=99)
+
+
+def test_calendar_days_keep_the_simulated_weekend():
+    # last contact Wednesday 18 November: + 3 days is a Saturday
+    business = next(simulate(History(D(2026, 11, 18), "no-commitment"), D(2026, 11, 18)))
+    calendar = next(simulate(History(D(2026, 11, 18), "no-commitment"), D(2026, 11, 18), business_days=False))
+    assert (business.on, calendar.on) == (D(2026, 11, 23), D(2026, 11, 21))
+
+
 def test_simulation_of_a_stopped_contact_is_empty():
     assert list(simulate(History(D(2026, 11, 16), "stop"), WED)) == []
+    assert list(simulate(History(D(2026, 11, 16), "replied"), WED, weeks=None)) == []
 
 
 def test_help_words_cover_exactly_the_enum_values():

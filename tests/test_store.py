@@ -9,8 +9,8 @@ import textwrap
 import pytest
 
 from followup_script.errors import InputError
-from followup_script.tracker.store import MIGRATIONS, SCHEMA_VERSION, Store
 from followup_script.tracker.service import Tracker
+from followup_script.tracker.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 
 def test_open_creates_the_folder_and_sets_pragmas(tmp_path):

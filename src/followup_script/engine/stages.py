@@ -26,17 +26,18 @@ false; an agreed time and the same-day ask are kept as they are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache, lru_cache
-
-from followup_script.errors import InputError
+from typing import NamedTuple
 
 # The help text for each value lives in a plain-string module, so the command line
 # can show it without importing this one; keys are the enum values, so both
 # ``OUTCOME_HELP["stop"]`` and ``OUTCOME_HELP[Outcome.STOP]`` work (a test keeps
 # the keys equal to the values).
 from followup_script.engine.vocabulary import OUTCOME_HELP, SITUATION_HELP  # noqa: F401 (re-exported)
+from followup_script.errors import InputError
 
 
 class Stage(StrEnum):
@@ -73,14 +74,14 @@ THREE_DAYS = dt.timedelta(days=3)
 ONE_WEEK = dt.timedelta(days=7)
 
 
-def parse_choice(enum: type[StrEnum], value: str | StrEnum, option: str) -> StrEnum:
-    """Return ``value`` as a member of ``enum`` or raise a one-line InputError."""
+def parse_choice(enum: type[StrEnum], value: str | StrEnum, field: str) -> StrEnum:
+    """Return ``value`` as a member of ``enum``, or raise an InputError naming ``field``."""
     if isinstance(value, enum):
         return value
     member = _members(enum).get(str(value).strip().lower().replace("_", "-"))
     if member is None:
         valid = ", ".join(m.value for m in enum)
-        raise InputError(f"{option} {value!r} is not known; use one of: {valid}")
+        raise InputError("is not known", field=field, value=value, fix=f"use one of: {valid}")
     return member
 
 
@@ -112,23 +113,20 @@ class History:
         if isinstance(self.last_contact, dt.datetime):
             object.__setattr__(self, "last_contact", self.last_contact.date())
         if not isinstance(self.last_contact, dt.date):
-            raise InputError(f"last contact {self.last_contact!r} is not a date; use YYYY-MM-DD")
+            raise InputError("is not a date", field="last_contact", value=self.last_contact,
+                             fix="use YYYY-MM-DD")
         if isinstance(self.attempts, bool) or not isinstance(self.attempts, int):
-            raise InputError(f"attempts {self.attempts!r} is not a whole number; use 0 or more")
+            raise InputError("is not a whole number", field="attempts", value=self.attempts,
+                             fix="use 0 or more")
         if self.attempts < 0:
-            raise InputError(f"attempts {self.attempts} is negative; use 0 or more")
+            raise InputError("is negative", field="attempts", value=self.attempts, fix="use 0 or more")
         if self.outcome is Outcome.SCHEDULED:
             if self.scheduled_for is None:
-                raise InputError(
-                    "outcome 'scheduled' needs the agreed time; "
-                    "pass --scheduled-for 'YYYY-MM-DD HH:MM'"
-                )
-            agreed = _as_date(self.scheduled_for)
-            if agreed < self.last_contact:
-                raise InputError(
-                    f"scheduled-for {self.scheduled_for} is before the last contact "
-                    f"{self.last_contact}; give the date you agreed on"
-                )
+                raise InputError("is missing: outcome 'scheduled' needs the agreed time",
+                                 field="scheduled_for", fix="give it as 'YYYY-MM-DD HH:MM'")
+            if _as_date(self.scheduled_for) < self.last_contact:
+                raise InputError(f"is before the last contact {self.last_contact}", field="scheduled_for",
+                                 value=moment_words(self.scheduled_for), fix="give the date you agreed on")
 
 
 @dataclass(frozen=True)
@@ -168,6 +166,11 @@ class Plan:
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+def moment_words(value: dt.date | dt.datetime) -> str:
+    """``2026-11-27 10:30`` for an agreed time, ``2026-11-27`` for a day."""
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value.isoformat()
 
 
 def next_business_day(day: dt.date) -> dt.date:
@@ -260,20 +263,29 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
     return Plan(stage, due, due_time, attempt, overdue, reason, history.situation, last)
 
 
-def simulate(history: History, today: dt.date, weeks: int = 8, business_days: bool = True):
+class Step(NamedTuple):
+    """One step of :func:`simulate`: the day you act on it, and the engine's plan for it."""
+
+    on: dt.date
+    plan: Plan
+
+
+def simulate(history: History, today: dt.date, weeks: int | None = 8,
+             business_days: bool = True) -> Iterator[Step]:
     """The touches to come if nobody replies: the current plan, then weekly nudges.
 
-    Yields :class:`Plan` objects, each computed by :func:`plan` from the history
-    that the previous touch would leave.
+    An overdue step is done today (its ``on`` is today, its ``plan.due`` the day it
+    was due); each later step is planned by :func:`plan` from the no-answer touch
+    the step before would leave on the day it was done. The steps end after
+    ``weeks`` weeks from ``today``; with ``weeks=None`` they never end (take the
+    ones you need). A finished plan (done, stopped) has no steps.
     """
+    end = None if weeks is None else today + dt.timedelta(weeks=weeks)
     current = plan(history, today, business_days)
-    end = today + dt.timedelta(weeks=weeks)
-    while current.active and current.due is not None and current.due <= end:
-        yield current
-        history = History(
-            last_contact=current.due,
-            outcome=Outcome.NO_ANSWER,
-            situation=history.situation,
-            attempts=current.attempt or 1,
-        )
+    while current.active and current.due is not None:
+        day = max(current.due, today)
+        if end is not None and day > end:
+            return
+        yield Step(day, current)
+        history = History(day, Outcome.NO_ANSWER, history.situation, None, current.attempt or 1)
         current = plan(history, today, business_days)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followup_script.errors import ConfigError, InputError
+from followup_script.input.validate import check_email, check_name, check_phone
 
 APP = "followup-script"
 ENV_CONFIG = "FOLLOWUP_SCRIPT_CONFIG"
@@ -114,36 +115,7 @@ def load(path: str | Path | None = None) -> Config:
 
 # -- validation -------------------------------------------------------------------
 
-EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
-
-
-def check_phone(value: str) -> str:
-    """A phone number with 7 to 15 digits; returns it tidied (single spaces)."""
-    value = " ".join(str(value).split())
-    digits = re.sub(r"\D", "", value)
-    if not re.fullmatch(r"\+?[\d\s().\-/]+", value) or not 7 <= len(digits) <= 15:
-        raise InputError(
-            f"phone {value!r} is not a phone number; use digits, e.g. '+1 555 123 4567'"
-        )
-    return value
-
-
-def check_email(value: str) -> str:
-    value = str(value).strip()
-    if not EMAIL.match(value):
-        raise InputError(f"email {value!r} is not an email address; use e.g. 'ana@example.com'")
-    return value
-
-
-def check_name(value: str, what: str = "name") -> str:
-    cleaned = " ".join(str(value).split())
-    if not cleaned:
-        raise InputError(f"{what} {value!r} is empty; give a name")
-    if len(cleaned) > 200:
-        raise InputError(f"{what} {cleaned[:20]!r}... is {len(cleaned)} characters; keep it under 200")
-    return cleaned
-
-
+#: The profile settings that are checked before they are saved (``config set profile.phone``).
 VALIDATORS = {"phone": check_phone, "email": check_email, "name": check_name}
 
 
@@ -230,7 +202,10 @@ def set_value(config: Config, dotted: str, value) -> Config:
     if len(parts) < 2 or not all(parts):
         raise InputError(f"setting {dotted!r} needs a section and a key, e.g. profile.phone")
     if parts[0] == "profile" and len(parts) == 2 and parts[1] in VALIDATORS:
-        value = VALIDATORS[parts[1]](value)
+        try:
+            value = VALIDATORS[parts[1]](value)
+        except InputError as exc:  # named by the setting: profile.phone '...' is not a phone number
+            raise ConfigError(exc.problem, field=dotted, value=exc.value, fix=exc.fix) from None
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in config.data.items()}
     node = data
     for part in parts[:-1]:

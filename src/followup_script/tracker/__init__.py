@@ -1,5 +1,10 @@
-"""The contact tracker: storage (all SQL in ``store``), history derivation, the
-exactly-once delivery protocol, calendar output and import/export."""
+"""The contact tracker: :class:`~followup_script.tracker.service.Tracker` over one SQLite file.
+
+``service`` (the Tracker), ``store`` and ``schema`` (all the SQL), ``rows`` (the
+stored values), ``history`` (touches as the engine's input), ``checks`` (what a
+contact and a touch may hold), ``delivery`` (exactly once), ``calendar``
+(iCalendar) and ``transfer`` (export and import).
+"""
 
 from followup_script.tracker.service import Tracker
 

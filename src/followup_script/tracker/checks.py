@@ -1,0 +1,71 @@
+"""What the tracker accepts: a contact's fields and a touch, checked before anything is written.
+
+Errors name the value by its field (``phone``, ``next``, ``date``, ``outcome``);
+the front end words it (``--next`` on the command line, the column ``next`` in
+an import file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from followup_script.engine.stages import Outcome, Situation, moment_words, parse_choice
+from followup_script.errors import InputError
+from followup_script.input.validate import (
+    check_call_window,
+    check_email,
+    check_name,
+    check_phone,
+    check_timezone,
+    check_via,
+)
+from followup_script.tracker.rows import TRACKED_CONTACT_FIELDS, NewTouch
+
+_CHECKS = {"phone": check_phone, "email": check_email, "timezone": check_timezone,
+           "call_window": check_call_window}
+
+
+def clean_fields(values: dict) -> dict:
+    """Validate contact fields; ``""`` or None clears an optional field."""
+    out = {}
+    for key, value in values.items():
+        if key not in TRACKED_CONTACT_FIELDS:
+            raise InputError(f"{key!r} is not a contact field; use one of: {', '.join(TRACKED_CONTACT_FIELDS)}")
+        text = None if value is None else str(value).strip()
+        if key == "name":
+            out[key] = check_name(text or "", "name")
+        elif not text:
+            out[key] = "application" if key == "situation" else None
+        elif key == "situation":
+            out[key] = parse_choice(Situation, text, "situation").value
+        elif key in _CHECKS:
+            out[key] = _CHECKS[key](text, key)
+        else:
+            out[key] = text
+    return out
+
+
+def check_touch(at: dt.date, outcome: Outcome, next_at, today: dt.date | None) -> None:
+    """A touch that has happened, with an agreed time exactly when it was ``scheduled``."""
+    if today is not None and at > today:
+        raise InputError(f"is after today ({today})", field="date", value=at.isoformat(),
+                         fix="log a touch once it has happened")
+    if outcome is Outcome.SCHEDULED and next_at is None:
+        raise InputError("is missing: outcome 'scheduled' needs the agreed time", field="next",
+                         fix="give it as 'YYYY-MM-DD HH:MM'")
+    if next_at is not None and outcome is not Outcome.SCHEDULED:
+        raise InputError(f"is the agreed time of the next call, so it goes only with the outcome scheduled, "
+                         f"not {outcome.value}", field="next", value=moment_words(next_at), fix="leave it out")
+    if next_at is not None:
+        day = next_at.date() if isinstance(next_at, dt.datetime) else next_at
+        if day < at:
+            raise InputError(f"is before the touch on {at}", field="next", value=moment_words(next_at),
+                             fix="give the agreed time")
+
+
+def checked_touch(touch: NewTouch, today: dt.date) -> NewTouch:
+    """``touch`` with its outcome, via and note tidied, once it passes :func:`check_touch`."""
+    outcome = parse_choice(Outcome, touch.outcome, "outcome")
+    via = check_via(touch.via)
+    check_touch(touch.at, outcome, touch.next_at, today)
+    return NewTouch(outcome, touch.at, via, touch.next_at, (touch.note or "").strip() or None)

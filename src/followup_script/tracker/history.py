@@ -1,0 +1,199 @@
+"""From stored touches to the engine's input: a :class:`~followup_script.engine.stages.History`.
+
+How a touch history becomes the engine's input:
+
+- the last touch decides the outcome; ``last_contact`` is its date and
+  ``scheduled_for`` its agreed time;
+- ``attempts`` counts follow-up attempts after the last real conversation: a
+  touch by voicemail, email or SMS, or any touch whose outcome is
+  ``no-answer`` (a call nobody picked up), unless it ended ``scheduled``,
+  ``replied`` or ``stop``;
+- a contact with the stop flag is ``stopped`` whatever the touches say; the
+  flag (not a ``stop`` touch) is the truth, so after an explicit ``unstop``
+  the plan resumes from the touches before the stop;
+- a contact without touches has no plan.
+
+The engine (:func:`followup_script.engine.stages.plan`) stays the single place
+that decides the stage; this module only says what happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+
+from followup_script.engine.stages import History, Outcome, Plan, Situation, Stage, simulate
+from followup_script.engine.stages import plan as decide
+from followup_script.tracker.checks import checked_touch
+from followup_script.tracker.rows import Contact, NewTouch, Touch, format_moment, parse_moment
+
+ATTEMPT_VIAS = frozenset({"voicemail", "email", "sms"})
+CONVERSATION_OUTCOMES = frozenset({Outcome.SCHEDULED, Outcome.REPLIED, Outcome.STOP})
+DERIVATION_VERSION = "1"  # bump when derive_history changes meaning
+
+RULES = {
+    Stage.SCHEDULED_CALL: "a time was agreed (outcome scheduled): call at the agreed date and time",
+    Stage.ASK_FOR_TIME: "they could not name a time (outcome no-time): ask when would suit them, "
+                        "the same day",
+    Stage.THREE_DAY_CHECK: "nothing was committed (outcome no-commitment) and no follow-up yet: "
+                           "check in 3 days after the conversation",
+    Stage.WEEKLY_NUDGE: "no reply since the last follow-up or contact: nudge 7 days after the last "
+                        "touch, once a week, with no cap, until they get back to you",
+    Stage.DONE: "they got back to you (outcome replied): the follow-up is done",
+    Stage.STOPPED: "they asked you to stop: nothing more is sent, on any channel",
+}
+
+
+def is_attempt(touch) -> bool:
+    """A follow-up attempt (rather than a real conversation)."""
+    outcome = Outcome(touch.outcome)
+    if outcome in CONVERSATION_OUTCOMES:
+        return False
+    return outcome is Outcome.NO_ANSWER or touch.via in ATTEMPT_VIAS
+
+
+def history_from(situation: Situation | str, newest_first: Iterable,
+                 stopped_on: dt.date | None = None) -> History | None:
+    """The engine's input from touches (newest first; anything with ``at``, ``via``,
+    ``outcome`` and ``next_at``), read only as far back as the last real conversation.
+
+    ``None`` when there is nothing to plan from (no touches, and no stop flag).
+    """
+    situation = Situation(situation)
+    if stopped_on is not None:
+        return History(stopped_on, Outcome.STOP, situation)
+    last = None
+    attempts = 0
+    for touch in newest_first:
+        if touch.outcome == Outcome.STOP:
+            continue  # lifted by an explicit unstop: the flag is the truth
+        if last is None:
+            last = touch
+        if not is_attempt(touch):
+            break
+        attempts += 1
+    if last is None:
+        return None
+    outcome = Outcome(last.outcome)
+    scheduled = last.next_at if outcome is Outcome.SCHEDULED else None
+    return History(last.at, outcome, situation, scheduled, attempts)
+
+
+def derive_history(contact: Contact, newest_first: Iterable[Touch]) -> History | None:
+    """The engine's input for ``contact`` from its stored touches (newest first)."""
+    stopped_on = dt.date.fromisoformat(contact.stopped_on) if contact.stopped else None
+    return history_from(contact.situation, newest_first, stopped_on)
+
+
+def history_after(touch: NewTouch, situation: Situation | str, newest_first: Iterable[Touch] = (),
+                  stopped_on: dt.date | None = None) -> History:
+    """The history once ``touch`` is logged after the stored ones (newest first), without
+    storing it: it goes after any stored touch of the same day, and a ``stop`` sets the
+    stop flag (when none is set yet), as :meth:`Tracker.log` does."""
+    if stopped_on is None and Outcome(touch.outcome) is Outcome.STOP:
+        stopped_on = touch.at
+    stored = list(newest_first)
+    later = [t for t in stored if t.at > touch.at]
+    return history_from(situation, [*later, touch, *stored[len(later):]], stopped_on)
+
+
+def history_of(contact: Contact) -> History | None:
+    """The engine's input from the contact's cached state (see :meth:`Tracker.refresh`)."""
+    situation = Situation(contact.situation)
+    if contact.stopped:
+        return History(dt.date.fromisoformat(contact.stopped_on), Outcome.STOP, situation)
+    if not contact.last_at:
+        return None
+    return History(dt.date.fromisoformat(contact.last_at), Outcome(contact.last_outcome), situation,
+                   parse_moment(contact.next_at), contact.attempts)
+
+
+def due_key(history: History | None) -> str | None:
+    """The sort key of the ``due`` queue: the engine's due date without the weekend move.
+
+    Moving Saturday and Sunday to Monday never reorders dates, so ordering by
+    this key is ordering by the real due date.
+    """
+    if history is None:
+        return None
+    found = decide(history, history.last_contact, business_days=False)
+    if not found.active or found.due is None:
+        return None
+    if found.due_time is not None:
+        return format_moment(dt.datetime.combine(found.due, found.due_time))
+    return found.due.isoformat()
+
+
+def engine_fingerprint() -> str:
+    """Changes whenever the engine's answers (or the derivation) change.
+
+    The cached state is rebuilt when a tracker file was filled by a
+    followup-script whose engine answered differently.
+    """
+    digest = hashlib.sha256(DERIVATION_VERSION.encode())
+    base = dt.date(2026, 1, 5)
+    for offset in range(7):
+        day = base + dt.timedelta(days=offset)
+        for outcome in Outcome:
+            for attempts in (0, 1, 2):
+                agreed = dt.datetime.combine(day + dt.timedelta(days=2), dt.time(10, 30))
+                history = History(day, outcome, Situation.APPLICATION,
+                                  agreed if outcome is Outcome.SCHEDULED else None, attempts)
+                for business_days in (True, False):
+                    got = decide(history, base, business_days)
+                    digest.update(f"{got.stage}|{got.due}|{got.due_time}|{got.attempt};".encode())
+    return digest.hexdigest()[:16]
+
+
+def why_facts(contact: Contact, newest_first: list[Touch], history: History | None,
+              business_days: bool) -> dict:
+    """What ``why`` shows beside the rule: the last touch, the last conversation, how many
+    attempts since, the situation, the stop flag, the weekend setting, the touch count."""
+    last_talk = next((t for t in newest_first if not is_attempt(t) and t.outcome != Outcome.STOP), None)
+    return {
+        "last_touch": newest_first[0].to_dict() if newest_first else None,
+        "last_conversation": last_talk.to_dict() if last_talk else None,
+        "attempts_since_conversation": history.attempts if history else 0,
+        "situation": contact.situation,
+        "stopped": {"on": contact.stopped_on, "note": contact.stop_note} if contact.stopped else None,
+        "business_days": business_days,
+        "touches": len(newest_first),
+    }
+
+
+# -- for the tracker: what a touch would give, and why ----------------------------------------------
+
+
+def preview_plan(tracker, contact: Contact | None, event, today: dt.date | None = None,
+                 situation: str | Situation | None = None) -> Plan:
+    """``Tracker.preview``: the plan that logging ``event`` would give, without writing anything.
+
+    ``event`` is a :class:`~followup_script.tracker.rows.NewTouch` (or anything with
+    ``outcome``, ``at``, ``via`` and ``next_at``), checked as ``Tracker.log`` checks it.
+    ``contact`` is a tracked contact, or None for a new one whose ``situation`` is given
+    (default application).
+    """
+    today = today or dt.date.today()
+    touch = checked_touch(NewTouch(event.outcome, event.at, event.via, event.next_at), today)
+    if contact is None:
+        return tracker.plan(history_after(touch, situation or Situation.APPLICATION), today)
+    with tracker.store.read():
+        stored = list(tracker.store.latest_touches(contact.id))
+    stopped_on = dt.date.fromisoformat(contact.stopped_on) if contact.stopped else None
+    return tracker.plan(history_after(touch, contact.situation, stored, stopped_on), today)
+
+
+def explain(tracker, name: str, today: dt.date, weeks: int = 8) -> dict:
+    """``Tracker.why``: the contact, its history and plan, the rule, the facts, and the
+    forecast for ``weeks`` if nobody replies (worded by ``followup_script.present.why``)."""
+    with tracker.store.read():
+        contact = tracker.find(name)
+        touches = list(tracker.store.latest_touches(contact.id))
+    history = history_of(contact)
+    current = tracker.plan(history, today)
+    steps = list(simulate(history, today, weeks, tracker.business_days)) if history else []
+    return {"contact": contact, "history": history, "plan": current,
+            "rule": RULES[current.stage] if current else None,
+            "facts": why_facts(contact, touches, history, tracker.business_days),
+            "simulation": steps, "weeks": weeks}

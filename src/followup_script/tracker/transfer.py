@@ -1,0 +1,338 @@
+"""Moving a tracker in and out: ``export`` (JSON) and ``import`` (CSV or JSON).
+
+``export`` writes everything (contacts with their uids, stop flags and
+touches) as JSON that ``import`` reads back. ``import`` first reads and checks
+the whole file (:func:`read_import`), listing every bad row at once, then
+applies it in one transaction (:func:`import_records`): all of it or nothing.
+Importing the same file twice changes nothing; a stop flag is never lifted by
+an import.
+
+Errors in a row name the value by its column (``line 3: next '2026-11-01' is
+before the touch on 2026-11-20; ...``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from followup_script.engine.stages import Outcome
+from followup_script.errors import InputError
+from followup_script.input.validate import parse_date, parse_datetime
+from followup_script.tracker.checks import checked_touch, clean_fields
+from followup_script.tracker.rows import TRACKED_CONTACT_FIELDS, NewTouch, format_moment, name_key
+
+EXPORT_FORMAT = "followup-script"
+EXPORT_VERSION = 1
+CSV_COLUMNS = (*TRACKED_CONTACT_FIELDS, "date", "via", "outcome", "next", "note", "stopped", "stop_note")
+
+
+def in_file(exc: InputError) -> str:
+    """An error as a file's row says it: a value is named by its column (the field)."""
+    return exc.sentence(exc.field)
+
+
+@dataclass
+class ImportTouch:
+    at: dt.date
+    via: str
+    outcome: str
+    next_at: dt.date | dt.datetime | None
+    note: str | None
+    uid: str | None = None
+    created_at: str | None = None
+
+
+@dataclass
+class ImportContact:
+    ref: str
+    fields: dict
+    touches: list[ImportTouch] = field(default_factory=list)
+    stop: tuple[dt.date, str | None] | None = None
+    uid: str | None = None
+    revision: int | None = None
+    created_at: str | None = None
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    lines: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, line: str, counter: str) -> None:
+        self.lines.append(line)
+        self.count(counter)
+
+    def count(self, counter: str) -> None:
+        self.counts[counter] = self.counts.get(counter, 0) + 1
+
+    def summary(self) -> str:
+        labels = (("contacts_added", "contacts added"), ("contacts_updated", "contacts updated"),
+                  ("contacts_unchanged", "contacts unchanged"), ("touches_added", "touches added"),
+                  ("touches_unchanged", "touches already there"), ("stops_added", "stops set"),
+                  ("stops_kept", "stops kept"))
+        parts = [f"{self.counts.get(k, 0)} {label}" for k, label in labels if self.counts.get(k)]
+        head = "dry run, nothing was changed: would apply" if self.dry_run else "imported"
+        return f"{head}: {', '.join(parts) or 'nothing to change'}"
+
+    def to_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "changes": list(self.lines), "counts": dict(self.counts)}
+
+
+def _make_touch(values: dict, today: dt.date) -> ImportTouch:
+    if not values.get("date"):
+        raise InputError("a touch needs its date; fill the date column (YYYY-MM-DD)")
+    if not values.get("outcome"):
+        raise InputError("a touch needs its outcome; fill the outcome column")
+    at = parse_date(values["date"], "date", today)
+    next_at = parse_datetime(values["next"], "next", today) if values.get("next") else None
+    touch = checked_touch(NewTouch(values["outcome"], at, values.get("via") or "call", next_at,
+                                   str(values.get("note") or "")), today)
+    return ImportTouch(touch.at, touch.via, touch.outcome.value, touch.next_at, touch.note,
+                       uid=values.get("uid") or None, created_at=values.get("created_at") or None)
+
+
+def read_import(path: str | Path, today: dt.date, fmt: str | None = None) -> list[ImportContact]:
+    """Parse and validate a CSV or JSON file; every bad row is reported at once."""
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt not in ("csv", "json"):
+        raise InputError(f"import file {str(path)!r} is neither .csv nor .json; "
+                         "rename it, or give its format (csv or json)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"import file {str(path)!r} does not exist; check the path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"import file {str(path)!r} cannot be read ({exc}); save it as UTF-8") from None
+    errors: list[str] = []
+    records = _read_csv(text, today, errors) if fmt == "csv" else _read_json(text, today, errors)
+    if errors:
+        shown = "; ".join(errors[:10])
+        more = f"; and {len(errors) - 10} more" if len(errors) > 10 else ""
+        raise InputError(
+            f"{str(path)!r} has {len(errors)} bad row(s): {shown}{more}; fix them and import again "
+            "(nothing was imported)"
+        )
+    return records
+
+
+def _read_csv(text: str, today: dt.date, errors: list[str]) -> list[ImportContact]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "name" not in header:
+        errors.append("line 1: the header needs a name column (and any of: " + ", ".join(CSV_COLUMNS[1:]) + ")")
+        return []
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        errors.append(f"line 1: unknown column(s) {', '.join(unknown)}; use: {', '.join(CSV_COLUMNS)}")
+        return []
+    by_key: dict[str, ImportContact] = {}
+    start = reader.line_num + 1
+    for cells in reader:
+        ref = f"line {start}"
+        start = reader.line_num + 1
+        if len(cells) > len(header):
+            errors.append(f"{ref}: {len(cells)} cells for {len(header)} columns; quote values that contain commas")
+            continue
+        values = {k: v.strip() for k, v in zip(header, cells, strict=False)}
+        if not any(values.values()):
+            continue
+        try:
+            given = {k: values[k] for k in TRACKED_CONTACT_FIELDS if values.get(k)}
+            given["name"] = values.get("name", "")
+            cleaned = clean_fields(given)
+            touch = None
+            if any(values.get(k) for k in ("date", "via", "outcome", "next", "note")):
+                touch = _make_touch(values, today)
+            stop = None
+            if values.get("stopped"):
+                stop = (parse_date(values["stopped"], "stopped", today), values.get("stop_note") or None)
+        except InputError as exc:
+            errors.append(f"{ref}: {in_file(exc)}")
+            continue
+        key = name_key(cleaned["name"])
+        record = by_key.get(key)
+        if record is None:
+            record = by_key[key] = ImportContact(ref, cleaned)
+        else:
+            clash = [k for k, v in cleaned.items() if k != "name" and record.fields.get(k) not in (None, v)]
+            if clash:
+                errors.append(f"{ref}: {clash[0]} {cleaned[clash[0]]!r} differs from "
+                              f"{record.fields[clash[0]]!r} on {record.ref} for the same contact")
+                continue
+            record.fields.update(cleaned)
+        if touch:
+            record.touches.append(touch)
+        if stop and record.stop is None:
+            record.stop = stop
+    return list(by_key.values())
+
+
+def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportContact]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        errors.append(f"line {exc.lineno}: not valid JSON ({exc.msg})")
+        return []
+    if isinstance(data, dict):
+        if data.get("format") not in (None, EXPORT_FORMAT):
+            errors.append(f"format {data.get('format')!r} is not a followup-script export")
+            return []
+        if isinstance(data.get("version"), int) and data["version"] > EXPORT_VERSION:
+            errors.append(f"export version {data['version']} is newer than this followup-script "
+                          f"reads ({EXPORT_VERSION}); upgrade followup-script")
+            return []
+        items = data.get("contacts")
+    else:
+        items = data
+    if not isinstance(items, list):
+        errors.append('the file needs a "contacts" list, as followup-script export writes it')
+        return []
+    records = []
+    seen: dict[str, str] = {}
+    for index, item in enumerate(items):
+        ref = f"contacts[{index}]"
+        if not isinstance(item, dict):
+            errors.append(f"{ref}: not an object")
+            continue
+        if isinstance(item.get("name"), str):
+            ref += f" ({item['name']})"
+        try:
+            unknown = set(item) - {*TRACKED_CONTACT_FIELDS, "uid", "stop", "revision", "created_at", "touches"}
+            if unknown:
+                raise InputError(f"unknown field(s) {', '.join(sorted(unknown))}")
+            given = {k: item[k] for k in TRACKED_CONTACT_FIELDS if k in item}
+            given.setdefault("name", "")
+            cleaned = clean_fields(given)
+            stop = None
+            if item.get("stop"):
+                if not isinstance(item["stop"], dict) or not item["stop"].get("on"):
+                    raise InputError('stop must be {"on": "YYYY-MM-DD", "note": ...} or null')
+                stop = (parse_date(item["stop"]["on"], "stop.on", today), item["stop"].get("note") or None)
+            revision = item.get("revision")
+            if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int)):
+                raise InputError(f"revision {revision!r} is not a whole number")
+        except InputError as exc:
+            errors.append(f"{ref}: {in_file(exc)}")
+            continue
+        key = name_key(cleaned["name"])
+        if key in seen:
+            errors.append(f"{ref}: the same name as {seen[key]}")
+            continue
+        seen[key] = ref
+        record = ImportContact(ref, cleaned, stop=stop, uid=item.get("uid") or None, revision=revision,
+                               created_at=item.get("created_at") or None)
+        touches = item.get("touches") or []
+        if not isinstance(touches, list):
+            errors.append(f"{ref}: touches must be a list")
+            continue
+        for t_index, raw in enumerate(touches):
+            t_ref = f"{ref} touches[{t_index}]"
+            if not isinstance(raw, dict):
+                errors.append(f"{t_ref}: not an object")
+                continue
+            values = {"date": raw.get("at") or raw.get("date"), **raw}
+            try:
+                record.touches.append(_make_touch(values, today))
+            except InputError as exc:
+                errors.append(f"{t_ref}: {in_file(exc)}")
+        records.append(record)
+    return records
+
+
+
+
+# -- export and import ---------------------------------------------------------------------------
+
+
+def export_data(tracker) -> dict:
+    """Everything in ``tracker``, as JSON-ready data that ``import`` reads back."""
+    store = tracker.store
+    contacts = []
+    with store.read():
+        for contact in tracker.contacts():
+            item = {"uid": contact.uid}
+            item.update({k: getattr(contact, k) for k in TRACKED_CONTACT_FIELDS})
+            item["stop"] = ({"on": contact.stopped_on, "note": contact.stop_note}
+                            if contact.stopped else None)
+            item["revision"] = contact.revision
+            item["created_at"] = contact.created_at
+            item["touches"] = [t.to_dict(full=True) for t in store.touches(contact.id)]
+            contacts.append(item)
+    return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "contacts": contacts}
+
+
+def export_json(tracker) -> str:
+    return json.dumps(tracker.export(), indent=2, ensure_ascii=False) + "\n"
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_records(tracker, records: list[ImportContact], today: dt.date, dry_run: bool = False) -> ImportReport:
+    """Apply parsed records in one transaction (rolled back for a dry run)."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        with tracker.store.write():
+            known_touches = tracker.store.touch_uids()
+            for record in records:
+                try:
+                    _import_one(tracker, record, known_touches, report)
+                except InputError as exc:
+                    raise InputError(f"{record.ref}: {in_file(exc)}; nothing was imported") from None
+            if dry_run:
+                raise _Rollback()
+    except _Rollback:
+        pass
+    return report
+
+
+def _import_one(tracker, record: ImportContact, known_touches: set[str], report: ImportReport) -> None:
+    store = tracker.store
+    existing = store.contact_by_uid(record.uid) if record.uid else None
+    if existing is None:
+        existing = store.contact_by_key(name_key(record.fields["name"]))
+    if existing is None:
+        contact = store.add_contact(record.fields, uid=record.uid, created_at=record.created_at)
+        report.add(f"add contact {contact.name}", "contacts_added")
+    else:
+        changes = {k: v for k, v in record.fields.items() if getattr(existing, k) != v}
+        contact = existing
+        if changes:
+            contact = store.update_contact(existing.id, changes)
+            shown = ", ".join(f"{k} {getattr(existing, k)!r} -> {v!r}" for k, v in changes.items())
+            report.add(f"update contact {contact.name}: {shown}", "contacts_updated")
+        else:
+            report.count("contacts_unchanged")
+    previous = store.touches(contact.id) if existing is not None else []
+    seen = {(t.at, t.via, t.outcome, format_moment(t.next_at), t.note) for t in previous}
+    for touch in record.touches:
+        key = (touch.at, touch.via, touch.outcome, format_moment(touch.next_at), touch.note)
+        if (touch.uid and touch.uid in known_touches) or (not touch.uid and key in seen):
+            report.count("touches_unchanged")
+            continue
+        store.add_touch(contact.id, touch.at, touch.via, touch.outcome, touch.next_at, touch.note,
+                        uid=touch.uid, created_at=touch.created_at)
+        if touch.uid:
+            known_touches.add(touch.uid)
+        seen.add(key)
+        report.add(f"add touch {contact.name}: {touch.at} {touch.via} {touch.outcome}", "touches_added")
+        if touch.outcome == Outcome.STOP and record.stop is None:
+            record.stop = (touch.at, touch.note or f"said stop ({touch.via})")
+    contact = store.contact(contact.id)
+    if record.stop is not None and not contact.stopped:
+        store.set_stop(contact.id, record.stop[0], record.stop[1])
+        report.add(f"stop {contact.name} (since {record.stop[0]})", "stops_added")
+    elif record.stop is None and contact.stopped:
+        report.add(f"keep the stop on {contact.name} (since {contact.stopped_on}); "
+                   "only followup-script unstop lifts it", "stops_kept")
+    if record.revision is not None:
+        store.set_revision(contact.id, record.revision)
+    tracker.refresh(store.contact(contact.id))
