@@ -48,6 +48,10 @@ class FollowupGroup(click.Group):
     _plugins_seen = None  # the Plugins whose commands are registered on this group
     _plugin_names: frozenset = frozenset()
 
+    def core_modules(self) -> list[str]:
+        """The modules the core commands are defined in (``followup_script.cli.<name>``)."""
+        return sorted({target.partition(":")[0] for target in COMMANDS.values()})
+
     def core_command(self, name: str) -> click.Command | None:
         target = COMMANDS.get(name)
         if target is None:

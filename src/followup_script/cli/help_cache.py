@@ -24,16 +24,13 @@ from followup_script._cache import ENV_ALLOW, cache_path, path_key
 FILE = "commands.marshal"
 
 
-def listing_key(ctx) -> dict | None:
+def listing_key(group, ctx) -> dict | None:
     """What the command listing depends on; None when it must not be cached."""
-    from followup_script.cli.app import COMMANDS
-
     if ctx.find_root().params.get("plugins_dir"):
         return None
     here = os.path.dirname(__file__)
-    modules = sorted({target.partition(":")[0] for target in COMMANDS.values()})
     try:
-        mtimes = [os.stat(os.path.join(here, f"{name}.py")).st_mtime_ns for name in modules]
+        mtimes = [os.stat(os.path.join(here, f"{name}.py")).st_mtime_ns for name in group.core_modules()]
     except OSError:
         return None
     return {"version": __version__, "modules": mtimes, "paths": path_key(),
@@ -45,7 +42,7 @@ def command_rows(group, ctx) -> list[tuple[str, str | None, str | None]]:
     cache when its key matches, else by loading every command (and rewriting the cache)."""
     import marshal
 
-    key = listing_key(ctx)
+    key = listing_key(group, ctx)
     path = cache_path(FILE)
     if key is not None:
         try:
