@@ -4,9 +4,9 @@ One file per user (``tracker.sqlite3`` in the platformdirs user data dir, or a
 path the front end gives, or ``FOLLOWUP_SCRIPT_DB``), opened in WAL mode with
 foreign keys on and a busy timeout, so two processes can write at once. Every
 command runs in one transaction: :meth:`Store.write` (``BEGIN IMMEDIATE``) or
-:meth:`Store.read`. The schema and its migrations are in
-:mod:`followup_script.tracker.schema`; the rows are plain dataclasses in
-:mod:`followup_script.tracker.rows`.
+:meth:`Store.read`. Opening the file, its schema, migrations and transactions
+are in :mod:`followup_script.tracker.database`; the rows are plain dataclasses
+in :mod:`followup_script.tracker.rows`.
 
 This module stores and fetches. It does not decide stages: the columns
 ``last_at``, ``last_outcome``, ``next_at``, ``attempts`` and ``due_key`` of
@@ -18,15 +18,16 @@ indexed query however long the history grows.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields
-from pathlib import Path
 
 from followup_script.errors import InputError
-from followup_script.tracker import schema
+from followup_script.tracker.database import (  # noqa: F401 (part of the store's API)
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Database,
+    default_path,
+)
 from followup_script.tracker.rows import (
     TRACKED_CONTACT_FIELDS,
     Contact,
@@ -38,128 +39,14 @@ from followup_script.tracker.rows import (
     now_stamp,
     parse_moment,
 )
-from followup_script.tracker.schema import MIGRATIONS, SCHEMA_VERSION  # noqa: F401 (part of the store's API)
-
-ENV_DB = "FOLLOWUP_SCRIPT_DB"
-BUSY_TIMEOUT_SECONDS = 30.0
 
 _CONTACT_COLUMNS = ", ".join(f.name for f in fields(Contact))
 _DELIVERY_COLUMNS = ", ".join(f.name for f in fields(Delivery))
 _TOUCH_COLUMNS = ", ".join(f.name for f in fields(Touch))
 
 
-def default_path() -> Path:
-    env = os.environ.get(ENV_DB)
-    if env:
-        return Path(env).expanduser()
-    from followup_script.input.config import data_dir
-
-    return data_dir() / "tracker.sqlite3"
-
-
-class Store:
-    """One open tracker file. Use :meth:`read` / :meth:`write` around every query."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path):
-        self.conn = conn
-        self.path = path
-        self._depth = 0
-        self._writing = False
-
-    @classmethod
-    def open(cls, path: str | Path | None = None, timeout: float = BUSY_TIMEOUT_SECONDS) -> Store:
-        """Open (creating if needed) and migrate the tracker file at ``path``."""
-        path = Path(path).expanduser() if path else default_path()
-        store = cls(schema.connect(path, timeout), path)
-        try:
-            store.migrate()
-        except sqlite3.DatabaseError as exc:
-            store.close()
-            raise schema.not_a_tracker(path, exc) from None
-        except BaseException:
-            store.close()
-            raise
-        return store
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    # -- transactions ------------------------------------------------------------------
-
-    @contextmanager
-    def write(self) -> Iterator[Store]:
-        """A write transaction (``BEGIN IMMEDIATE``): all of it or none of it.
-
-        Nested calls join the outer transaction.
-        """
-        if self._depth:
-            if not self._writing:
-                raise RuntimeError("a write inside a read transaction; open the write first")
-            self._depth += 1
-            try:
-                yield self
-            finally:
-                self._depth -= 1
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._depth, self._writing = 1, True
-        try:
-            yield self
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
-        finally:
-            self._depth, self._writing = 0, False
-
-    @contextmanager
-    def read(self) -> Iterator[Store]:
-        """A read transaction: one consistent snapshot, writers are not blocked."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self
-            finally:
-                self._depth -= 1
-            return
-        self.conn.execute("BEGIN")
-        self._depth = 1
-        try:
-            yield self
-        finally:
-            self._depth = 0
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.ProgrammingError:  # closed under an abandoned generator: nothing to end
-                pass
-
-    # -- schema ------------------------------------------------------------------------
-
-    @property
-    def version(self) -> int:
-        return schema.version(self.conn)
-
-    def migrate(self) -> None:
-        """Bring the file to :data:`SCHEMA_VERSION` (see :func:`schema.migrate`)."""
-        schema.migrate(self)
-
-    def get_meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+class Store(Database):
+    """One open tracker file and its queries. Use :meth:`read` / :meth:`write` around every query."""
 
     # -- contacts ----------------------------------------------------------------------
 

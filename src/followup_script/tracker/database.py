@@ -1,23 +1,29 @@
-"""The tracker file's schema: migrations, and how a connection is opened.
+"""The tracker file: how it is opened, its schema and migrations, its transactions.
 
 The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` holds
-one step per version and :func:`migrate` applies the missing ones inside a
+one step per version and :func:`apply_migrations` applies the missing ones inside a
 write transaction. A file from a newer followup-script is refused, never
 guessed at. Every connection runs in WAL mode with foreign keys on and a busy
 timeout, so two processes can write at once.
 
-Part of the store (:mod:`followup_script.tracker.store`): the SQL of the
-tracker lives in these two modules only. Errors name the file by the field
-``db`` (the command line's ``--db``).
+Every command runs in one transaction: :meth:`Database.write` (``BEGIN
+IMMEDIATE``) or :meth:`Database.read`. With :mod:`followup_script.tracker.store`
+(the queries), this is where the tracker's SQL lives. Errors name the file by
+the field ``db`` (the command line's ``--db``).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from followup_script.errors import InputError
+
+ENV_DB = "FOLLOWUP_SCRIPT_DB"
+BUSY_TIMEOUT_SECONDS = 30.0
 
 # -- migrations ---------------------------------------------------------------------------
 # MIGRATIONS[n] turns a version-n file into a version-(n+1) file. Each step is
@@ -142,17 +148,17 @@ def not_a_tracker(path: Path, exc: Exception) -> InputError:
                     "give another path or move that file away")
 
 
-def version(conn: sqlite3.Connection) -> int:
+def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(store) -> None:
+def apply_migrations(store) -> None:
     """Bring ``store``'s file to :data:`SCHEMA_VERSION`, one step at a time, atomically."""
     conn = store.conn
-    if version(conn) == SCHEMA_VERSION:
+    if schema_version(conn) == SCHEMA_VERSION:
         return
     with store.write():
-        found = version(conn)  # again, now that we hold the write lock
+        found = schema_version(conn)  # again, now that we hold the write lock
         if found > SCHEMA_VERSION:
             raise bad_file(store.path, f"was written by a newer followup-script (schema {found}; "
                                        f"this one knows up to {SCHEMA_VERSION})",
@@ -167,3 +173,121 @@ def migrate(store) -> None:
         for step in range(found, SCHEMA_VERSION):
             MIGRATIONS[step](conn)
             conn.execute(f"PRAGMA user_version = {step + 1}")
+
+
+# -- the open file ------------------------------------------------------------------------
+
+
+def default_path() -> Path:
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env).expanduser()
+    from followup_script.input.config import data_dir
+
+    return data_dir() / "tracker.sqlite3"
+
+
+class Database:
+    """One open tracker file: the connection, its transactions, the schema version and
+    the ``meta`` table. :class:`~followup_script.tracker.store.Store` adds the queries."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+        self._depth = 0
+        self._writing = False
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
+        """Open (creating if needed) and migrate the tracker file at ``path``."""
+        path = Path(path).expanduser() if path else default_path()
+        store = cls(connect(path, timeout), path)
+        try:
+            store.migrate()
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise not_a_tracker(path, exc) from None
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- transactions ------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """A write transaction (``BEGIN IMMEDIATE``): all of it or none of it.
+
+        Nested calls join the outer transaction.
+        """
+        if self._depth:
+            if not self._writing:
+                raise RuntimeError("a write inside a read transaction; open the write first")
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth, self._writing = 1, True
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth, self._writing = 0, False
+
+    @contextmanager
+    def read(self) -> Iterator[Database]:
+        """A read transaction: one consistent snapshot, writers are not blocked."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN")
+        self._depth = 1
+        try:
+            yield self
+        finally:
+            self._depth = 0
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.ProgrammingError:  # closed under an abandoned generator: nothing to end
+                pass
+
+    # -- schema ------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        return schema_version(self.conn)
+
+    def migrate(self) -> None:
+        """Bring the file to :data:`SCHEMA_VERSION`, one step at a time, atomically."""
+        apply_migrations(self)
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
