@@ -394,6 +394,24 @@ def test_bad_rows_are_listed_with_line_numbers_and_nothing_is_imported(tracker, 
     assert [c.name for c in tracker.contacts()] == ["Dana Reyes"]
 
 
+def test_import_rows_name_a_bad_value_by_its_column(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("name,date,via,outcome,next,call_window\n"
+                    "A One,2026-11-20,call,scheduled,,\n"
+                    "B Two,2026-11-20,call,scheduled,2026-11-01 10:00,\n"
+                    "C Three,2026-11-20,call,no-answer,2026-12-01,\n"
+                    "D Four,2026-11-20,call,no-answer,,9-8\n")
+    with pytest.raises(InputError) as err:
+        read_import(path, TODAY)
+    text = str(err.value)
+    for fragment in ("line 2: next is missing: outcome 'scheduled' needs the agreed time",
+                     "line 3: next '2026-11-01 10:00' is before the touch on 2026-11-20",
+                     "line 4: next '2026-12-01' is the agreed time of the next call",
+                     "line 5: call_window '9-8' is not a time range"):
+        assert fragment in text
+    assert "--" not in text
+
+
 def test_a_failure_midway_rolls_the_whole_import_back(tracker, tmp_path):
     tracker.add_contact({"name": "Taken Name"})
     tracker.add_contact({"name": "Dana Reyes"})
