@@ -238,6 +238,13 @@ def test_a_wrapper_named_through_specname_is_refused():
         plugins.pm.register(Sneaky(), name="sneaky")
 
 
+def test_a_blocked_plugin_name_is_skipped_as_pluggy_does():
+    plugins = fresh()
+    plugins.pm.set_blocked("wrapping")
+    assert plugins.pm.register(wrapper_plugin("register_channels", "wrapper"), name="wrapping") is None
+    assert plugins.pm.get_plugin("wrapping") is None and plugins.errors == []
+
+
 def test_a_wrapper_on_deliver_message_is_still_welcome(config):
     seen = []
 

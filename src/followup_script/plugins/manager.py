@@ -70,13 +70,17 @@ class PluginManager(pluggy.PluginManager):
     def register(self, plugin, name: str | None = None) -> str | None:
         if plugin is not None:
             shown = name or self.get_canonical_name(plugin)
-            for attr in dir(plugin):
-                opts = self.parse_hookimpl_opts(plugin, attr)
-                if opts and (opts.get("wrapper") or opts.get("hookwrapper")):
-                    hook = opts.get("specname") or attr
-                    if hook in CALLED_PER_PLUGIN:
-                        raise WrapperRefused(shown, hook)
+            if not self.is_blocked(shown):  # pluggy quietly registers neither None nor a blocked name
+                self._refuse_wrappers(plugin, shown)
         return super().register(plugin, name)
+
+    def _refuse_wrappers(self, plugin, name: str) -> None:
+        for attr in dir(plugin):
+            opts = self.parse_hookimpl_opts(plugin, attr)
+            if opts and (opts.get("wrapper") or opts.get("hookwrapper")):
+                hook = opts.get("specname") or attr
+                if hook in CALLED_PER_PLUGIN:
+                    raise WrapperRefused(name, hook)
 
 
 @dataclass
