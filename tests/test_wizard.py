@@ -559,3 +559,50 @@ def test_weekend_due_dates_follow_the_schedule_setting(tmp_path, capsys, data, b
     code = drive(session, *NEW_DANA, "g", ENTER, "a", ENTER, "2026-11-18", ENTER, "3", ENTER, "q", ENTER, "n")
     assert code == 0
     assert f"Next: three-day-check (attempt 1), {due}" in capsys.readouterr().out
+
+
+def test_a_new_contact_is_previewed_as_the_tracker_will_plan_it(tmp_path, capsys):
+    """No tracker file yet: the plan shown before saving is the one the tracker gives after."""
+    db = tmp_path / "t.sqlite3"
+    session = Wizard(new_writer(tmp_path / "c.toml", {"profile": dict(PROFILE)}), TODAY, db, clipboard=None)
+    code = drive(session, *NEW_DANA, "m", ENTER, "a", ENTER, "2026-11-23", ENTER,  # a voicemail, no answer
+                 "3", ENTER, "q", ENTER, ENTER)  # quit, and keep it
+    assert code == 0
+    out = capsys.readouterr().out
+    with tracker_at(db) as tracker:
+        found = tracker.show("Dana Reyes", TODAY)
+    assert found["plan"].attempt == 2, "the voicemail was the first attempt"
+    assert plan_sentence(found["plan"]) in out
+    assert "Next: weekly-nudge (attempt 2), due Monday 30 November 2026." in out
+
+
+class FrontDesk:
+    """A channel whose receipt says only where the message went, in words (``detail``)."""
+
+    @hookimpl
+    def register_channels(self, register):
+        from followup_script import Receipt
+
+        register(Channel(name="frontdesk", description="Left at the front desk", kind="voicemail",
+                         deliver=lambda message, context: Receipt("frontdesk", detail="left with reception")))
+
+
+def test_an_earlier_delivery_is_named_by_its_receipt_detail(tmp_path, capsys):
+    db = tmp_path / "t.sqlite3"
+    data = {"profile": dict(PROFILE), "defaults": {"channel": "frontdesk"}}
+    writer = new_writer(tmp_path / "c.toml", data, extra=[FrontDesk()])
+    with tracker_at(db) as tracker:
+        tracker.add_contact({"name": "Dana Reyes"})
+        tracker.log("Dana Reyes", "no-commitment", at=dt.date(2026, 11, 20), today=TODAY)
+        dana = tracker.find("Dana Reyes")
+        due = tracker.show("Dana Reyes", TODAY)["plan"]
+        earlier = writer.write("frontdesk", due, dana.script_fields(), today=TODAY)
+        tracker.deliver_once(writer, earlier, today=TODAY)  # the same follow-up, delivered before
+    session = Wizard(writer, TODAY, db, clipboard=None)
+    code = drive(session, "Dana Reyes", ENTER, ENTER,  # nothing new
+                 ENTER, "d", ENTER, "y",  # frontdesk, deliver, yes
+                 "q", ENTER)
+    assert code == 0
+    out = capsys.readouterr().out
+    assert ("Already delivered by frontdesk (left with reception); nothing was sent again. To send it "
+            "once more: followup-script next 'Dana Reyes' --deliver --resend") in out

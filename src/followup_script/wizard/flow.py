@@ -4,9 +4,11 @@ one-shot command and the tracker.
 The questions are built by the pure functions of
 :mod:`followup_script.wizard.questions`; :class:`Wizard` asks them through
 :func:`ask`, the one place that imports questionary, and calls the library
-only: the engine through ``Scriptwriter.plan``, the scripts through
-``Scriptwriter.write``, the tracker through :class:`~followup_script.Tracker`,
-and the words it shows come from :mod:`followup_script.present`.
+only: the scripts through ``Scriptwriter.write``, the tracker through
+:class:`~followup_script.Tracker` (``preview`` for the plan before anything is
+saved, ``record`` and ``record_and_deliver`` to save), and the words it shows
+come from :mod:`followup_script.present`. What is done with a script (copy,
+save, log, deliver) is :class:`~followup_script.wizard.menu.ScriptMenu`.
 
 Nothing is written before the confirmation of its step: the profile is saved
 after "Save this profile?", a new contact and what happened last go to the
@@ -21,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +30,15 @@ from typing import Any
 
 import click
 
-from followup_script.engine.stages import History, Outcome, Plan, human_date
-from followup_script.errors import FollowupError, InputError
-from followup_script.present.files import write_file
-from followup_script.present.message import delivered_where, delivery_target, length_line, text_report
+from followup_script.engine.stages import Outcome, Plan, human_date
+from followup_script.input.config import Config, set_value
 from followup_script.present.plan import plan_sentence, status_words
 from followup_script.present.shell import shell_quote
+from followup_script.tracker.history import history_after, history_of
+from followup_script.tracker.rows import NewTouch, name_key
+from followup_script.tracker.service import Recorded, Tracker
+from followup_script.tracker.store import default_path
+from followup_script.wizard.menu import ScriptMenu
 from followup_script.wizard.questions import (
     ANOTHER_DATE,
     NOTHING_NEW,
@@ -43,26 +47,19 @@ from followup_script.wizard.questions import (
     add_contact,
     after_no_script,
     agreed_time,
-    confirm_delivery,
-    confirm_log,
     contact_company,
     contact_email,
     contact_name,
     contact_phone,
     contact_role,
     contact_situation,
-    file_name,
     keep_pending,
-    next_action,
     other_date,
-    overwrite,
-    pick_channel,
     pick_contact,
     profile_email,
     profile_name,
     profile_phone,
     said,
-    save_path,
     save_profile,
     what_happened,
     when_happened,
@@ -144,16 +141,19 @@ class Event:
     def words(self) -> str:
         return f"{said(self.outcome)} on {human_date(self.at)}"
 
+    def touch(self) -> NewTouch:
+        """The touch the tracker logs for it."""
+        return NewTouch(self.outcome, self.at, self.via, self.next_at, note="told the wizard")
+
 
 @dataclass
 class Follow:
     """The contact the wizard is working on: tracked, or new and not saved yet."""
 
     name: str
-    contact: Any = None  # store.Contact when tracked
+    contact: Any = None  # a tracked Contact
     fields: dict | None = None  # a new contact's fields, saved with the first confirmed write
     event: Event | None = None  # what happened last, saved with it
-    history: History | None = None
     plan: Plan | None = None
 
     def saved(self, contact) -> None:
@@ -163,6 +163,10 @@ class Follow:
     @property
     def pending(self) -> bool:
         return self.fields is not None or self.event is not None
+
+    def told(self) -> list[NewTouch]:
+        """The touches to log for what was told and not saved yet."""
+        return [self.event.touch()] if self.event is not None else []
 
     def script_fields(self) -> dict:
         if self.contact is not None:
@@ -187,9 +191,7 @@ class Wizard:
                  ask: Callable[[Question], Any] = ask, echo: Callable[[str], None] = click.echo,
                  clipboard: list[str] | None | bool = True, business_days: bool | None = None,
                  channel: str | None = None):
-        """``business_days`` None and ``channel`` None: as the writer's config says."""
-        from followup_script.tracker.store import default_path
-
+        """``business_days`` and ``channel`` None: as the writer's config says."""
         self.writer = writer
         self.today = today
         self.db_path = Path(db_path).expanduser() if db_path else default_path()
@@ -197,7 +199,7 @@ class Wizard:
         self.echo = echo
         self.clipboard = clipboard_command() if clipboard is True else (clipboard or None)
         self.saved: list[str] = []
-        self._tracker = None
+        self._tracker: Tracker | None = None
         self.business_days = business_days
         self.channel = channel or writer.default_channel
 
@@ -222,22 +224,24 @@ class Wizard:
             self._tracker.close()
             self._tracker = None
 
-    def tracker(self, create: bool = False):
+    def tracker(self, create: bool = False) -> Tracker | None:
         """The tracker, opened on first use; the file is created only when ``create``."""
         if self._tracker is None:
             if not create and not self.db_path.exists():
                 return None
-            from followup_script.tracker.service import Tracker
-            from followup_script.tracker.store import Store
-
-            self._tracker = Tracker(Store.open(self.db_path), self.business_days, planner=self.writer.plan)
+            self._tracker = Tracker.open(self.db_path, self.business_days)
+            self._tracker.planner = self.writer.plan  # the engine with the writer's config
         return self._tracker
+
+    def record(self, follow: Follow, *touches: NewTouch) -> Recorded:
+        """Save what was told about ``follow`` (a new contact, what happened last), then
+        ``touches``, in one transaction. ``follow`` is marked saved by the caller."""
+        return self.tracker(create=True).record(follow.contact, fields=follow.fields,
+                                                touches=[*follow.told(), *touches], today=self.today)
 
     # -- the profile --------------------------------------------------------------------
 
     def ensure_profile(self) -> dict:
-        from followup_script.input.config import Config, set_value
-
         config = self.writer.config
         profile = config.profile
         asks = {"name": profile_name, "phone": profile_phone, "email": profile_email}
@@ -275,12 +279,9 @@ class Wizard:
         if not follow.plan.active:
             self.echo("No script is offered.")
             return self.leave(follow, self.ask(after_no_script()))
-        return self.leave(follow, self.scripts(follow))
+        return self.leave(follow, ScriptMenu(self, follow).run())
 
     def choose_contact(self) -> Follow:
-        from followup_script.tracker.service import history_of
-        from followup_script.tracker.store import name_key
-
         tracker = self.tracker()
         rows: list[tuple[Any, Plan | None]] = []
         if tracker is not None:
@@ -304,9 +305,9 @@ class Wizard:
             self.echo(f"Due now: {shown}{more}")
         statuses = [(c.name, status_words(p, self.today, c.stopped)) for c, p in rows]
         self.echo("Type a name (Tab completes); a name not in the list adds a new contact.")
+        by_key = {c.name_key: c for c, _ in rows}
         while True:
             name = self.ask(pick_contact(statuses))
-            by_key = {c.name_key: c for c, _ in rows}
             found = by_key.get(name_key(name))
             if found is not None:
                 return Follow(found.name, contact=found)
@@ -331,21 +332,14 @@ class Wizard:
                   f"followup-script unstop {shell_quote(contact.name)}")
 
     def ask_what_happened(self, follow: Follow) -> None:
-        from followup_script.tracker.service import history_of
-
-        last = None
-        if follow.contact is not None:
-            history = history_of(follow.contact)
-            if history is not None:
-                last = f"{human_date(history.last_contact)}: {said(history.outcome)}"
-                follow.history = history
+        history = history_of(follow.contact) if follow.contact is not None else None
+        last = f"{human_date(history.last_contact)}: {said(history.outcome)}" if history is not None else None
         outcome = self.ask(what_happened(last, f"What happened last with {follow.name}?"))
-        if outcome == NOTHING_NEW:
-            follow.plan = self.writer.plan(follow.history, self.today, self.business_days)
+        if outcome == NOTHING_NEW:  # offered only for a tracked contact with a history
+            follow.plan = self.tracker().plan(history, self.today)
             return
         follow.event = self.ask_event(outcome)
-        follow.history = self.preview_history(follow)
-        follow.plan = self.writer.plan(follow.history, self.today, self.business_days)
+        follow.plan = self.preview(follow)
 
     def ask_event(self, outcome: Outcome) -> Event:
         at = self.ask(when_happened(self.today))
@@ -354,196 +348,19 @@ class Wizard:
         next_at = self.ask(agreed_time(at, self.today)) if outcome is Outcome.SCHEDULED else None
         return Event(at, outcome, next_at)
 
-    def preview_history(self, follow: Follow) -> History:
-        """The history the tracker will derive once the event is logged (nothing is written)."""
-        from followup_script.tracker.service import derive_history
-        from followup_script.tracker.store import Contact, Touch
-
-        event = follow.event
-        situation = (follow.contact.situation if follow.contact is not None
-                     else follow.fields.get("situation", "application"))
-        if event.outcome is Outcome.STOP:  # logging it sets the stop flag, which outranks the touches
-            return History(event.at, Outcome.STOP, situation)
-        touch = Touch(id=2**62, uid="", contact_id=0, at=event.at, via=event.via,
-                      outcome=event.outcome.value, next_at=event.next_at, note=None, created_at="")
-        if follow.contact is not None:
-            tracker = self.tracker()
-            with tracker.store.read():
-                touches = tracker.store.touches(follow.contact.id)
-            contact = follow.contact
-        else:
-            touches = []
-            contact = Contact(**{f: None for f in Contact.__dataclass_fields__})
-            contact.situation = situation
-        newest_first = sorted([*touches, touch], key=lambda t: (t.at, t.id), reverse=True)
-        return derive_history(contact, newest_first)
-
-    # -- scripts and what to do with them -------------------------------------------------
-
-    def scripts(self, follow: Follow) -> str:
-        channels = self.writer.plugins.channels
-        default = self.channel
-        logged = False
-        while True:
-            name = self.ask(pick_channel(channels.values(), default))
-            default = name
-            try:
-                message = self.writer.write(name, follow.plan, follow.script_fields(), self.profile,
-                                            today=self.today)
-            except FollowupError as exc:
-                self.echo(f"Cannot write the {name} script: {exc}")
-                action = self.ask(after_no_script(with_channel=True))
-                if action == "channel":
-                    continue
-                return action
-            self.show(message)
-            while True:
-                can_deliver = channels[name].deliver is not None and not logged
-                action = self.ask(next_action(name, bool(self.clipboard), can_deliver, not logged))
-                if action in ("another", "quit"):
-                    return action
-                if action == "channel":
-                    break
-                try:
-                    if action == "copy":
-                        self.copy(message)
-                    elif action == "save":
-                        self.save(message, follow)
-                    elif action == "deliver":
-                        logged = self.deliver(message, follow) or logged
-                    elif action == "log":
-                        logged = self.log(message, follow) or logged
-                except FollowupError as exc:
-                    self.echo(f"Not done: {exc}")
-
-    def show(self, message) -> None:
-        self.echo("")
-        self.echo(length_line(message))
-        for warning in message.warnings:
-            self.echo(f"Note: {warning}")
-        self.echo("")
-        self.echo(message.text.rstrip("\n"))
-        self.echo("")
-
-    def copy(self, message) -> None:
-        text = (f"Subject: {message.subject}\n\n" if message.subject else "") + message.text
-        try:
-            subprocess.run(self.clipboard, input=text.encode(), check=True, timeout=10,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise InputError(f"{self.clipboard[0]} could not copy ({exc}); save it to a file instead")
-        self.echo(f"Copied the {message.channel} script to the clipboard.")
-
-    def save(self, message, follow: Follow) -> None:
-        path = self.ask(save_path(file_name(follow.name, message.channel, message.kind)))
-        if path.exists() and not self.ask(overwrite(path)):
-            self.echo("Not saved.")
-            return
-        if path.suffix.lower() == ".eml" and message.kind == "email":
-            data = bytes(message.to_email())
-        else:
-            data = text_report(message).encode()
-        write_file(path, data)
-        self.saved.append(str(path.resolve()))
-        self.echo(f"Saved to {path.resolve()}")
-
-    def _write_pending(self, tracker, follow: Follow, undo: list | None = None):
-        """Add the new contact and log what happened last, inside the caller's transaction.
-
-        ``follow`` is left as it is: the caller marks it saved (:meth:`Follow.saved`) only
-        once it is sure to keep it. ``undo`` collects what to take back if it is not.
-        """
-        contact = follow.contact
-        if follow.fields is not None:
-            contact = tracker.add_contact(follow.fields)
-            if undo is not None:
-                undo.append(("contact", contact.id))
-        if follow.event is not None:
-            event = follow.event
-            logged = tracker.log(contact.name, event.outcome, via=event.via, at=event.at,
-                                 next_at=event.next_at, note="told the wizard", today=self.today)
-            if undo is not None and follow.fields is None:
-                undo.append(("touch", logged.touch.id))
-        return tracker.store.contact(contact.id)
-
-    def _take_back(self, tracker, undo: list) -> None:
-        """Remove what a failed delivery saved first, so nothing of it is kept."""
-        if not undo:
-            return
-        with tracker.store.write():
-            for kind, ident in undo:
-                if kind == "contact":
-                    tracker.store.remove_contact(ident)
-                else:
-                    contact_id = tracker.store.touch(ident).contact_id
-                    tracker.store.remove_touch(ident)
-                    tracker.refresh(tracker.store.contact(contact_id))
-
-    def log(self, message, follow: Follow) -> bool:
-        outcome = self.ask(what_happened(None, "How did it go?", default=Outcome.NO_ANSWER))
-        next_at = self.ask(agreed_time(self.today, self.today)) if outcome is Outcome.SCHEDULED else None
-        via = message.via
-        summary = f"a {via} to {follow.name} today, {said(outcome)}"
-        if follow.pending:
-            summary = f"{follow.pending_words()}; then {summary}"
-        tracker_path = self.db_path
-        if not self.ask(confirm_log(summary, tracker_path)):
-            self.echo("Not logged.")
-            return False
-        tracker = self.tracker(create=True)
-        with tracker.store.write():
-            contact = self._write_pending(tracker, follow)
-            logged = tracker.log(contact.name, outcome, via=via, at=self.today, next_at=next_at,
-                                 note=f"used the wizard's {message.channel} script", today=self.today)
-        follow.saved(logged.contact)
-        self.saved.append(f"a touch for {follow.name} in {tracker_path}")
-        self.echo(f"Logged in {tracker_path}.")
-        if logged.plan is not None:
-            self.echo(plan_sentence(logged.plan))
-        return True
-
-    def deliver(self, message, follow: Follow) -> bool:
-        if not self.ask(confirm_delivery(message.channel, delivery_target(message))):
-            self.echo("Not delivered.")
-            return False
-        tracker = self.tracker(create=True)
-        undo: list = []
-        # What happened last is saved first, then the delivery is recorded by its key
-        # before the channel is called (exactly once: docs/reliability.md).
-        with tracker.store.write():
-            contact = self._write_pending(tracker, follow, undo)
-        try:
-            done = tracker.deliver_once(self.writer, message, contact=contact, via=message.via,
-                                        today=self.today)
-        except BaseException:
-            self._take_back(tracker, undo)
-            raise
-        if done.already is not None:
-            follow.saved(contact)
-            self.echo(f"Already delivered by {message.channel} ({delivered_where(done.earlier_receipt())}); "
-                      "nothing was sent again. To send it once more: "
-                      f"followup-script next {shell_quote(follow.name)} --deliver --resend")
-            return True
-        receipt, contact = done.receipt, done.contact
-        follow.saved(contact)
-        self.saved.append(f"the delivery to {follow.name}, logged in {self.db_path}")
-        self.echo(f"Delivered: {delivered_where(receipt)}. Logged in {self.db_path}.")
-        if receipt.contact_stopped:
-            self.echo(f"{follow.name} opted out on {message.channel}: they are now stopped and get "
-                      "nothing more, on any channel.")
-        else:
-            from followup_script.tracker.service import history_of
-
-            self.echo(plan_sentence(self.writer.plan(history_of(contact), self.today, self.business_days)))
-        return True
+    def preview(self, follow: Follow) -> Plan:
+        """The plan the tracker will give once the event is logged; nothing is written."""
+        situation = (follow.fields or {}).get("situation")
+        tracker = self.tracker()
+        if tracker is None:  # no tracker file yet, so a new contact with nothing stored
+            history = history_after(follow.event.touch(), situation or "application")
+            return self.writer.plan(history, self.today, self.business_days)
+        return tracker.preview(follow.contact, follow.event.touch(), self.today, situation=situation)
 
     def leave(self, follow: Follow, action: str) -> str:
         """Before moving on, offer to keep what was told but not saved."""
         if follow.pending and self.ask(keep_pending(follow.pending_words(), self.db_path)):
-            tracker = self.tracker(create=True)
-            with tracker.store.write():
-                follow.saved(self._write_pending(tracker, follow))
+            follow.saved(self.record(follow).contact)
             self.saved.append(f"{follow.name} in {self.db_path}")
             self.echo(f"Kept in {self.db_path}.")
         return action
-
