@@ -31,9 +31,7 @@ LONG_MODULES = {
 }
 
 # Classes over the limit at the same moment, likewise being split.
-LONG_CLASSES = {
-    "tracker/service.py:Tracker",  # 204 lines
-}
+LONG_CLASSES: set[str] = set()
 
 
 def modules():

@@ -146,6 +146,43 @@ def engine_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+# -- the cached engine input ------------------------------------------------------------------------
+
+
+def refresh_contact(tracker, contact: Contact) -> Contact:
+    """``Tracker.refresh``: re-derive the cached engine input of ``contact`` from its
+    touches (inside the caller's write transaction) and return the contact as stored."""
+    store = tracker.store
+    unflagged = Contact(**{**contact.__dict__, "stopped_on": None})
+    touches = store.latest_touches(contact.id)
+    try:
+        history = derive_history(unflagged, touches)
+    finally:
+        touches.close()
+    count = store.touch_count(contact.id)
+    if history is None:
+        store.set_state(contact.id, None, None, None, 0, count, None)
+    else:
+        store.set_state(contact.id, history.last_contact.isoformat(), history.outcome.value,
+                        format_moment(history.scheduled_for), history.attempts, count, due_key(history))
+    return store.contact(contact.id)
+
+
+def refresh_if_the_engine_changed(tracker) -> None:
+    """Rebuild every contact's cached state when the file was filled by an engine that
+    answered differently (see :func:`engine_fingerprint`)."""
+    store = tracker.store
+    fingerprint = engine_fingerprint()
+    if store.get_meta("engine") == fingerprint:
+        return
+    with store.write():
+        if store.get_meta("engine") == fingerprint:
+            return
+        for contact_id in store.contact_ids():
+            tracker.refresh(store.contact(contact_id))
+        store.set_meta("engine", fingerprint)
+
+
 def why_facts(contact: Contact, newest_first: list[Touch], history: History | None,
               business_days: bool) -> dict:
     """What ``why`` shows beside the rule: the last touch, the last conversation, how many

@@ -28,14 +28,13 @@ from followup_script.tracker import delivery, transfer
 from followup_script.tracker.calendar import to_ical
 from followup_script.tracker.checks import checked_touch, clean_fields
 from followup_script.tracker.history import (
-    derive_history,
-    due_key,
-    engine_fingerprint,
     explain,
     history_of,
     preview_plan,
+    refresh_contact,
+    refresh_if_the_engine_changed,
 )
-from followup_script.tracker.rows import Contact, NewTouch, Touch, format_moment, name_key
+from followup_script.tracker.rows import Contact, NewTouch, Touch, name_key
 from followup_script.tracker.store import Store
 
 __all__ = ["Due", "Logged", "NewTouch", "Recorded", "Tracker"]
@@ -83,7 +82,7 @@ class Tracker:
         self.business_days = business_days
         #: the engine: stages.plan, or Scriptwriter.plan (same function, config-aware)
         self.planner = planner or decide
-        self._check_engine()
+        refresh_if_the_engine_changed(self)
 
     @classmethod
     def open(cls, path: str | Path | None = None, business_days: bool = True) -> Tracker:
@@ -97,36 +96,6 @@ class Tracker:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    # -- the cached engine input ---------------------------------------------------------------
-
-    def _check_engine(self) -> None:
-        fingerprint = engine_fingerprint()
-        if self.store.get_meta("engine") == fingerprint:
-            return
-        with self.store.write():
-            if self.store.get_meta("engine") == fingerprint:
-                return
-            for contact_id in self.store.contact_ids():
-                self.refresh(self.store.contact(contact_id))
-            self.store.set_meta("engine", fingerprint)
-
-    def refresh(self, contact: Contact) -> Contact:
-        """Re-derive the cached engine input of ``contact`` from its touches."""
-        unflagged = Contact(**{**contact.__dict__, "stopped_on": None})
-        touches = self.store.latest_touches(contact.id)
-        try:
-            history = derive_history(unflagged, touches)
-        finally:
-            touches.close()
-        count = self.store.touch_count(contact.id)
-        if history is None:
-            self.store.set_state(contact.id, None, None, None, 0, count, None)
-        else:
-            self.store.set_state(contact.id, history.last_contact.isoformat(), history.outcome.value,
-                                 format_moment(history.scheduled_for), history.attempts, count,
-                                 due_key(history))
-        return self.store.contact(contact.id)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -271,6 +240,7 @@ class Tracker:
 
     # -- delegated: each of these functions takes the tracker as its first argument ------------
 
+    refresh = refresh_contact
     preview = preview_plan
     why = explain
     record_delivery = delivery.record_delivery
