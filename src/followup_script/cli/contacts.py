@@ -8,6 +8,7 @@ import sys
 import click
 
 from followup_script.cli.options import db_option, today_option
+from followup_script.cli.output import write
 from followup_script.cli.session import Session
 from followup_script.errors import InputError
 
@@ -29,10 +30,6 @@ def contact_options(func):
     for option in reversed(options):
         func = option(func)
     return func
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text)  # buffered: a terminal still sees each line, a pipe gets blocks
 
 
 def log_hint(name: str) -> str:
@@ -95,7 +92,7 @@ def contact_edit(ctx, name, rename, db_path, **values):
 @click.pass_context
 def contact_list(ctx, as_json, today, db_path):
     """List every contact with their current stage."""
-    from followup_script.tracker.service import history_of
+    from followup_script.tracker.history import history_of
 
     session = Session.of(ctx)
     today = session.today(today)
@@ -110,11 +107,11 @@ def contact_list(ctx, as_json, today, db_path):
             row = {"name": item.name, "company": item.company, "role": item.role,
                    "situation": item.situation, "stopped": item.stopped, "touches": item.touch_count,
                    "plan": plan.to_dict() if plan else None}
-            _out(json.dumps(row, ensure_ascii=False) + "\n")
+            write(json.dumps(row, ensure_ascii=False) + "\n")
             continue
         stage = plan.stage.value if plan else "no touches"
         due = plan.due.isoformat() if plan and plan.due else ""
-        _out(f"{item.name[:28]:<28}  {(item.company or '')[:24]:<24}  {stage:<16}  {due}\n")
+        write(f"{item.name[:28]:<28}  {(item.company or '')[:24]:<24}  {stage:<16}  {due}\n")
     if not count and not as_json:
         click.echo("no contacts yet: followup-script contact add NAME --company C --role R", err=True)
 
@@ -140,7 +137,7 @@ def contact_show(ctx, name, as_json, today, db_path):
         out["stop"] = {"on": item.stopped_on, "note": item.stop_note} if item.stopped else None
         out["touches"] = [t.to_dict() for t in touches]
         out["plan"] = plan.to_dict() if plan else None
-        _out(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
         return
     lines = [item.name]
     for key in TRACKED_CONTACT_FIELDS[1:]:
@@ -160,7 +157,7 @@ def contact_show(ctx, name, as_json, today, db_path):
     else:
         lines.append(f"  {plan_line(plan)}")
         lines.append(f"  {plan.reason}")
-    _out("\n".join(lines) + "\n")
+    write("\n".join(lines) + "\n")
 
 
 @contact.command("remove")

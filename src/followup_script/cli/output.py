@@ -9,6 +9,11 @@ import click
 from followup_script.errors import InputError
 
 
+def write(text: str) -> None:
+    """Text to stdout, buffered: a terminal still sees each line, a pipe gets blocks."""
+    sys.stdout.write(text)
+
+
 def emit(message, fmt: str, output: str | None, receipt=None) -> None:
     """Print ``message`` as text, JSON or an .eml (``fmt``), to stdout or ``output``;
     its warnings go to stderr."""

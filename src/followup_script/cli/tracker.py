@@ -10,19 +10,15 @@ default ``tracker.sqlite3`` in the user data dir). ``contact`` is in
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
 from followup_script.cli.options import db_option, today_option
+from followup_script.cli.output import write
 from followup_script.cli.session import Session
 from followup_script.errors import FollowupError, InputError
 
 OUTCOMES = "scheduled, no-time, no-commitment, no-answer, replied, stop"
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text)  # buffered: a terminal still sees each line, a pipe gets blocks
 
 
 # -- log, stop, unstop -------------------------------------------------------------------------
@@ -142,18 +138,18 @@ def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
     count = 0
     encode = json.JSONEncoder(ensure_ascii=False).encode
     if as_json:
-        _out("[")
+        write("[")
     for row in rows:
         if as_json:
-            _out(("\n  " if count == 0 else ",\n  ") + encode(row.to_dict()))
+            write(("\n  " if count == 0 else ",\n  ") + encode(row.to_dict()))
         else:
             plan, item = row.plan, row.contact
             when = plan.due.isoformat() + (f" {plan.due_time:%H:%M}" if plan.due_time else "")
-            _out(f"{item.name[:28]:<28}  {(item.company or '')[:24]:<24}  {plan.stage.value:<16}  "
+            write(f"{item.name[:28]:<28}  {(item.company or '')[:24]:<24}  {plan.stage.value:<16}  "
                  f"{when:<16}  {plan.overdue_days}\n")
         count += 1
     if as_json:
-        _out("\n]\n" if count else "]\n")
+        write("\n]\n" if count else "]\n")
     elif not count:
         click.echo("nothing is due" + (f" in the next {within} days" if within else " today"), err=True)
 
@@ -179,9 +175,9 @@ def _render_due(session, tracker, rows, today, channel_name, fmt, allow_tone):
             click.echo(f"followup-script: warning: {row.contact.name}: {warning}", err=True)
         if fmt == "jsonl":
             out = {"name": row.contact.name, "company": row.contact.company, **message.to_dict()}
-            _out(json.dumps(out, ensure_ascii=False) + "\n")
+            write(json.dumps(out, ensure_ascii=False) + "\n")
         else:
-            _out(("\n" if count > 1 else "") + f"== {row.contact.label()} ==\n" + text_report(message))
+            write(("\n" if count > 1 else "") + f"== {row.contact.label()} ==\n" + text_report(message))
     if not count:
         click.echo("nothing is due", err=True)
     if failures:
@@ -273,11 +269,11 @@ def why(ctx, name, weeks, as_json, today, db_path):
     today = session.today(today)
     found = session.tracker(db_path).why(name, today, weeks)
     if not as_json:
-        _out(why_text(found, today))
+        write(why_text(found, today))
         return
     out = {
         "name": found["contact"].name, "plan": found["plan"].to_dict() if found["plan"] else None,
         "rule": found["rule"], "facts": found["facts"],
         "simulation": [{"on": day.isoformat(), **step.to_dict()} for day, step in found["simulation"]],
     }
-    _out(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
