@@ -13,8 +13,8 @@ import tomllib
 import pexpect
 import pytest
 
-from followup_script.tracker.store import Store
 from followup_script.tracker.service import Tracker
+from followup_script.tracker.store import Store
 
 from .conftest import COMMAND, PROFILE, TODAY
 
