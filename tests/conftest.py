@@ -1,5 +1,6 @@
 """Shared fixtures: an isolated home, a writer with only the built-in channels,
-and a runner for the installed ``followup-script`` command."""
+the command line run in this process (``cli``) or as the installed command in a
+subprocess (``installed_cli``), and the hypothesis profiles."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from followup_script import Scriptwriter
 from followup_script.input.config import Config
@@ -27,6 +31,18 @@ CONTACT = {"name": "Dana Reyes", "company": "Acme Analytics", "role": "Data Engi
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
 
 COMMAND = shutil.which("followup-script", path=str(Path(sys.executable).parent)) or "followup-script"
+
+# -- hypothesis profiles -------------------------------------------------------------------------
+# Reproducible (derandomize, no example database) and patient (no deadline: this machine is
+# shared and noisy). The property tests size their runs from the profile's max_examples:
+# "dev" (the default) and "ci" run 1,000 examples for the engine properties; "fuzz" runs
+# 10,000 and is what `make fuzz` uses (run it before any change to the engine).
+_COMMON = dict(derandomize=True, database=None, deadline=None, print_blob=True,
+               suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=1_000, **_COMMON)
+settings.register_profile("ci", max_examples=1_000, **_COMMON)
+settings.register_profile("fuzz", max_examples=10_000, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
@@ -64,8 +80,83 @@ def writer(config, builtin_plugins):
     return Scriptwriter(config, builtin_plugins)
 
 
-def run_cli(*args, env=None, input=None, timeout=60, cwd=None):
-    """Run the installed command; returns CompletedProcess with text output."""
+# -- the command line ----------------------------------------------------------------------------
+
+
+@dataclass
+class Ran:
+    """What one run of the command gave: like ``subprocess.CompletedProcess``, plus
+    ``output``, stdout and stderr interleaved in the order they were written."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    output: str
+
+
+def _text(data: bytes) -> str:
+    # as subprocess.run(text=True) reads a pipe: UTF-8, universal newlines
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _exit_code(exc: SystemExit) -> int:
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    print(exc.code, file=sys.stderr)
+    return 1
+
+
+def run_cli(*args, env: dict | None = None, cwd=None) -> Ran:
+    """Run ``followup-script ARGS`` in this process, as the installed command runs it.
+
+    It calls ``followup_script.cli.main`` (what the entry point calls) inside click's
+    ``CliRunner`` isolation: stdin is empty and not a terminal, stdout and stderr are
+    captured apart, ``env`` is laid over the environment for this run only, the help is
+    as wide as COLUMNS (80 unless ``env`` says otherwise, as for a pipe). Each run starts
+    from the state a new process has: no plugins loaded, no plugin commands or
+    ``--plugins-dir`` left from an earlier run.
+    """
+    from click import formatting
+    from click.testing import CliRunner
+
+    from followup_script.cli import cli, main
+    from followup_script.plugins import manager
+
+    argv = [str(a) for a in args]
+    runner = CliRunner()  # click >= 8.2: stderr is kept apart from stdout
+    group_state, commands = dict(vars(cli)), dict(cli.commands)
+    here = os.getcwd()
+    manager.set_plugins_dir(None)
+    manager.reset()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with runner.isolation(env={"COLUMNS": "80", **(env or {})}) as (out, err, both):
+            formatting.FORCED_WIDTH = None  # the width comes from COLUMNS, as in a real run
+            try:
+                code = main(argv)
+            except SystemExit as exc:
+                code = _exit_code(exc)
+            except Exception:  # what the interpreter does with an uncaught error (--debug)
+                traceback.print_exc()
+                code = 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+    finally:
+        os.chdir(here)
+        vars(cli).clear()
+        vars(cli).update(group_state)
+        cli.commands = commands
+        manager.set_plugins_dir(None)
+        manager.reset()
+    return Ran(argv, code, _text(out.getvalue()), _text(err.getvalue()), _text(both.getvalue()))
+
+
+def run_installed(*args, env=None, input=None, timeout=60, cwd=None):
+    """Run the installed command in a subprocess; returns CompletedProcess with text output."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     return subprocess.run(
@@ -76,4 +167,11 @@ def run_cli(*args, env=None, input=None, timeout=60, cwd=None):
 
 @pytest.fixture
 def cli():
+    """The command line, run in this process (see :func:`run_cli`)."""
     return run_cli
+
+
+@pytest.fixture
+def installed_cli():
+    """The installed command in a subprocess, for what only a real process shows."""
+    return run_installed

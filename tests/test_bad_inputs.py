@@ -1,5 +1,5 @@
-"""The bad-input matrix: one table, one row per bad value, each run through the installed
-command. Every row must end with its documented exit code, one line on stderr naming the
+"""The bad-input matrix: one table, one row per bad value, each run through the command
+line (in process, as the installed command runs it: ``cli``, see conftest). Every row must end with its documented exit code, one line on stderr naming the
 value, no traceback, no stray temp file and no half-written tracker rows."""
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def test_bad_input(row, cli, tmp_path, isolated_home):
         target.write_bytes(text if isinstance(text, bytes) else text.encode())
     before = counts(db)
     args = [a.replace("{tmp}", str(work)) for a in argv]
-    result = cli(*args, timeout=60)
+    result = cli(*args)
     err = [line for line in result.stderr.splitlines() if line.strip()]
     if name == "no-args":  # the help goes first, then the one error line
         err = err[-1:]

@@ -1,4 +1,9 @@
-"""End-to-end: the installed ``followup-script`` command in a subprocess."""
+"""The one-shot command, config, channels and help, run in process (``cli``, see conftest).
+
+The start-up checks (what ``--help`` imports, its command cache) run a fresh interpreter:
+only a new process shows which modules a run loads. tests/test_smoke.py runs the installed
+command itself.
+"""
 
 import email
 import email.policy
@@ -7,7 +12,7 @@ import os
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+from tests.conftest import run_cli
 
 BASE = ["--name", "Dana Reyes", "--company", "Acme Analytics", "--role", "Data Engineer",
         "--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "--from-email", "ana@example.com",
@@ -188,12 +193,12 @@ def test_run_target_example_profile(cli):
 
 HELP_PROBE = (
     "import io, sys\n"
-    "from followup_script.cli.app import main\n"
+    "from followup_script.cli import main\n"
     "out, sys.stdout = sys.stdout, io.StringIO()\n"
     "main(['--help'])\n"
     "text, sys.stdout = sys.stdout.getvalue(), out\n"
     "loaded = [m for m in ('pluggy', 'followup_script.cli.tracker', 'followup_script_postcard',\n"
-    "                      'followup_script.engine.stages', 'jinja2', 'dataclasses', 'shutil') if m in sys.modules]\n"
+    "                      'followup_script.engine.stages', 'jinja2', 'dataclasses') if m in sys.modules]\n"
     "print(repr((text, loaded)))\n"
 )
 
@@ -217,7 +222,7 @@ def test_help_lists_every_command_from_a_cache_without_loading_them():
     assert "followup_script.cli.tracker" in cold_loaded and "followup_script_postcard" in cold_loaded
     warm, warm_loaded = help_probe(env)
     assert warm == cold
-    assert warm_loaded == [], "a warm --help imports no plugin, no pluggy, no engine, no Jinja, no shutil"
+    assert warm_loaded == [], "a warm --help imports no plugin, no pluggy, no engine, no Jinja"
     # Another plugin selection is another listing: never answered from the old cache.
     other, _ = help_probe({"FOLLOWUP_SCRIPT_LOAD_PLUGINS": ""})
     assert "postcard-outbox" not in other and "  due " in other
@@ -240,17 +245,21 @@ def test_a_damaged_command_cache_is_rebuilt(isolated_home, damage):
 
 @pytest.mark.parametrize("columns", ["60", "200", "0", "wide", None])
 def test_help_width_is_what_click_would_pick(monkeypatch, columns):
+    """--help is laid out exactly as a stock click Context lays it out for this COLUMNS."""
     import click
 
-    from followup_script.cli.app import FollowupContext, cli
+    from followup_script.cli import cli
 
     if columns is None:
         monkeypatch.delenv("COLUMNS", raising=False)
     else:
         monkeypatch.setenv("COLUMNS", columns)
-    ours = FollowupContext(cli, info_name="followup-script", **cli.context_settings).make_formatter()
-    stock = click.Context(cli, info_name="followup-script", **cli.context_settings).make_formatter()
-    assert ours.width == stock.width
+    stock = click.Context(cli, info_name="followup-script", **cli.context_settings)
+    expected = cli.get_help(stock) + "\n"
+    shown = run_cli("--help", env={"COLUMNS": columns}).stdout  # None: not set
+    assert shown == expected
+    if columns in ("60", "200"):  # COLUMNS counts, up to the content width of 100
+        assert stock.make_formatter().width == {"60": 58, "200": 98}[columns]
 
 
 def test_commands_load_on_demand(cli):

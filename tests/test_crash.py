@@ -1,4 +1,5 @@
-"""Crash safety: SIGKILL in the middle of many tracker writes and of a batch with --out-dir.
+"""Crash safety: SIGKILL in the middle of many tracker writes and of a batch with --out-dir
+(only a real process can be killed: these start one).
 
 Afterwards the tracker passes ``PRAGMA integrity_check``, holds every touch whose commit
 was reported, and every output file is whole (written to a temp name, then renamed)."""
@@ -14,7 +15,7 @@ import time
 
 import pytest
 
-from tests.conftest import COMMAND
+from tests.conftest import COMMAND, run_cli
 
 LOGGER = r"""
 import datetime as dt, sys
@@ -50,7 +51,7 @@ def test_sigkill_during_tracker_writes_loses_no_committed_touch(tmp_path):
         assert len(notes) in (committed, committed + 1)  # at most the one in flight, whole
         (count,) = conn.execute("SELECT touch_count FROM contacts").fetchone()
         assert count == len(notes)  # the cached state moved with the touches, in one transaction
-    done = subprocess.run([COMMAND, "contact", "show", "Dana", "--db", str(db)], capture_output=True, text=True)
+    done = run_cli("contact", "show", "Dana", "--db", db)
     assert done.returncode == 0, done.stderr
 
 
@@ -74,8 +75,12 @@ def test_sigkill_during_batch_out_dir_leaves_only_whole_files(tmp_path, cli):
     finals = [n for n in names if not n.endswith(".tmp")]
     assert 300 <= len(finals) < 4000, "the kill must land mid-batch"
     assert len(names) - len(finals) <= 1  # at most the file being written, under its temp name
+    # the same rows, up to the last one that got a file, written again without a kill
+    last = max(int(name.split("-", 1)[0]) for name in finals)  # the file name starts with the line
+    head = tmp_path / "head.csv"
+    head.write_text("".join(rows.read_text(encoding="utf-8").splitlines(keepends=True)[:last]), encoding="utf-8")
     reference = tmp_path / "reference"
-    again = cli(*profile, "batch", str(rows), "--out-dir", str(reference), "--today", "2026-11-25")
+    again = cli(*profile, "batch", str(head), "--out-dir", str(reference), "--today", "2026-11-25")
     assert again.returncode == 0, again.stderr
     for name in finals:  # every file that has its final name is complete and identical
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name

@@ -1,8 +1,9 @@
 """Property tests (hypothesis): the engine for any history, the scripts for any contact.
 
-Profiles are fixed and reproducible (``derandomize=True``, no example database):
-the engine properties run 10,000 examples each, the rendering ones fewer because
-each example renders a template (docs/reliability.md has the figures).
+Every property runs as many examples as the hypothesis profile says (tests/conftest.py):
+1,000 in the default "dev" and "ci" profiles, 10,000 in "fuzz" (``make fuzz``, to run
+before any change to the engine). Every profile is reproducible (``derandomize=True``,
+no example database) and has no deadline (docs/reliability.md has the figures).
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from followup_script import History, Outcome, Situation, Stage, StoppedError, plan
-from followup_script.writing import guard as tone
 from followup_script.input.config import Config
 from followup_script.plugins.manager import build_plugin_manager
+from followup_script.writing import guard as tone
 
-ENGINE = settings(max_examples=10_000, derandomize=True, database=None, deadline=None,
-                  suppress_health_check=[HealthCheck.too_slow])
-RENDER = settings(max_examples=1_000, derandomize=True, database=None, deadline=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-SEGMENTS = settings(max_examples=3_000, derandomize=True, database=None, deadline=None)
+# max_examples, derandomize, database and deadline come from the loaded profile
+ENGINE = settings(suppress_health_check=[HealthCheck.too_slow])
+RENDER = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SEGMENTS = settings()
 
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31))
 
@@ -66,7 +66,7 @@ def test_engine_returns_one_stage_never_due_before_the_last_touch(history, today
     assert got.reason and "\n" not in got.reason
 
 
-@settings(max_examples=2_000, derandomize=True, database=None, deadline=None)
+@ENGINE
 @given(histories(), dates)
 def test_engine_is_pure(history, today):
     assert plan(history, today) == plan(history, today)
@@ -84,7 +84,7 @@ def writer():
                         build_plugin_manager(load_entrypoints=False))
 
 
-@settings(max_examples=2_000, derandomize=True, database=None, deadline=None)
+@RENDER
 @given(dates, st.sampled_from(list(Situation)), st.integers(0, 200), dates,
        st.sampled_from(["voicemail", "call", "email"]))
 def test_stopped_contact_gets_no_script_and_no_delivery(writer, last, situation, attempts, today, channel):
@@ -162,7 +162,7 @@ def test_reference_count_itself_matches_the_domain_vectors(text, expected):
     assert reference_segments(text) == expected
 
 
-WORDS = settings(max_examples=3_000, derandomize=True, database=None, deadline=None)
+WORDS = settings()
 
 
 @WORDS

@@ -1,4 +1,5 @@
-"""`followup-script templates list|show|path|copy|check`, and user templates end to end."""
+"""`followup-script templates list|show|path|copy|check`, and user templates end to end
+(the command line run in process: ``run_cli``, see conftest)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from followup_script.writing.render import builtin_templates
 from followup_script.compose.lint import SAMPLE_CONTACTS, WEEKLY_VARIANTS, check, template_files
+from followup_script.writing.render import builtin_templates
 
 from .conftest import run_cli
 
@@ -54,7 +55,6 @@ needs_sms = pytest.mark.skipif(not sms_installed(), reason="the followup-script-
 # -- list ------------------------------------------------------------------------------------
 
 
-@pytest.mark.e2e
 def test_list_shows_every_builtin_template_with_origin_builtin():
     found = listing()
     assert {t["name"] for t in found if t["origin"] == "built-in"} == builtin_names()
@@ -72,7 +72,6 @@ def test_list_shows_every_builtin_template_with_origin_builtin():
     assert ["voicemail/three-day-check.txt.j2", "voicemail", "three-day-check", "any", "built-in"] in rows
 
 
-@pytest.mark.e2e
 def test_a_user_template_is_listed_as_user_and_the_builtin_as_overridden(isolated_home):
     put(user_dir(isolated_home), "voicemail/three-day-check.txt.j2", "Hi, thanks.\n")
     put(user_dir(isolated_home), "email/weekly-nudge.interview.md.j2", "Subject: Hi\n\nThanks.\n")
@@ -90,7 +89,6 @@ def test_a_user_template_is_listed_as_user_and_the_builtin_as_overridden(isolate
 
 
 @needs_sms
-@pytest.mark.e2e
 def test_the_sms_plugin_templates_are_listed_with_origin_plugin():
     found = listing(SMS)
     sms = [t for t in found if t["kind"] == "sms"]
@@ -104,7 +102,6 @@ def test_the_sms_plugin_templates_are_listed_with_origin_plugin():
 # -- show and path -------------------------------------------------------------------------------
 
 
-@pytest.mark.e2e
 def test_show_prints_the_template_used_and_default_prints_the_builtin(isolated_home):
     name = "voicemail/three-day-check.txt.j2"
     builtin = (builtin_templates() / name).read_text()
@@ -124,7 +121,6 @@ def test_show_prints_the_template_used_and_default_prints_the_builtin(isolated_h
         "template folders; see followup-script templates list"]
 
 
-@pytest.mark.e2e
 def test_path_prints_the_search_path_in_order(isolated_home):
     before = run_cli("templates", "path")
     assert before.returncode == 0
@@ -138,7 +134,6 @@ def test_path_prints_the_search_path_in_order(isolated_home):
 
 
 @needs_sms
-@pytest.mark.e2e
 def test_path_puts_plugin_folders_between_user_and_builtin():
     import followup_script_sms
 
@@ -150,7 +145,6 @@ def test_path_puts_plugin_folders_between_user_and_builtin():
 # -- copy, edit, use -------------------------------------------------------------------------------
 
 
-@pytest.mark.e2e
 def test_copy_then_edit_then_the_one_shot_command_uses_your_version(isolated_home):
     name = "voicemail/three-day-check.txt.j2"
     builtin = (builtin_templates() / name).read_text()
@@ -176,7 +170,6 @@ def test_copy_then_edit_then_the_one_shot_command_uses_your_version(isolated_hom
     assert forced.returncode == 0 and target.read_text() == builtin
 
 
-@pytest.mark.e2e
 def test_copy_as_a_version_for_one_situation(isolated_home):
     result = run_cli("templates", "copy", "default:voicemail/three-day-check.txt.j2",
                      "--as", "voicemail/three-day-check.interview.txt.j2")
@@ -195,7 +188,6 @@ def test_copy_as_a_version_for_one_situation(isolated_home):
     assert unknown.returncode == 2 and "is not a built-in or plugin template" in unknown.stderr
 
 
-@pytest.mark.e2e
 def test_a_rude_user_template_is_refused_unless_allow_tone(isolated_home):
     put(user_dir(isolated_home), "voicemail/three-day-check.txt.j2",
         "Hi {{ contact.first_name }}, this is {{ me.name }}. Please call me back ASAP. Thank you.\n")
@@ -212,7 +204,6 @@ def test_a_rude_user_template_is_refused_unless_allow_tone(isolated_home):
     assert "warning: courtesy guard overridden: pressure: 'ASAP'" in allowed.stderr
 
 
-@pytest.mark.e2e
 def test_a_missing_variable_names_it_and_the_template(isolated_home):
     put(user_dir(isolated_home), "voicemail/three-day-check.txt.j2",
         "Hi {{ contact.first_name }}, about {{ contact.team_size }} people. Thanks.\n")
@@ -234,7 +225,6 @@ def test_check_passes_on_the_builtin_templates(writer):
     assert report.renders == 3 * situations * histories * len(SAMPLE_CONTACTS)  # voicemail, call, email
 
 
-@pytest.mark.e2e
 def test_check_command_passes_on_the_builtins():
     result = run_cli("templates", "check")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -243,7 +233,6 @@ def test_check_command_passes_on_the_builtins():
 
 
 @needs_sms
-@pytest.mark.e2e
 def test_check_passes_with_the_sms_plugin_and_flags_a_long_text(tmp_path):
     ok = run_cli("templates", "check", env=SMS)
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -331,7 +320,6 @@ def test_check_names_the_sample_a_missing_optional_value_breaks(tmp_path, config
         "user", "built-in"]
 
 
-@pytest.mark.e2e
 def test_check_dir_must_be_a_folder(tmp_path):
     result = run_cli("templates", "check", "--dir", tmp_path / "nope")
     assert result.returncode == 2

@@ -1,4 +1,8 @@
-"""The tracker's commands, end to end through the installed ``followup-script``."""
+"""The tracker's commands, end to end through the command line, run in process (``cli``).
+
+Two tests start the installed command: a reader that stops early (a real pipe) and two
+command lines logging at once (two processes on one tracker file).
+"""
 
 import json
 import os
@@ -10,8 +14,6 @@ import icalendar
 import pytest
 
 from tests.conftest import COMMAND
-
-pytestmark = pytest.mark.e2e
 
 T = "--today"
 TODAY = "2026-11-25"
@@ -112,6 +114,7 @@ def test_the_whole_flow(cli, home):
     assert [c["name"] for c in listing] == ["Dana Reyes", "Sam Lee", "Sam Ortiz"]
 
 
+@pytest.mark.e2e
 def test_due_render_streams_one_script_per_contact(cli, home):
     setup_people(cli)
     result = ok(cli, "due", T, TODAY, "--render", "--channel", "call", "--format", "jsonl")
@@ -121,6 +124,7 @@ def test_due_render_streams_one_script_per_contact(cli, home):
     text = ok(cli, "due", T, TODAY, "--render").stdout
     assert text.index("== Sam Ortiz (Gamma) ==") < text.index("== Dana Reyes") < text.index("== Sam Lee")
     # streaming: the first script reaches a reader who stops early, without a traceback
+    # (a real pipe that closes: only a subprocess shows it)
     proc = subprocess.Popen([COMMAND, "due", T, TODAY, "--render"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     first = proc.stdout.readline()
@@ -183,7 +187,7 @@ def test_next_deliver_logs_the_touch_and_moves_the_plan(cli, home, tmp_path):
     (["log", "sam", "--outcome", "no-answer"], "'sam' matches 2 contacts: Sam Lee (Beta); Sam Ortiz (Gamma)"),
     (["log", "Dana", "--outcome", "no-answer", "--date", "2026-02-30"], "--date '2026-02-30' is not a date"),
     (["log", "Dana", "--outcome", "later"], "--outcome 'later' is not known"),
-    (["log", "Dana", "--outcome", "scheduled"], "needs the agreed time; pass --next"),
+    (["log", "Dana", "--outcome", "scheduled"], "--next is missing: outcome 'scheduled' needs the agreed time"),
     (["due", "--today", "someday"], "--today 'someday' is not a date"),
     (["why", "nobody"], "no contact matches"),
     (["next", "sam"], "matches 2 contacts"),
@@ -245,6 +249,7 @@ def test_calendar_file(cli, home, tmp_path):
         {str(e["UID"]) for e in events}
 
 
+@pytest.mark.e2e
 def test_two_command_lines_logging_at_once(cli, home, tmp_path):
     ok(cli, "contact", "add", "Dana Reyes")
     script = tmp_path / "loop.sh"

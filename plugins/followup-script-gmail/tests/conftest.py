@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import followup_script
 import pytest
 from followup_script.input.config import Config
 from followup_script.plugins.manager import build_plugin_manager
-from gmail_helpers import PROFILE, command, token_data
+from gmail_helpers import PROFILE, run_in_process, token_data
 
 import followup_script_gmail
 
@@ -48,22 +47,28 @@ def writer(tmp_path, gmail_settings):
     return followup_script.Scriptwriter(config, plugins)
 
 
+def private_env(home: Path, config: Path) -> dict:
+    """A private HOME and config file, the gmail plugin loaded; no other XDG_ or
+    FOLLOWUP_SCRIPT_ setting (None: removed)."""
+    env = {k: None for k in os.environ if k.startswith(("XDG_", "FOLLOWUP_SCRIPT_"))}
+    env.update(HOME=str(home), FOLLOWUP_SCRIPT_CONFIG=str(config),
+               FOLLOWUP_SCRIPT_LOAD_PLUGINS="followup-script-gmail")
+    return env
+
+
 @pytest.fixture
 def run(tmp_path):
-    """Run the installed ``followup-script`` with a private HOME and config file."""
+    """Run ``followup-script`` (in process) with a private HOME and config file."""
     home = tmp_path / "home"
     home.mkdir()
     config = tmp_path / "config.toml"
 
-    def run_command(*args, config_text: str | None = None, timeout=60):
+    def run_command(*args, config_text: str | None = None):
         if config_text is not None:
             config.write_text(config_text, encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "FOLLOWUP_SCRIPT_"))}
-        env.update(HOME=str(home), FOLLOWUP_SCRIPT_CONFIG=str(config),
-                   FOLLOWUP_SCRIPT_LOAD_PLUGINS="followup-script-gmail")
-        return subprocess.run([command(), *args], capture_output=True, text=True, env=env,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
+        return run_in_process(args, private_env(home, config))
 
     run_command.home = home
     run_command.config = config
     return run_command
+

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import followup_script
@@ -65,3 +67,43 @@ def command() -> str:
     if not found:
         pytest.fail("the followup-script command is not installed in this environment")
     return found
+
+
+def run_in_process(args, env: dict) -> subprocess.CompletedProcess:
+    """``followup-script ARGS`` run in this process, as the installed command runs it.
+
+    It calls ``followup_script.cli.main`` (what the entry point calls) inside click's
+    ``CliRunner`` isolation: ``env`` is laid over the environment (None removes a
+    variable), stdin is empty, stdout and stderr are captured apart, the help is 80
+    columns wide as for a pipe. Plugins, plugin commands and ``--plugins-dir`` start
+    afresh, as in a new process.
+    """
+    from click import formatting
+    from click.testing import CliRunner
+    from followup_script.cli import cli, main
+    from followup_script.plugins import manager
+
+    argv = [str(a) for a in args]
+    group_state, commands = dict(vars(cli)), dict(cli.commands)
+    manager.set_plugins_dir(None)
+    manager.reset()
+    try:
+        with CliRunner().isolation(env={"COLUMNS": "80", **env}) as (out, err, _):
+            formatting.FORCED_WIDTH = None  # the width comes from COLUMNS, as in a real run
+            try:
+                code = main(argv)
+            except SystemExit as exc:
+                code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+            except Exception:  # what the interpreter does with an uncaught error
+                traceback.print_exc()
+                code = 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+    finally:
+        vars(cli).clear()
+        vars(cli).update(group_state)
+        cli.commands = commands
+        manager.set_plugins_dir(None)
+        manager.reset()
+    text = [stream.getvalue().decode().replace("\r\n", "\n") for stream in (out, err)]
+    return subprocess.CompletedProcess(argv, code, *text)

@@ -1,5 +1,6 @@
-"""End to end: the installed ``followup-script`` command in a subprocess, with the plugin loaded
-from its entry point and a real local server standing in for Gmail and the token endpoint."""
+"""End to end: the ``followup-script`` command line (run in process, as the installed command
+runs it), with the plugin loaded from its entry point and a real local server standing in for
+Gmail and the token endpoint. What loading the plugin imports is checked in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -17,8 +18,6 @@ import pytest
 from gmail_helpers import CLIENT_SECRET, DRAFTS, NEW_TOKEN, OLD_TOKEN, REFRESH_TOKEN, draft_answer, token_data
 
 from followup_script_gmail.login import write_token
-
-pytestmark = pytest.mark.e2e
 
 ONE_SHOT = ("--channel", "gmail", "--deliver", "--yes", "--name", "José Müller",
             "--company", "Acme Analytics", "--role", "Data Engineer",
