@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
 TEST_PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard tests/plugin_packages/*/pyproject.toml))
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The deep property runs (10,000 examples each, the "fuzz" hypothesis profile in
+# tests/conftest.py) and the hostile-input tests. Run it before any change to the engine.
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider --hypothesis-profile=fuzz tests/test_properties.py tests/test_hostile.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
