@@ -1,5 +1,6 @@
-"""Exactly-once delivery: the installed command is SIGKILLed while the Gmail or Twilio
-stand-in holds its create request, then run again; the stand-in must see one create.
+"""Exactly-once delivery: the installed command is SIGKILLed (a real process, so a
+subprocess) while the Gmail or Twilio stand-in holds its create request, then run again
+(in process, ``cli``); the stand-in must see one create.
 
 The stand-ins are real HTTP servers on 127.0.0.1 (pytest-httpserver, threaded) that keep
 what was created and answer the lookups the plugins make after an interrupted attempt:
@@ -53,14 +54,20 @@ class StandIn:
             self.release.wait(20)
 
 
-@pytest.fixture
-def server():
+@pytest.fixture(scope="module")
+def running_server():
     srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     srv.start()
     yield srv
-    srv.clear()
     if srv.is_running():
-        srv.stop()
+        srv.stop()  # half a second (the server's poll interval): once per module, not per test
+
+
+@pytest.fixture
+def server(running_server):
+    running_server.clear()  # no handler, request or error left from another test
+    yield running_server
+    running_server.clear()
 
 
 def env_for(tmp_path, plugin: str) -> dict:
