@@ -29,8 +29,6 @@ from werkzeug import Response
 
 from tests.conftest import COMMAND
 
-pytestmark = pytest.mark.e2e
-
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "tok-exactly-once-5e1d"
 SENDER = "+14155550100"
@@ -157,6 +155,7 @@ def gmail_config(tmp_path, server) -> str:
     return str(path)
 
 
+@pytest.mark.e2e
 def test_gmail_draft_is_created_once_after_a_kill_mid_delivery(cli, server, tmp_path, isolated_home):
     state = gmail_stand_in(server)
     config = gmail_config(tmp_path, server)
@@ -250,6 +249,7 @@ SMS_ARGS = ["--channel", "sms", "--deliver", "--yes", "--name", "Dana Reyes", "-
             "--today", "2026-11-25", "--format", "json"]
 
 
+@pytest.mark.e2e
 def test_sms_is_sent_once_after_a_kill_mid_delivery(cli, server, tmp_path, isolated_home):
     state = twilio_stand_in(server)
     config = sms_config(tmp_path, server)
@@ -270,6 +270,7 @@ def test_sms_is_sent_once_after_a_kill_mid_delivery(cli, server, tmp_path, isola
     assert TOKEN not in again.stdout + again.stderr
 
 
+@pytest.mark.e2e
 def test_sms_interrupted_before_reaching_twilio_is_sent_on_rerun(cli, server, tmp_path, isolated_home):
     """A pending key whose text Twilio never got: the log has nothing, so it is sent once."""
     state = twilio_stand_in(server)
