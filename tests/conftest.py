@@ -4,12 +4,14 @@ subprocess (``installed_cli``), and the hypothesis profiles."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +111,21 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
+@contextlib.contextmanager
+def interpreter_warnings():
+    """Warnings as a fresh ``python`` shows them: its default filters, each printed to
+    (the captured) stderr when it is raised, instead of being collected by pytest."""
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        warnings.simplefilter("default")
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+            warnings.simplefilter("ignore", category)
+        warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+        warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: sys.stderr.write(
+            warnings.formatwarning(message, category, filename, lineno, line))
+        yield
+
+
 def run_cli(*args, env: dict | None = None, cwd=None) -> Ran:
     """Run ``followup-script ARGS`` in this process, as the installed command runs it.
 
@@ -136,15 +153,16 @@ def run_cli(*args, env: dict | None = None, cwd=None) -> Ran:
             os.chdir(cwd)
         with runner.isolation(env={"COLUMNS": "80", **(env or {})}) as (out, err, both):
             formatting.FORCED_WIDTH = None  # the width comes from COLUMNS, as in a real run
-            try:
-                code = main(argv)
-            except SystemExit as exc:
-                code = _exit_code(exc)
-            except Exception:  # what the interpreter does with an uncaught error (--debug)
-                traceback.print_exc()
-                code = 1
-            sys.stdout.flush()
-            sys.stderr.flush()
+            with interpreter_warnings():  # shown on stderr, as a new interpreter shows them
+                try:
+                    code = main(argv)
+                except SystemExit as exc:
+                    code = _exit_code(exc)
+                except Exception:  # what the interpreter does with an uncaught error (--debug)
+                    traceback.print_exc()
+                    code = 1
+                sys.stdout.flush()
+                sys.stderr.flush()
     finally:
         os.chdir(here)
         vars(cli).clear()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import subprocess
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 import followup_script
@@ -69,6 +71,21 @@ def command() -> str:
     return found
 
 
+@contextlib.contextmanager
+def interpreter_warnings():
+    """Warnings as a fresh ``python`` shows them: its default filters, each printed to
+    (the captured) stderr when it is raised, instead of being collected by pytest."""
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        warnings.simplefilter("default")
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+            warnings.simplefilter("ignore", category)
+        warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+        warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: sys.stderr.write(
+            warnings.formatwarning(message, category, filename, lineno, line))
+        yield
+
+
 def run_in_process(args, env: dict) -> subprocess.CompletedProcess:
     """``followup-script ARGS`` run in this process, as the installed command runs it.
 
@@ -90,15 +107,16 @@ def run_in_process(args, env: dict) -> subprocess.CompletedProcess:
     try:
         with CliRunner().isolation(env={"COLUMNS": "80", **env}) as (out, err, _):
             formatting.FORCED_WIDTH = None  # the width comes from COLUMNS, as in a real run
-            try:
-                code = main(argv)
-            except SystemExit as exc:
-                code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
-            except Exception:  # what the interpreter does with an uncaught error
-                traceback.print_exc()
-                code = 1
-            sys.stdout.flush()
-            sys.stderr.flush()
+            with interpreter_warnings():  # shown on stderr, as a new interpreter shows them
+                try:
+                    code = main(argv)
+                except SystemExit as exc:
+                    code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+                except Exception:  # what the interpreter does with an uncaught error
+                    traceback.print_exc()
+                    code = 1
+                sys.stdout.flush()
+                sys.stderr.flush()
     finally:
         vars(cli).clear()
         vars(cli).update(group_state)
