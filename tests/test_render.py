@@ -9,8 +9,8 @@ import re
 import pytest
 
 from followup_script import History, InputError, Stage, ToneError
-from followup_script.writing.render import measure_speech, phone_groups, speak_phone
 from followup_script.writing.guard import check, warmth
+from followup_script.writing.render import measure_speech, phone_groups, speak_phone
 
 from .conftest import CONTACT, PROFILE, TODAY
 
@@ -248,7 +248,12 @@ def test_templates_ship_inside_the_wheel(tmp_path):
 def test_fast_html_matches_the_full_markdown_render(writer):
     """The cached-shape HTML equals escaping every value and parsing the whole text."""
     from followup_script.channels.email import split_subject
-    from followup_script.writing.render import build_context, escape_markdown, markdown_to_html, transform_values
+    from followup_script.writing.render import (
+        build_context,
+        escape_markdown,
+        markdown_to_html,
+        transform_values,
+    )
 
     tricky = {"name": "QfsvTOKEN0Z <b>Q</b> & \"Co\"", "company": "1. [x](y) # ---",
               "role": "C++ / C# ~dev~ |pipe|", "email": "dana@acme.example"}
@@ -262,12 +267,7 @@ def test_fast_html_matches_the_full_markdown_render(writer):
             assert "QfsvTOKEN0Z" in message.html  # the value itself, shown literally
 
 
-# -- compiled templates kept between runs ---------------------------------------------------
-
-
-def _cached_files(home):
-    folder = home / ".cache" / "followup-script" / "templates"
-    return folder, sorted(folder.glob("__jinja2_*.cache"))
+# -- no stale compiled code: an edited template, a plugin's change to the environment -----
 
 
 def _render_voicemail(config, plugins, contact=CONTACT):
@@ -276,41 +276,6 @@ def _render_voicemail(config, plugins, contact=CONTACT):
     writer = Scriptwriter(config, plugins)
     plan = writer.plan(History(LAST, "no-commitment"), TODAY)
     return writer, writer.write("voicemail", plan, contact, today=TODAY).text
-
-
-def test_compiled_templates_are_kept_and_reused(isolated_home, config, builtin_plugins):
-    import stat
-
-    _, first = _render_voicemail(config, builtin_plugins)
-    folder, files = _cached_files(isolated_home)
-    assert len(files) == 2, "the voicemail template and _common.j2"
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
-    stamps = [f.stat().st_mtime_ns for f in files]
-    writer, second = _render_voicemail(config, builtin_plugins)
-    assert second == first
-    assert [f.stat().st_mtime_ns for f in files] == stamps, "read, not compiled and written again"
-    assert writer.renderer.env.bytecode_cache is not None
-
-
-def test_a_damaged_or_unwritable_cache_only_costs_a_compile(isolated_home, config, builtin_plugins):
-    _, expected = _render_voicemail(config, builtin_plugins)
-    folder, files = _cached_files(isolated_home)
-    for f in files:
-        f.write_bytes(f.read_bytes()[:40])  # truncated mid-entry
-    assert _render_voicemail(config, builtin_plugins)[1] == expected
-    for f in files:
-        f.unlink()
-    from followup_script import Scriptwriter
-
-    writer = Scriptwriter(config, builtin_plugins)
-    assert writer.renderer.env.bytecode_cache is not None
-    folder.rmdir()
-    folder.write_text("not a folder")  # cannot be created, read or written (even as root)
-    plan = writer.plan(History(LAST, "no-commitment"), TODAY)
-    assert writer.write("voicemail", plan, CONTACT, today=TODAY).text == expected  # writes fail
-    writer, text = _render_voicemail(config, builtin_plugins)
-    assert text == expected and writer.renderer.env.bytecode_cache is None
 
 
 def test_an_edited_template_is_compiled_again(isolated_home, tmp_path, builtin_plugins):
@@ -324,18 +289,6 @@ def test_an_edited_template_is_compiled_again(isolated_home, tmp_path, builtin_p
     assert _render_voicemail(config, builtin_plugins)[1] == "Hi Dana, thank you. One.\n"
     template.write_text("Hi {{ contact.first_name }}, thank you. Two.\n", encoding="utf-8")
     assert _render_voicemail(config, builtin_plugins)[1] == "Hi Dana, thank you. Two.\n"
-
-
-def test_a_changed_environment_gets_its_own_compiled_templates(isolated_home):
-    from followup_script.writing.render import Renderer
-
-    plain = Renderer().env.bytecode_cache.fingerprint
-
-    def add_filter(env):
-        env.filters["shout"] = str.upper
-
-    assert Renderer(prepare=add_filter).env.bytecode_cache.fingerprint != plain
-    assert Renderer().env.bytecode_cache.fingerprint == plain
 
 
 def test_html_shows_values_a_user_template_filters(config, builtin_plugins, tmp_path):
@@ -361,28 +314,6 @@ def test_html_shows_values_a_user_template_filters(config, builtin_plugins, tmp_
     assert "oken" not in message.html.lower()
 
 
-def test_compiled_templates_folder_is_made_private(isolated_home, config, builtin_plugins):
-    import stat
-
-    folder = isolated_home / ".cache" / "followup-script" / "templates"
-    folder.mkdir(parents=True, mode=0o755)
-    folder.chmod(0o755)
-    _render_voicemail(config, builtin_plugins)
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert _cached_files(isolated_home)[1]
-
-
-def test_a_symlinked_compiled_templates_folder_is_not_used(isolated_home, config, builtin_plugins, tmp_path):
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    parent = isolated_home / ".cache" / "followup-script"
-    parent.mkdir(parents=True)
-    (parent / "templates").symlink_to(elsewhere)
-    writer, text = _render_voicemail(config, builtin_plugins)
-    assert "Ana Lima" in text and writer.renderer.env.bytecode_cache is None
-    assert list(elsewhere.iterdir()) == []
-
-
 def _user_renderer(tmp_path, text, prepare=None):
     from followup_script.writing.render import Renderer
 
@@ -395,7 +326,7 @@ def _user_renderer(tmp_path, text, prepare=None):
 
 def test_a_plugin_that_intercepts_operators_is_not_served_older_code(isolated_home, tmp_path):
     """Jinja's sandbox only intercepts an operator in code compiled while it was
-    intercepted; code cached without it must not be reused."""
+    intercepted: no code compiled before a plugin prepared the environment is reused."""
     from jinja2.sandbox import SecurityError
 
     from followup_script.errors import TemplateError
@@ -438,40 +369,3 @@ def test_a_filter_replaced_under_the_same_name_is_compiled_again(isolated_home, 
 
     renderer, template = _user_renderer(tmp_path, text, prepare=replace)
     assert renderer.render(template, context) == "CTX:ABC CTX:DANA"
-
-
-def test_compiled_template_fingerprints_are_stable_and_bounded(isolated_home, tmp_path):
-    from jinja2 import select_autoescape
-    from jinja2.ext import Extension
-
-    from followup_script.writing.render import CompiledTemplates, Renderer
-
-    def autoescape(env):
-        env.autoescape = select_autoescape()  # a new function object every time
-
-    first = Renderer(prepare=autoescape).env.bytecode_cache.fingerprint
-    assert Renderer(prepare=autoescape).env.bytecode_cache.fingerprint == first
-
-    class Marker(Extension):
-        tags = {"marker"}
-
-    assert Renderer(prepare=lambda env: env.add_extension(Marker)).env.bytecode_cache is None
-
-    folder = isolated_home / ".cache" / "followup-script" / "templates"
-    for n in range(CompiledTemplates.LIMIT + 1):
-        (folder / f"__jinja2_{n:040x}.cache").write_bytes(b"old")
-    Renderer()
-    assert len(list(folder.iterdir())) == 0, "emptied once it grew past the limit"
-
-
-def test_compiled_templates_are_found_again_by_the_next_run(isolated_home):
-    """The key is the same in every process (no ids, hash order or addresses in it),
-    or the cache would never hit and only grow."""
-    import os
-    import subprocess
-    import sys
-
-    code = "from followup_script.writing.render import Renderer; print(Renderer().env.bytecode_cache.fingerprint)"
-    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
-    assert len(seen) == 1 and len(seen.pop().strip()) == 16

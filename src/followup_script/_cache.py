@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from pathlib import Path
 
 ENV_ALLOW = "FOLLOWUP_SCRIPT_LOAD_PLUGINS"
 
@@ -28,13 +24,6 @@ def cache_path(*names: str) -> str:
         base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"),
                             "followup-script")
     return os.path.join(base, *names)
-
-
-def cache_dir() -> Path:
-    """The user cache dir (``~/.cache/followup-script`` on Linux)."""
-    from pathlib import Path
-
-    return Path(cache_path())
 
 
 def path_key() -> list:

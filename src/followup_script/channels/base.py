@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from followup_script.errors import PluginError
@@ -14,8 +13,8 @@ from followup_script.writing.speech import speak_phone
 if TYPE_CHECKING:  # pragma: no cover
     from email.message import EmailMessage
 
-    from followup_script.input.config import Config
     from followup_script.engine.stages import Plan
+    from followup_script.input.config import Config
 
 
 #: What the tracker's ``via`` column records for a delivered message of each built-in kind.
@@ -61,11 +60,7 @@ class Message:
         and the spoken phone number. With them masked, a template's masked text
         is the same for every contact, so the guard's verdict is cached.
         """
-        try:  # the profile is the same for every message of a run
-            mine = _supplied(tuple(self.profile.items()))
-        except TypeError:  # a value that cannot be hashed (not a string)
-            mine = _supplied.__wrapped__(tuple(self.profile.items()))
-        return _supplied.__wrapped__(tuple(self.contact.items())) + mine
+        return _supplied(self.contact) + _supplied(self.profile)
 
     def to_dict(self) -> dict:
         out = self.plan.to_dict()
@@ -91,11 +86,10 @@ class Message:
         return build_email(self)
 
 
-@lru_cache(maxsize=16)
-def _supplied(items: tuple) -> list[str]:
+def _supplied(fields: dict) -> list[str]:
     """Each string value, its one-line form, a name's first word, a phone spoken."""
     values = []
-    for key, value in items:
+    for key, value in fields.items():
         if not isinstance(value, str):
             continue
         values.append(value)

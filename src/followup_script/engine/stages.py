@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import cache
 from typing import NamedTuple
 
 # The help text for each value lives in a plain-string module, so the command line
@@ -186,7 +186,6 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
            "September", "October", "November", "December")
 
 
-@lru_cache(maxsize=1024)  # a batch has few distinct dates
 def human_date(day: dt.date) -> str:
     """``Wednesday 25 November 2026``: unambiguous, and English whatever the locale."""
     return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

@@ -14,20 +14,17 @@ profile values are passed as variables and never compiled as templates.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import sys
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from stat import S_ISDIR
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
 from followup_script.errors import ConfigError, InputError, TemplateError
 from followup_script.writing.speech import measure_speech, phone_groups, speak_phone  # noqa: F401 (re-exported)
-from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
 
 EXTENSIONS = ("md", "txt")
 
@@ -99,7 +96,6 @@ def first_name(full: str | None) -> str | None:
     return full.split()[0] if full and full.split() else None
 
 
-@lru_cache(maxsize=1024)  # a batch has few distinct dates
 def when_words(day: dt.date, today: dt.date) -> str:
     """How a person says a nearby date: ``today``, ``yesterday``, ``on Tuesday``."""
     delta = (today - day).days
@@ -116,26 +112,14 @@ def when_words(day: dt.date, today: dt.date) -> str:
     return f"on {DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
-@lru_cache(maxsize=16)
-def _profile_values(items: tuple) -> Fields:
-    # The profile is the same for every row of a batch: derive its values once.
-    # Shared between renders: templates cannot change it (the sandbox is
-    # immutable) and transform_values makes new ones.
-    me = {k: collapse(v) for k, v in items if isinstance(v, str) and v.strip()}
+def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
+    """The variables every template may use (docs/templates.md lists them)."""
+    me = {k: collapse(v) for k, v in profile.items() if isinstance(v, str) and v.strip()}
     if "name" in me:
         me["first_name"] = first_name(me["name"])
     if "phone" in me:
         me["phone_spoken"] = speak_phone(me["phone"])
     me.setdefault("callback_window", "any weekday")
-    return Fields.of("profile", me)
-
-
-def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
-    """The variables every template may use (docs/templates.md lists them)."""
-    try:
-        me = _profile_values(tuple(profile.items()))
-    except TypeError:  # a value that cannot be hashed (not a string): derive it now
-        me = _profile_values.__wrapped__(tuple(profile.items()))
     them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
     if "name" in them:
         them["first_name"] = first_name(them["name"])
@@ -145,7 +129,7 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
         if plan.due_time:
             scheduled += f" at {plan.due_time:%H:%M}"
     return {
-        "me": me,
+        "me": Fields.of("profile", me),
         "contact": Fields.of("contact", them),
         "situation": plan.situation.value,
         "stage": plan.stage.value,
@@ -230,104 +214,6 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
 
-def _code(value) -> object:
-    """A callable as compiling sees it: how Jinja passes it arguments, which
-    function it is, the time its module's file last changed (so an edited or
-    upgraded filter is another fingerprint) and what its closure holds. Stable
-    from one run to the next, unlike ids, hashes or the repr of code constants."""
-    if not callable(value):
-        return repr(value)
-    inner = getattr(value, "__wrapped__", value)
-    module = getattr(inner, "__module__", None)
-    try:
-        stamp = os.stat(sys.modules[module].__file__).st_mtime_ns
-    except (KeyError, AttributeError, TypeError, OSError):
-        stamp = None
-    cells = tuple(repr(c.cell_contents) for c in getattr(inner, "__closure__", None) or ())
-    return (repr(getattr(value, "jinja_pass_arg", None)), module,
-            getattr(inner, "__qualname__", type(inner).__qualname__), stamp, cells)
-
-
-def _compile_settings(env: jinja2.Environment) -> tuple:
-    """Everything the code Jinja compiles a template to depends on, besides its source."""
-    from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
-
-    def own(table: dict, defaults: dict) -> list:  # Jinja's own are covered by its version
-        return sorted((name, "default" if f is defaults.get(name) else _code(f)) for name, f in table.items())
-
-    return (
-        jinja2.__version__, sys.version, type(env).__qualname__, env.sandboxed, env.is_async,
-        env.optimized, _code(env.finalize), _code(env.autoescape), env.block_start_string,
-        env.block_end_string, env.variable_start_string, env.variable_end_string,
-        env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
-        env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
-        env.keep_trailing_newline, sorted(getattr(env, "intercepted_binops", ())),
-        sorted(getattr(env, "intercepted_unops", ())), own(env.filters, DEFAULT_FILTERS),
-        own(env.tests, DEFAULT_TESTS),
-    )
-
-
-class CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept between runs, in ``<user cache dir>/templates``.
-
-    Compiling the two templates a voicemail needs is a tenth of a one-shot run.
-    Jinja checks each entry against a checksum of the template's source; the key
-    here also covers everything else compilation depends on (Jinja and Python
-    versions, the sandbox and the operators it intercepts, syntax settings, and
-    each filter and test that is not Jinja's own, by its code and how it is
-    called), so a plugin that changes the environment gets its own entries; one
-    that adds a Jinja extension gets no cache. The folder is the user's own
-    (0700), like their ``.pyc`` files. A cache that cannot be read or written is
-    skipped: templates are then compiled as usual.
-    """
-
-    def __init__(self, directory: Path, fingerprint: str):
-        super().__init__(str(directory))
-        self.fingerprint = fingerprint
-
-    LIMIT = 500  # entries; past it (templates edited many times, upgrades) the folder is emptied
-
-    @classmethod
-    def for_environment(cls, env: jinja2.Environment) -> CompiledTemplates | None:
-        """The cache for ``env`` as it is now (after plugins prepared it), or None."""
-        import hashlib
-
-        from followup_script._cache import cache_dir
-
-        if env.extensions:  # a plugin's extension compiles its own way: compile every run
-            return None
-        directory = cache_dir() / "templates"
-        try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if hasattr(os, "getuid"):  # compiled code is only loaded from a folder that is ours alone
-                info = directory.lstat()
-                if info.st_uid != os.getuid() or not S_ISDIR(info.st_mode):  # not ours, or a symlink
-                    return None
-                if info.st_mode & 0o077:
-                    directory.chmod(0o700)
-            cache = cls(directory, hashlib.sha256(repr(_compile_settings(env)).encode()).hexdigest()[:16])
-            if len(os.listdir(directory)) > cls.LIMIT:
-                cache.clear()
-        except OSError:
-            return None
-        return cache
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(f"{self.fingerprint}|{name}", filename)
-
-    def load_bytecode(self, bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 (a damaged entry of any kind: compile instead)
-            bucket.reset()
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
 class Renderer:
     """Finds and renders templates for a kind, stage and situation."""
 
@@ -357,7 +243,6 @@ class Renderer:
         self.env.filters["capitalize_first"] = lambda s: s[:1].upper() + s[1:]
         if prepare is not None:
             prepare(self.env)
-        self.env.bytecode_cache = CompiledTemplates.for_environment(self.env)
         self._templates: dict[tuple, jinja2.Template] = {}
 
     def candidates(self, kind: str, stage: str, situation: str) -> list[str]:
