@@ -114,7 +114,8 @@ INJECTIONS = {
 
 
 # The sandbox has short paths for Fields lookups, imported macros and macro calls
-# (render._Sandbox); these make sure they open nothing the full checks close.
+# (render._ShortPathSandbox, a speed trick); these make sure they open nothing the
+# full checks close. Every payload runs with the speed tricks on and off.
 SHORT_PATH_PAYLOADS = {
     "fields-dunder": "{{ contact.__class__ }}",
     "fields-method": "{% set x = contact.clear() %}{{ contact.name }}",
@@ -125,9 +126,16 @@ SHORT_PATH_PAYLOADS = {
 }
 
 
+@pytest.fixture(params=["speedups on", "speedups off"])
+def speedups(request, monkeypatch):
+    if request.param == "speedups off":
+        monkeypatch.setenv("FOLLOWUP_SCRIPT_NO_SPEEDUPS", "1")
+    return request.param
+
+
 @pytest.mark.parametrize("payload", [*INJECTIONS.values(), *SHORT_PATH_PAYLOADS.values()],
                          ids=[*INJECTIONS, *SHORT_PATH_PAYLOADS])
-def test_template_injection_payloads_are_stopped(tmp_path, payload):
+def test_template_injection_payloads_are_stopped(tmp_path, payload, speedups):
     templates = tmp_path / "templates" / "voicemail"
     templates.mkdir(parents=True)
     (templates / "three-day-check.txt.j2").write_text("Thanks. " + payload, encoding="utf-8")
@@ -196,3 +204,87 @@ def test_builtin_templates_render_as_in_stock_jinja_sandbox(tmp_path):
         assert type(ours).getattr is not jinja2.sandbox.SandboxedEnvironment.getattr
         compared += 1
     assert compared == len(histories) * 6
+
+
+# -- email HTML: values are text, and only web and mail links survive -------------------------
+
+
+def email_writer(tmp_path, body: str) -> Scriptwriter:
+    templates = tmp_path / "templates" / "email"
+    templates.mkdir(parents=True, exist_ok=True)
+    (templates / "three-day-check.md.j2").write_text(
+        "Subject: About {{ contact.role }}\n\n" + body + "\n\nThank you for your time.\n", encoding="utf-8")
+    return writer_with(tmp_path)
+
+
+HOSTILE_LINKS = ["javascript:alert(1)", "JaVaScRiPt:alert(document.cookie)", "data:text/html;base64,PHNjcmlwdD4=",
+                 "vbscript:msgbox(1)", "file:///etc/passwd", " javascript:alert(1)", "java\tscript:alert(1)"]
+
+
+@pytest.mark.parametrize("link", HOSTILE_LINKS)
+@pytest.mark.parametrize("body", [
+    "[our page]({{ contact.company }})", "![logo]({{ contact.company }})", "<{{ contact.company }}>",
+    "[our page][ref]\n\n[ref]: {{ contact.company }}", "[{{ contact.company }}](https://example.com)",
+])
+def test_a_value_in_a_link_cannot_make_a_script_link(tmp_path, speedups, body, link):
+    """The javascript: hole of the old token-and-shape HTML: a value put where a
+    link's address goes became the href as it was given."""
+    message = write(email_writer(tmp_path, body), "email", {"name": "Dana Reyes", "company": link,
+                                                           "role": "Analyst"})
+    html = message.html.lower()
+    for scheme in ("javascript:", "vbscript:", "data:", "file:"):
+        assert f'href="{scheme}' not in html and f'src="{scheme}' not in html
+        assert f'href=" {scheme}' not in html
+    assert "<script" not in html
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
+                                  "data:image/png;base64,iVBORw0KGgo=", "vbscript:x", "file:///etc/passwd",
+                                  "relative/page", "#top", "//evil.example/x"])
+def test_only_web_and_mail_links_of_a_template_survive(tmp_path, speedups, link):
+    body = f"[here]({link}) ![pic]({link}) <{link}> [web](https://example.com/a?b=c) <mailto:ana@example.com>"
+    html = write(email_writer(tmp_path, body), "email", {"name": "Dana Reyes", "role": "Analyst"}).html
+    assert 'href="https://example.com/a?b=c"' in html and 'href="mailto:ana@example.com"' in html
+    assert html.count("<a ") == 2 and "<img" not in html
+    assert "<script" not in html
+
+
+MARKDOWN_VALUES = {
+    "emphasis": ("*bold* _it_ **x**", ("<em>", "<strong>")),
+    "code": ("`code` ```", ("<code>", "<pre>")),
+    "link": ("[click](https://evil.example) <https://evil.example>", ("<a ",)),
+    "image": ("![x](https://evil.example/p.png)", ("<img",)),
+    "html": ("<b>bold</b> <script>alert(1)</script> <img src=x onerror=alert(1)>", ("<b>", "<script", "<img")),
+    "heading": ("# Heading", ("<h1",)),
+    "underline": ("===", ("<h1", "<h2")),
+    "list": ("1. one", ("<ol", "<li")),
+    "bullet": ("- one", ("<ul", "<li")),
+    "quote": ("> quoted", ("<blockquote",)),
+    "rule": ("***", ("<hr",)),
+    "entity": ("&amp; &#60;b&#62;", ("<b>",)),
+    "break": ("line\\", ("<br",)),
+}
+
+
+@pytest.mark.parametrize("value,forbidden", MARKDOWN_VALUES.values(), ids=MARKDOWN_VALUES.keys())
+@pytest.mark.parametrize("filtered", ["", "|safe", "|e", "|lower", "|trim", "[0:200]"])
+def test_markdown_and_html_in_values_are_shown_as_written(tmp_path, speedups, value, forbidden, filtered):
+    """Whatever a template does with a value (a filter, |safe, a slice), and wherever
+    it stands (alone on a line, where block syntax counts), the HTML shows it as text."""
+    body = (f"{{{{ contact.company{filtered} }}}}\n{{{{ contact.role{filtered} }}}}\n\n"
+            f"Hi {{{{ contact.first_name }}}}, about {{{{ contact.company{filtered} }}}}.")
+    message = write(email_writer(tmp_path, body), "email", {"name": "Dana Reyes", "company": value,
+                                                           "role": value})
+    for tag in forbidden:
+        assert tag not in message.html.lower(), (tag, message.html)
+    assert message.html.startswith("<p>") and message.html.count("<p>") == 3
+    if filtered in ("", "|safe", "[0:200]"):
+        from markdown_it.common.utils import escapeHtml
+
+        assert escapeHtml(value) in message.html  # exactly as given, as text
+
+
+def test_the_text_is_untouched_by_the_markdown_render(tmp_path, speedups):
+    message = write(email_writer(tmp_path, "Hi {{ contact.company }}, {{ contact.role|safe }}"), "email",
+                    {"name": "Dana", "company": "*A* & <b>", "role": "[x](javascript:y)"})
+    assert message.text.startswith("Hi *A* & <b>, [x](javascript:y)\n")

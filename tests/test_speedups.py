@@ -7,6 +7,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from followup_script import Scriptwriter, _speedups
+
 TODAY = dt.date(2026, 11, 25)
 LAST = dt.date(2026, 11, 20)
 SITUATIONS = ("application", "interview", "networking", "info")
@@ -50,8 +56,158 @@ def email_output(writer) -> dict:
     return out
 
 
-def test_email_subject_text_and_html_are_what_they_were(writer):
+@pytest.fixture(params=["on", "off"])
+def speedups(request, monkeypatch):
+    """Each test runs with the speed tricks on and with them off."""
+    if request.param == "off":
+        monkeypatch.setenv(_speedups.ENV_OFF, "1")
+    else:
+        monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
+    return request.param
+
+
+def test_email_subject_text_and_html_are_what_they_were(speedups, config, builtin_plugins):
     """Captured from the token-and-shape HTML of commit 24b3d03, before it was replaced:
     every built-in email template, with plain, Markdown-laden, accented and no values."""
     expected = json.loads(EMAIL_OUTPUT.read_text(encoding="utf-8"))
-    assert email_output(writer) == expected
+    assert email_output(Scriptwriter(config, builtin_plugins)) == expected
+
+
+# -- the switch: every trick off gives the same messages ----------------------------------------
+
+HOSTILE = {"name": "Zoë *O'Neil* <b>x</b>", "company": "[Acme](javascript:alert(1)) & Co. #1",
+           "role": "`Data` _Engineer_ ~~ | === 1. - +", "email": "zoe@acme.example",
+           "phone": "+44 20 7946 0958"}
+
+
+def everything_written(writer) -> list[dict]:
+    """Every built-in channel, stage, situation and variant, for plain, hostile and no values."""
+    from followup_script import History
+
+    out = []
+    for _case, history, profile, contact in email_cases():
+        plan = writer.plan(history, TODAY)
+        for channel in ("voicemail", "call", "email"):
+            for them in (contact, HOSTILE):
+                out.append(writer.write(channel, plan, them, profile, today=TODAY).to_dict())
+    for outcome in ("replied", "stop"):
+        out.append(writer.write("email", writer.plan(History(LAST, outcome), TODAY), CONTACTS["plain"],
+                                PROFILES["plain"], today=TODAY).to_dict())
+    return out
+
+
+def _write_all(config, builtin_plugins, monkeypatch, off: bool) -> list[dict]:
+    if off:
+        monkeypatch.setenv(_speedups.ENV_OFF, "1")
+    else:
+        monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
+    return everything_written(Scriptwriter(config, builtin_plugins))
+
+
+def test_every_message_is_the_same_with_the_tricks_off(config, builtin_plugins, monkeypatch):
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from followup_script.writing import guard, render
+
+    calls = []
+    real = _speedups.plain_markdown_html
+    monkeypatch.setattr(_speedups, "plain_markdown_html", lambda text: calls.append(text) or real(text))
+    guard._remembered_verdict.cache_clear()
+
+    on = _write_all(config, builtin_plugins, monkeypatch, off=False)
+    assert type(Scriptwriter(config, builtin_plugins).renderer.env) is render._ShortPathSandbox
+    assert guard._remembered_verdict.cache_info().hits > len(on) / 2, "the guard's verdicts are remembered"
+    assert calls, "email HTML took the plain-Markdown path"
+
+    calls.clear()
+    guard._remembered_verdict.cache_clear()
+    off = _write_all(config, builtin_plugins, monkeypatch, off=True)
+    assert type(Scriptwriter(config, builtin_plugins).renderer.env) is ImmutableSandboxedEnvironment
+    assert guard._remembered_verdict.cache_info().currsize == 0 and calls == [], "no trick ran"
+
+    assert len(on) == len(off) > 400
+    assert on == off
+
+
+def test_a_batch_is_the_same_with_the_tricks_off(cli, tmp_path):
+    rows = tmp_path / "rows.csv"
+    lines = ["name,company,role,email,phone,last_contact,outcome,attempts"]
+    for n, (name, company) in enumerate([("Dana Reyes", "Acme"), (HOSTILE["name"], HOSTILE["company"]),
+                                         ("Lee Park", "Globex <Labs>"), ("", ""), ("Chance Okafor", "URGENT Care")]):
+        quoted = [f'"{v}"' for v in (name.replace('"', '""'), company, HOSTILE["role"])]
+        lines.append(",".join([*quoted, f"p{n}@example.com", "+1 555 987 6543", "2026-11-2" + str(n),
+                               ("no-answer", "no-commitment", "no-time")[n % 3], str(n)]))
+    lines.append("Broken Row,Acme,Analyst,,,not-a-date,no-answer,1")
+    rows.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for channel in ("voicemail", "call", "email"):
+        args = ["--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "--from-email", "ana@example.com",
+                "batch", "--today", "2026-11-25", "--channel", channel, rows]
+        on = cli(*args)
+        off = cli(*args, env={_speedups.ENV_OFF: "1"})
+        assert on.stdout.count("\n") == 5 and "5 row(s) written, 1 failed" in on.stderr, on.output
+        assert (on.returncode, on.stdout, on.stderr) == (off.returncode, off.stdout, off.stderr)
+
+
+@pytest.mark.parametrize("value,on", [("", True), ("0", True), ("1", False), ("yes", False)])
+def test_the_switch(monkeypatch, value, on):
+    monkeypatch.setenv(_speedups.ENV_OFF, value)
+    assert _speedups.enabled() is on
+
+
+# -- Markdown that is only paragraphs -----------------------------------------------------------
+
+
+def _markdown_it(text: str) -> str:
+    from followup_script.writing import render
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(_speedups.ENV_OFF, "1")
+        return render.markdown_to_html(text)
+
+
+# Mostly text that is plain, with every kind of Markdown mixed in.
+MARKDOWNISH = st.lists(st.sampled_from([
+    "Dana", "é", "x9", "Zoë", " ", "  ", "\n", "  \n", "\n\n", " \n \n", ".", ",", "?", "'", '"', ":", "/",
+    "(", ")", "#", "-", "+", "=", "!", "|", "~", ">", "1.", "2)", "\\*", "\\[", "\\\\", "\\&", "\\<", "\\#",
+    "\\-", "\\`", "\\a", "*", "_", "`", "[", "]", "<", "&", "&amp;", "\\", "\t", "\u00a0", "\u2028", "\r",
+    "    ", "```", "- ", "> ", "# ", "===", "---", "***", "[x](http://a.b)", "<http://a.b>", "\\\n"]),
+    max_size=30).map("".join)
+# Lines much like an email's, some of them not plain.
+_PLAIN_BITS = [" ", "  ", "word", ".", ",", "?", "'", '"', ":", "/", "(", ")", "#", "-", "+", "=", "!", "|", "~",
+               ">", "1.", "\\*", "\\[", "\\\\", "\\&", "\\<", "é", "9"]
+_LINE = st.tuples(
+    st.sampled_from(["Dana", "é", "Zoë", "I'd", "x9", "\\*", "\\#", "\\-", "\\1"]),
+    st.lists(st.sampled_from(_PLAIN_BITS * 4 + ["*", "&", "<", "`", "_", "\\", "\t"]), max_size=10),
+).map(lambda parts: parts[0] + "".join(parts[1]))
+EMAILISH = st.lists(st.one_of(_LINE, _LINE, st.sampled_from(["", "", " ", "  ", "    x", "- x", "1. x", "===", "> q"])),
+                    max_size=8).map("\n".join)
+
+
+@given(st.one_of(MARKDOWNISH, EMAILISH))
+def test_plain_markdown_html_is_what_markdown_it_gives(text):
+    html = _speedups.plain_markdown_html(text)
+    if html is not None:
+        assert html == _markdown_it(text)
+
+
+@given(st.lists(st.sampled_from(["Dear Zoë,", "Thank you for your time.", "Ana Lima  ", "", "  ", "on Friday\\.",
+                                 "\\+1 \\(555\\) 123\\-4567", "a \\*b\\* \\[c\\]\\(d\\) \\<e\\> \\& \\#",
+                                 "I'd love to hear \"where\" things stand?", "x  ", "y "]), max_size=12))
+def test_plain_markdown_html_takes_and_gets_right_plain_paragraphs(lines):
+    text = "\n".join(lines)
+    assert _speedups.plain_markdown_html(text) == _markdown_it(text)
+
+
+def test_every_builtin_email_takes_the_plain_path(config, builtin_plugins, monkeypatch):
+    """Else the trick buys nothing: every built-in email's Markdown is only paragraphs."""
+    from followup_script.channels.email import split_subject
+    from followup_script.writing.render import build_context
+
+    writer = Scriptwriter(config, builtin_plugins)
+    for _, history, profile, contact in email_cases():
+        for them in (contact, HOSTILE):
+            plan = writer.plan(history, TODAY)
+            template = writer.renderer.template("email", plan.stage.value, plan.situation.value)
+            source = writer.renderer.render_markdown(template, build_context(plan, profile, them, TODAY))
+            body = split_subject(source, template.name)[1]
+            assert _speedups.plain_markdown_html(body) == _markdown_it(body)

@@ -155,10 +155,18 @@ class DeliveryContext:
 
 @dataclass
 class RenderJob:
-    """Handed to ``Channel.finish``: the channel's settings and a way to re-render."""
+    """Handed to ``Channel.finish``: the channel's settings and ways to render again.
+
+    ``render_markdown()`` renders the same template as Markdown for HTML: every
+    value it prints is Markdown-escaped, so only the template's own words are
+    Markdown (``writing.render.markdown_to_html`` then makes the HTML).
+    ``rerender(transform)`` renders it with every supplied value passed through
+    ``transform``.
+    """
 
     settings: dict
     rerender: Callable[[Callable[[str], str]], str]
+    render_markdown: Callable[[], str] | None = None
 
 
 @dataclass
@@ -175,9 +183,10 @@ class Channel:
     - ``finish(message, job)``: optional; measures or completes a rendered
       message (seconds, segments, subject, HTML). ``job.settings`` is the
       channel's table from the config file (``[voicemail]``, ``[sms]``...);
-      ``job.rerender(transform)`` renders the same template again with every
-      supplied value passed through ``transform`` (used to escape values for
-      HTML).
+      ``job.render_markdown()`` renders the same template again as Markdown
+      with every printed value escaped (the email channel's HTML comes from it),
+      and ``job.rerender(transform)`` with every supplied value passed through
+      ``transform``.
     - ``options``: names and help of the config keys the channel reads.
     """
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from followup_script.writing import guard as tone
 from followup_script.channels.base import Channel, DeliveryContext, Message, Receipt, RenderJob
-from followup_script.input.config import Config, load
-from followup_script.errors import FollowupError, InputError, PluginError, StoppedError
-from followup_script.plugins.manager import Plugins, get_plugins
-from followup_script.writing.render import Renderer, build_context, transform_values
 from followup_script.engine.stages import History, Plan
 from followup_script.engine.stages import plan as decide
+from followup_script.errors import FollowupError, InputError, PluginError, StoppedError
+from followup_script.input.config import Config, load
+from followup_script.plugins.manager import Plugins, get_plugins
+from followup_script.writing import guard as tone
+from followup_script.writing.render import Renderer, build_context, transform_values
 
 
 class Scriptwriter:
@@ -82,6 +82,7 @@ class Scriptwriter:
                 rerender=lambda transform: self.renderer.render(
                     template, transform_values(context, transform)
                 ),
+                render_markdown=lambda: self.renderer.render_markdown(template, context),
             )
             try:
                 channel.finish(message, job)

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from followup_script import _speedups
 from followup_script.errors import ToneError
 
 _ORDINALS = (
@@ -220,15 +221,23 @@ def check(text: str, data=()) -> list[Violation]:
     return [v for v in _check_masked(kept) if v.rule != "courtesy" and v.phrase.lower() not in risky]
 
 
-@lru_cache(maxsize=4096)
 def _check_masked(text: str) -> tuple[Violation, ...]:
-    # Pure in the masked text, which is the same for every contact a template
-    # renders for (names, roles and companies are masked): batches hit the cache.
+    """The verdict on a masked text. A speed trick (docs/performance.md; off with
+    ``FOLLOWUP_SCRIPT_NO_SPEEDUPS=1``) remembers it: it depends on the masked text
+    alone, which is the same for every contact a template renders for (names,
+    roles and companies are masked), so a batch checks each template once."""
+    return _remembered_verdict(text) if _speedups.enabled() else _verdict(text)
+
+
+def _verdict(text: str) -> tuple[Violation, ...]:
     found = [Violation(m.lastgroup, m.group(0)) for m in _WORDS.finditer(text)]
     found += [Violation("shouting", m.group(0)) for m in _SHOUTING.finditer(text)]
     if not COURTESY.search(text):
         found.append(Violation("courtesy", "no thanks or appreciation"))
     return tuple(found)
+
+
+_remembered_verdict = lru_cache(maxsize=4096)(_verdict)
 
 
 def enforce(text: str, where: str, data=()) -> None:

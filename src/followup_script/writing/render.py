@@ -14,14 +14,15 @@ profile values are passed as variables and never compiled as templates.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup
+from markupsafe import escape as markupsafe_escape
 
+from followup_script import _speedups
 from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
 from followup_script.errors import ConfigError, InputError, TemplateError
 from followup_script.writing.speech import measure_speech, phone_groups, speak_phone  # noqa: F401 (re-exported)
@@ -155,33 +156,69 @@ def transform_values(context: dict, transform: Callable[[str], str]) -> dict:
 
 # -- Markdown ----------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&\"'])")
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!<>|~&\"'="})
 
 
 def escape_markdown(value: str) -> str:
     """Backslash-escape every Markdown punctuation so a value renders literally."""
-    return _MD_SPECIAL.sub(r"\\\1", value)
+    return value.translate(_MD_ESCAPES)
+
+
+def _markdown_literal(value) -> Markup:
+    """Jinja's ``finalize`` for Markdown renders: a printed value becomes literal
+    Markdown. Markup is what the render itself built from escaped values (a macro's
+    or a block's output) and stays as it is."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(escape_markdown(str(value)))
+
+
+def _as_text(value) -> str:
+    return str(value)
+
+
+def _escape_as_text(value) -> str:
+    return str(markupsafe_escape(value))
+
+
+# In a Markdown render, |safe does not let a value through as Markdown, and |e
+# gives the same characters the text shows (escaped again as a value).
+_MARKDOWN_FILTERS = {"safe": _as_text, "e": _escape_as_text, "escape": _escape_as_text,
+                     "forceescape": _escape_as_text}
+
+_WEB_LINK = ("http:", "https:", "mailto:")
+
+
+def _web_link(url: str) -> bool:
+    """Only http, https and mailto links (and images) survive; any other becomes text."""
+    return url.strip().lower().startswith(_WEB_LINK)
 
 
 _markdown = None
 
 
-@lru_cache(maxsize=512)
 def markdown_to_html(text: str) -> str:
-    """CommonMark to HTML with raw HTML disabled (markdown-it-py, loaded on use)."""
+    """CommonMark to HTML (markdown-it-py, loaded on use): raw HTML is shown as
+    text, and a link or image whose address is not http, https or mailto stays text."""
+    if _speedups.enabled():
+        html = _speedups.plain_markdown_html(text)
+        if html is not None:
+            return html
     global _markdown
     if _markdown is None:
         from markdown_it import MarkdownIt
 
         _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        _markdown.validateLink = _web_link
     return _markdown.render(text)
 
 
 # -- the environment ----------------------------------------------------------------------------
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, with a short path for the lookups every template makes.
+class _ShortPathSandbox(ImmutableSandboxedEnvironment):
+    """A speed trick (docs/performance.md; ``FOLLOWUP_SCRIPT_NO_SPEEDUPS=1`` renders
+    in Jinja's own sandbox instead): short paths for the lookups every template makes.
 
     ``contact.name`` on :class:`Fields` (a plain dict of supplied strings that we
     built) is an item lookup, so it skips the attribute probe and safety checks
@@ -229,7 +266,8 @@ class Renderer:
             self.search_path.append((f"plugin {plugin_name}", Path(path)))
         loaders.append(builtin)
         self.search_path.append(("built-in", builtin_templates()))
-        self.env = _Sandbox(
+        sandbox = _ShortPathSandbox if _speedups.enabled() else ImmutableSandboxedEnvironment
+        self.env = sandbox(
             loader=jinja2.ChoiceLoader(loaders),
             undefined=_Undefined,
             keep_trailing_newline=True,
@@ -244,6 +282,7 @@ class Renderer:
         if prepare is not None:
             prepare(self.env)
         self._templates: dict[tuple, jinja2.Template] = {}
+        self._markdown_env: jinja2.Environment | None = None
 
     def candidates(self, kind: str, stage: str, situation: str) -> list[str]:
         return [
@@ -268,6 +307,17 @@ class Renderer:
                 ) from None
             self._templates[key] = template
         return template
+
+    def render_markdown(self, template: jinja2.Template, context: dict) -> str:
+        """``template`` rendered as Markdown for HTML: every value it prints is
+        Markdown-escaped (Jinja's autoescape, with Markdown in place of HTML: a
+        ``finalize`` escapes, and macros and blocks come back escaped already), so
+        only the template's own words are Markdown."""
+        if self._markdown_env is None:
+            env = self.env.overlay(autoescape=True, finalize=_markdown_literal)
+            env.filters = {**self.env.filters, **_MARKDOWN_FILTERS}
+            self._markdown_env = env
+        return self.render(self._markdown_env.get_template(template.name), context)
 
     def render(self, template: jinja2.Template, context: dict) -> str:
         name = template.name

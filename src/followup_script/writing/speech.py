@@ -38,6 +38,11 @@ def speak_phone(phone: str) -> str:
     return ", ".join(" ".join(_DIGIT_WORDS[int(d)] for d in group) for group in phone_groups(phone))
 
 
+def phone_forms(*phones: str | None) -> list[str]:
+    """Each phone number as a script may have it: as written, and said in words."""
+    return [form for phone in phones if phone for form in (phone, speak_phone(phone))]
+
+
 def count_words(text: str) -> int:
     """How many runs of letters, digits, apostrophes and hyphens ``text`` has."""
     return len(_WORD.findall(text))

@@ -1,12 +1,12 @@
 """The ``call`` channel: a live talk track that always ends with the next call scheduled."""
 
 from followup_script import Channel, hookimpl
-from followup_script.plugins.builtin.voicemail import spoken_phones
-from followup_script.writing.speech import measure_speech
+from followup_script.writing.speech import measure_speech, phone_forms
 
 
 def finish(message, job):
-    message.metrics.update(measure_speech(message.text, spoken_phones(message)))
+    phones = phone_forms(message.profile.get("phone"), message.contact.get("phone"))
+    message.metrics.update(measure_speech(message.text, phones))
 
 
 @hookimpl

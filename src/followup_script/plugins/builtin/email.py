@@ -1,57 +1,23 @@
 """The ``email`` channel: subject, text and HTML; delivered over SMTP when asked."""
 
-import re
-
 from followup_script import Channel, Receipt, hookimpl
 
 WORDS_LOW, WORDS_HIGH = 60, 180
-_TOKEN = re.compile(r"QfsvTOKEN(\d+)Z")
 
 
 def finish(message, job):
-    """Split the subject, render the body to HTML with every value escaped."""
+    """Split the subject; the HTML is the template's Markdown with every value escaped."""
     from followup_script.channels.email import split_subject
+    from followup_script.writing.render import markdown_to_html
 
     message.subject, message.text = split_subject(message.text, message.template)
-    message.html = body_html(job, message.template, message.text)
+    message.html = markdown_to_html(split_subject(job.render_markdown(), message.template)[1])
     words = len(message.text.split())
     message.metrics["words"] = words
     if not WORDS_LOW <= words <= WORDS_HIGH:
         message.warnings.append(
             f"this email body has {words} words; {WORDS_LOW} to {WORDS_HIGH} reads best"
         )
-
-
-def body_html(job, template, body):
-    """The body as HTML, every supplied value escaped.
-
-    The template is rendered once more with each value replaced by a token;
-    that Markdown depends only on the template, so its HTML is computed once
-    and reused (a batch of a thousand emails parses Markdown a handful of
-    times), and the tokens are replaced by the HTML-escaped values. That is
-    only right when the tokens stand exactly where the values stood in
-    ``body`` (a template may filter a value, ``|lower``, or test it) and no
-    emphasis or code marker could touch one; otherwise the body is rendered
-    the slow, always-right way: every value Markdown-escaped, the whole text
-    parsed.
-    """
-    from markdown_it.common.utils import escapeHtml
-
-    from followup_script.channels.email import split_subject
-    from followup_script.writing.render import escape_markdown, markdown_to_html
-
-    values: list[str] = []
-
-    def token(value: str) -> str:
-        values.append(value)
-        return f"QfsvTOKEN{len(values) - 1}Z"
-
-    _, shape = split_subject(job.rerender(token), template)
-    if any(mark in shape for mark in "*_`") or _TOKEN.sub(lambda m: values[int(m.group(1))], shape) != body:
-        _, body = split_subject(job.rerender(escape_markdown), template)
-        return markdown_to_html(body)
-    # One pass, so a value that happens to look like a token is never expanded.
-    return _TOKEN.sub(lambda m: escapeHtml(values[int(m.group(1))]), markdown_to_html(shape))
 
 
 def deliver(message, context):

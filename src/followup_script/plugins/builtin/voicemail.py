@@ -1,23 +1,14 @@
 """The ``voicemail`` channel: a script to read aloud, timed at 150 words a minute."""
 
 from followup_script import Channel, hookimpl
-from followup_script.writing.speech import measure_speech, speak_phone
+from followup_script.writing.speech import measure_speech, phone_forms
 
 DEFAULT_BUDGET = 30
 
 
-def spoken_phones(message):
-    """Every phone number as it may appear in a script: digits and spoken words."""
-    phones = []
-    for fields in (message.profile, message.contact):
-        phone = fields.get("phone")
-        if phone:
-            phones += [phone, speak_phone(phone)]
-    return phones
-
-
 def finish(message, job):
-    message.metrics.update(measure_speech(message.text, spoken_phones(message)))
+    phones = phone_forms(message.profile.get("phone"), message.contact.get("phone"))
+    message.metrics.update(measure_speech(message.text, phones))
     try:
         budget = float(job.settings.get("budget_seconds", DEFAULT_BUDGET))
     except (TypeError, ValueError):
