@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,94 @@ def test_every_builtin_email_takes_the_plain_path(config, builtin_plugins, monke
             source = writer.renderer.render_markdown(template, build_context(plan, profile, them, TODAY))
             body = split_subject(source, template.name)[1]
             assert _speedups.plain_markdown_html(body) == _markdown_it(body)
+
+
+# -- cache files no other user can plant --------------------------------------------------------
+
+
+def test_a_cache_file_is_read_back_only_as_it_was_written(tmp_path):
+    import stat
+
+    from followup_script._cache import read_private, write_private
+
+    folder = tmp_path / "cache" / "followup-script"
+    path = str(folder / "commands.marshal")
+    assert read_private(path) is None
+    assert write_private(path, b"listing")
+    assert read_private(path) == b"listing"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600
+    assert [p.name for p in folder.iterdir()] == ["commands.marshal"], "no temporary file left"
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o757, 0o1777])
+def test_a_folder_others_may_write_in_is_not_used(tmp_path, mode):
+    from followup_script._cache import read_private, write_private
+
+    folder = tmp_path / "shared"
+    path = str(folder / "commands.marshal")
+    assert write_private(path, b"mine")
+    folder.chmod(mode)
+    assert read_private(path) is None
+    assert not write_private(path, b"again") and read_private(path) is None
+    folder.chmod(0o700)
+    assert read_private(path) == b"mine"
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o666, 0o660, 0o400, 0o700])
+def test_a_file_that_is_not_0600_is_skipped(tmp_path, mode):
+    from followup_script._cache import read_private, write_private
+
+    path = tmp_path / "c" / "commands.marshal"
+    assert write_private(str(path), b"mine")
+    path.chmod(mode)
+    assert read_private(str(path)) is None
+
+
+def test_symlinks_and_other_files_are_skipped(tmp_path):
+    from followup_script._cache import read_private, write_private
+
+    elsewhere = tmp_path / "elsewhere"
+    assert write_private(str(elsewhere / "planted"), b"planted")
+    folder = tmp_path / "c"
+    folder.mkdir(mode=0o700)
+    (folder / "commands.marshal").symlink_to(elsewhere / "planted")
+    assert read_private(str(folder / "commands.marshal")) is None
+    linked = tmp_path / "linked"
+    linked.symlink_to(elsewhere)
+    assert read_private(str(linked / "planted")) is None
+    (folder / "a-folder").mkdir(mode=0o700)
+    assert read_private(str(folder / "a-folder")) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_a_file_or_folder_of_another_user_is_skipped(tmp_path):
+    from followup_script._cache import read_private, write_private
+
+    path = tmp_path / "c" / "commands.marshal"
+    assert write_private(str(path), b"mine")
+    os.chown(path, 4242, 4242)
+    assert read_private(str(path)) is None
+    os.chown(path, os.getuid(), os.getgid())
+    assert read_private(str(path)) == b"mine"
+    os.chown(path.parent, 4242, 4242)
+    assert read_private(str(path)) is None and not write_private(str(path), b"again")
+
+
+def test_help_never_lists_commands_from_a_cache_someone_else_could_have_written(cli, isolated_home):
+    import marshal
+
+    assert cli("--help").returncode == 0
+    folder = isolated_home / ".cache" / "followup-script"
+    path = folder / "commands.marshal"
+    planted = marshal.loads(path.read_bytes())
+    planted["commands"].append(("planted-command", "Planted.", "Planted."))
+    path.write_bytes(marshal.dumps(planted))  # still ours and 0600: it is read
+    assert "planted-command" in cli("--help").stdout
+    path.chmod(0o644)
+    assert "planted-command" not in cli("--help").stdout
+    path.write_bytes(marshal.dumps(planted))
+    path.chmod(0o600)
+    folder.chmod(0o777)
+    assert "planted-command" not in cli("--help").stdout
+    folder.chmod(0o700)

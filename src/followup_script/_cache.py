@@ -1,4 +1,5 @@
-"""Where followup-script keeps small caches, and what decides they are stale.
+"""Where followup-script keeps small caches, what decides they are stale, and
+reading and writing them so that no other user can plant one.
 
 Light on purpose (no pluggy, no platformdirs): the start-up path reads it.
 """
@@ -6,6 +7,7 @@ Light on purpose (no pluggy, no platformdirs): the start-up path reads it.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 
 ENV_ALLOW = "FOLLOWUP_SCRIPT_LOAD_PLUGINS"
@@ -39,3 +41,67 @@ def path_key() -> list:
         except OSError:
             key.append([entry, None])
     return key
+
+
+def _ours(info: os.stat_result) -> bool:
+    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+
+
+def _private_folder(folder: str) -> bool:
+    """This user's own folder (not a symlink), that no one else may write in."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    return not hasattr(os, "getuid") or (_ours(info) and not info.st_mode & 0o022)
+
+
+def read_private(path: str) -> bytes | None:
+    """The bytes of a cache file that only this user could have written, or None.
+
+    A file is read only if it is a regular file (not a symlink) of this user's
+    with mode 0600, in a folder of this user's that no one else may write in
+    (a folder with looser permissions is not used). Anything else, or a file
+    that cannot be read, is None: the caller works it out again.
+    """
+    if not _private_folder(os.path.dirname(path)):
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not _ours(info):
+            return None
+        if hasattr(os, "getuid") and stat.S_IMODE(info.st_mode) != 0o600:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def write_private(path: str, data: bytes) -> bool:
+    """Write a cache file as :func:`read_private` will read it: mode 0600, replaced
+    whole, in a folder made 0700 when it is new. Nothing is written in a folder
+    that is not private; returns whether the file was written."""
+    folder = os.path.dirname(path)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _private_folder(folder):
+            return False
+        temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), 0o600)
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        return False
+    return True

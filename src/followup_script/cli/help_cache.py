@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 
 from followup_script import __version__
-from followup_script._cache import ENV_ALLOW, cache_path, path_key
+from followup_script._cache import ENV_ALLOW, cache_path, path_key, read_private, write_private
 
 FILE = "commands.marshal"
 
@@ -44,13 +44,13 @@ def command_rows(group, ctx) -> list[tuple[str, str | None, str | None]]:
 
     key = listing_key(group, ctx)
     path = cache_path(FILE)
-    if key is not None:
+    data = read_private(path) if key is not None else None  # never a file someone else could plant
+    if data is not None:
         try:
-            with open(path, "rb") as handle:
-                cached = marshal.load(handle)
+            cached = marshal.loads(data)
             if cached.get("key") == key:
                 return [tuple(row) for row in cached["commands"]]
-        except (OSError, ValueError, TypeError, KeyError, EOFError, AttributeError):
+        except (ValueError, TypeError, KeyError, EOFError, AttributeError):
             pass
     rows = []
     for name in group.list_commands(ctx):
@@ -60,14 +60,7 @@ def command_rows(group, ctx) -> list[tuple[str, str | None, str | None]]:
     from followup_script.plugins.manager import get_plugins
 
     if key is not None and not get_plugins().errors:
-        try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            tmp = os.path.join(os.path.dirname(path), f".{FILE}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                marshal.dump({"key": key, "commands": rows}, handle)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only cache dir only costs speed
+        write_private(path, marshal.dumps({"key": key, "commands": rows}))  # if it cannot: only speed is lost
     return rows
 
 
