@@ -4,7 +4,8 @@ For each contact with a plan: the next follow-up as one event, and the weekly
 nudges after it as one weekly series, both with an alarm. Event UIDs come from
 the contact's uid, so re-exporting updates the events instead of adding new
 ones; a contact who replied or asked to stop gets both events cancelled. The
-dates are the engine's forecast (:func:`followup_script.engine.stages.simulate`).
+dates are the engine's forecast (:func:`followup_script.engine.stages.simulate`,
+through ``Tracker.forecast``: a snoozed contact's events start when the snooze ends).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from followup_script.engine.stages import Plan, Stage, simulate
+from followup_script.engine.stages import Plan, Stage
 from followup_script.errors import InputError
 from followup_script.tracker.history import history_of
 from followup_script.tracker.rows import Contact
@@ -58,9 +59,9 @@ def to_ical(tracker, today: dt.date, weeks: int = 8, reminder_minutes: int = 15,
         if history is None:
             continue
         events = _Events(icalendar, contact, reminder_minutes, now)
-        current = tracker.plan(history, today)
+        current = tracker.plan_for(contact, today)
         if current.active:
-            steps = simulate(history, today, None, tracker.business_days)
+            steps = tracker.forecast(contact, history, today, None)
             found = events.planned(next(steps), next(steps), weeks)
         else:
             found = events.cancelled(current)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from followup_script.errors import InputError
+from followup_script.tracker.names import fold
 
 ENV_DB = "FOLLOWUP_SCRIPT_DB"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -103,7 +104,19 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute(_V2)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Each contact's name as names are compared (``name_fold``: see
+    :mod:`followup_script.tracker.names`), and a snooze: not due before
+    ``snoozed_until`` (a day), with what they said (``snooze_note``)."""
+    conn.execute("ALTER TABLE contacts ADD COLUMN name_fold TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE contacts ADD COLUMN snoozed_until TEXT")
+    conn.execute("ALTER TABLE contacts ADD COLUMN snooze_note TEXT")
+    conn.execute("CREATE INDEX contacts_by_fold ON contacts(name_fold)")
+    for contact_id, name in conn.execute("SELECT id, name FROM contacts").fetchall():
+        conn.execute("UPDATE contacts SET name_fold = ? WHERE id = ?", (fold(name), contact_id))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

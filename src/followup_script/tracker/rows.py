@@ -46,10 +46,18 @@ class Contact:
     attempts: int
     touch_count: int
     due_key: str | None
+    name_fold: str = ""  # the name as names are compared (tracker.names.fold)
+    snoozed_until: str | None = None  # not due before this day (Tracker.snooze)
+    snooze_note: str | None = None
 
     @property
     def stopped(self) -> bool:
         return self.stopped_on is not None
+
+    @property
+    def snooze(self) -> dt.date | None:
+        """The day the snooze ends (not due before it), or None."""
+        return dt.date.fromisoformat(self.snoozed_until) if self.snoozed_until else None
 
     def script_fields(self) -> dict:
         """The contact as the templates see it (``Scriptwriter.write``)."""

@@ -9,6 +9,9 @@ single place that decides the stage. Its collaborators:
 - :mod:`~followup_script.tracker.history`: a stored touch history as the
   engine's input (and what ``why`` shows of it);
 - :mod:`~followup_script.tracker.checks`: what a contact and a touch may hold;
+- :mod:`~followup_script.tracker.names`: finding a contact by a forgiving name;
+- :mod:`~followup_script.tracker.snooze`: "not before the 14th";
+- :mod:`~followup_script.tracker.touches`: listing, editing and undoing touches;
 - :mod:`~followup_script.tracker.delivery`: delivering exactly once;
 - :mod:`~followup_script.tracker.calendar`: the iCalendar file;
 - :mod:`~followup_script.tracker.transfer`: export and import.
@@ -25,16 +28,18 @@ from followup_script.engine.stages import History, Outcome, Plan
 from followup_script.engine.stages import plan as decide
 from followup_script.errors import InputError
 from followup_script.tracker import delivery, transfer
+from followup_script.tracker import snooze as snoozing
+from followup_script.tracker import touches as corrections
 from followup_script.tracker.calendar import to_ical
 from followup_script.tracker.checks import checked_touch, clean_fields
 from followup_script.tracker.history import (
-    explain,
     history_of,
     preview_plan,
     refresh_contact,
     refresh_if_the_engine_changed,
 )
-from followup_script.tracker.rows import Contact, NewTouch, Touch, name_key
+from followup_script.tracker.names import find_in
+from followup_script.tracker.rows import Contact, NewTouch, Touch
 from followup_script.tracker.store import Store
 
 __all__ = ["Due", "Logged", "NewTouch", "Recorded", "Tracker"]
@@ -50,7 +55,8 @@ class Due:
 
     def to_dict(self) -> dict:
         out = {"name": self.contact.name, "company": self.contact.company, "role": self.contact.role,
-               "email": self.contact.email, "phone": self.contact.phone}
+               "email": self.contact.email, "phone": self.contact.phone,
+               "snoozed_until": self.contact.snoozed_until}
         out.update(self.plan.to_dict())
         return out
 
@@ -61,6 +67,7 @@ class Logged:
     touch: Touch
     plan: Plan | None
     stopped_now: bool = False
+    snooze_ended: dt.date | None = None  # the snooze this touch ended (they answered)
 
 
 @dataclass
@@ -103,23 +110,9 @@ class Tracker:
         return None if history is None else self.planner(history, today, self.business_days)
 
     def find(self, name: str) -> Contact:
-        """Case-insensitive exact name first, then a unique part of a name."""
-        key = name_key(name or "")
-        if not key:
-            raise InputError("the contact's name is empty; give a name (see followup-script contact list)")
-        with self.store.read():
-            exact = self.store.contact_by_key(key)
-            if exact is not None:
-                return exact
-            matches = self.store.contacts_matching(key)
-        if not matches:
-            raise InputError(f"no contact matches {name!r}; see followup-script contact list, "
-                             f"or add one with followup-script contact add {name!r}")
-        if len(matches) > 1:
-            shown = "; ".join(c.label() for c in matches[:10])
-            more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
-            raise InputError(f"{name!r} matches {len(matches)} contacts: {shown}{more}; give more of the name")
-        return matches[0]
+        """The contact ``name`` names, forgiving case, accents, apostrophes and punctuation:
+        the exact name first, then a unique part of one (see :mod:`~followup_script.tracker.names`)."""
+        return find_in(self.store, name)
 
     def contacts(self) -> Iterator[Contact]:
         with self.store.read():
@@ -134,7 +127,7 @@ class Tracker:
             contact = self.find(name)
             touches = self.store.touches(contact.id)
         history = history_of(contact)
-        return {"contact": contact, "touches": touches, "history": history, "plan": self.plan(history, today)}
+        return {"contact": contact, "touches": touches, "history": history, "plan": self.plan_for(contact, today)}
 
     def due(self, today: dt.date, within: int = 0) -> Iterator[Due]:
         """The queue, earliest due (most overdue) first, streamed from SQLite."""
@@ -146,7 +139,8 @@ class Tracker:
             try:
                 for contact in rows:
                     history = history_of(contact)
-                    found = self.plan(history, today)
+                    found = self.plan(history, today) if contact.snoozed_until is None else \
+                        self.plan_for(contact, today)
                     if found is not None and found.active and found.due <= limit:
                         yield Due(contact, history, found)
             finally:
@@ -183,14 +177,18 @@ class Tracker:
             return self._log(contact, touch, today)
 
     def _log(self, contact: Contact, touch: NewTouch, today: dt.date) -> Logged:
-        """Log a checked touch, inside the caller's write transaction."""
+        """Log a checked touch, inside the caller's write transaction; a touch that shows
+        they answered ends a snooze."""
         stored = self.store.add_touch(contact.id, touch.at, touch.via, touch.outcome.value, touch.next_at,
                                       touch.note)
         stopped_now = touch.outcome is Outcome.STOP and not contact.stopped
         if stopped_now:
             self.store.set_stop(contact.id, touch.at, touch.note or f"said stop ({touch.via})")
+        ended = contact.snooze if contact.snooze is not None and snoozing.lifted_by(touch) else None
+        if ended is not None:
+            self.store.set_snooze(contact.id, None, None)
         contact = self.refresh(self.store.contact(contact.id))
-        return Logged(contact, stored, self.plan(history_of(contact), today), stopped_now)
+        return Logged(contact, stored, self.plan_for(contact, today), stopped_now, ended)
 
     def record(self, contact: Contact | None = None, *, fields: dict | None = None,
                touches: Iterable[NewTouch] = (), today: dt.date | None = None) -> Recorded:
@@ -208,7 +206,7 @@ class Tracker:
                 logged = self._log(done.contact, touch, today)
                 done.contact = logged.contact
                 done.touches.append(logged.touch)
-        done.plan = self.plan(history_of(done.contact), today)
+        done.plan = self.plan_for(done.contact, today)
         return done
 
     def take_back(self, recorded: Recorded) -> None:
@@ -240,9 +238,28 @@ class Tracker:
 
     # -- delegated: each of these functions takes the tracker as its first argument ------------
 
+    def preview(self, contact: Contact | None, event, today: dt.date | None = None,
+                situation=None) -> Plan:
+        """The plan that logging ``event`` would give, without writing anything (see
+        :func:`~followup_script.tracker.history.preview_plan`), with the contact's snooze
+        unless the event would end it."""
+        today = today or dt.date.today()
+        if contact is None or contact.snooze is None or snoozing.lifted_by(event):
+            return preview_plan(self, contact, event, today, situation)
+        return snoozing.snoozed_plan(lambda day: preview_plan(self, contact, event, day, situation), contact,
+                                   today, self.business_days)
+
     refresh = refresh_contact
-    preview = preview_plan
-    why = explain
+    plan_for = snoozing.plan_of
+    forecast = snoozing.forecast
+    snooze = snoozing.snooze
+    unsnooze = snoozing.unsnooze
+    why = snoozing.why
+    touches = corrections.touches_of
+    touch = corrections.touch_by_id
+    last_touch = corrections.last_touch
+    undo = corrections.undo
+    edit_touch = corrections.edit_touch
     record_delivery = delivery.record_delivery
     deliver_once = delivery.deliver_once
     record_and_deliver = delivery.record_and_deliver

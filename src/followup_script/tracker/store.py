@@ -28,6 +28,7 @@ from followup_script.tracker.database import (  # noqa: F401 (part of the store'
     Database,
     default_path,
 )
+from followup_script.tracker.names import fold
 from followup_script.tracker.rows import (
     TRACKED_CONTACT_FIELDS,
     Contact,
@@ -73,8 +74,17 @@ class Store(Database):
     def contact_by_key(self, key: str) -> Contact | None:
         return next(self._contacts("WHERE name_key = ?", (key,)), None)
 
+    def contacts_by_fold(self, folded: str) -> list[Contact]:
+        """The contacts whose name is ``folded`` as names are compared (tracker.names.fold)."""
+        return list(self._contacts("WHERE name_fold = ?", (folded,)))
+
     def contacts_matching(self, fragment: str) -> list[Contact]:
-        return list(self._contacts("WHERE instr(name_key, ?) > 0", (fragment,)))
+        """The contacts whose folded name, without spaces, holds ``fragment`` (folded, no spaces)."""
+        return list(self._contacts("WHERE instr(replace(name_fold, ' ', ''), ?) > 0", (fragment,)))
+
+    def name_folds(self) -> list[tuple[str, str]]:
+        """Every contact's (name, folded name), by name."""
+        return list(self.conn.execute("SELECT name, name_fold FROM contacts ORDER BY name_key"))
 
     def due_contacts(self, before: str) -> Iterator[Contact]:
         """Not stopped, with a cached due key before ``before``; earliest due first."""
@@ -87,13 +97,9 @@ class Store(Database):
         stamp = now_stamp()
         row = {k: values.get(k) for k in TRACKED_CONTACT_FIELDS}
         row["situation"] = row["situation"] or "application"
-        row.update(uid=uid or new_uid(), name_key=name_key(row["name"]),
+        row.update(uid=uid or new_uid(), name_key=name_key(row["name"]), name_fold=fold(row["name"]),
                    created_at=created_at or stamp, updated_at=stamp)
-        if self.contact_by_key(row["name_key"]) is not None:
-            raise InputError(
-                f"a contact named {row['name']!r} already exists; edit it "
-                f"(followup-script contact edit {row['name']!r}) or use a fuller name"
-            )
+        self._refuse_a_second(row["name"])
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         cursor = self.conn.execute(f"INSERT INTO contacts ({columns}) VALUES ({marks})", tuple(row.values()))
@@ -103,11 +109,9 @@ class Store(Database):
         """Change contact fields (never the stop flag); bumps the revision."""
         changes = {k: v for k, v in values.items() if k in TRACKED_CONTACT_FIELDS}
         if "name" in changes:
-            key = name_key(changes["name"])
-            other = self.contact_by_key(key)
-            if other is not None and other.id != contact_id:
-                raise InputError(f"a contact named {other.name!r} already exists; pick another name")
-            changes["name_key"] = key
+            self._refuse_a_second(changes["name"], contact_id)
+            changes["name_key"] = name_key(changes["name"])
+            changes["name_fold"] = fold(changes["name"])
         if not changes:
             return self.contact(contact_id)
         sets = ", ".join(f"{k} = ?" for k in changes)
@@ -117,12 +121,53 @@ class Store(Database):
         )
         return self.contact(contact_id)
 
+    def _refuse_a_second(self, name: str, contact_id: int | None = None) -> None:
+        """Refuse ``name`` when another contact has it, or the same name but for case,
+        accents, apostrophes or punctuation (``Zoe OBrien`` beside ``Zoë O'Brien``)."""
+        other = self.contact_by_key(name_key(name))
+        if other is None and fold(name):
+            other = next((c for c in self.contacts_by_fold(fold(name)) if c.id != contact_id), None)
+        if other is None or other.id == contact_id:
+            return
+        if contact_id is not None:
+            raise InputError(f"a contact named {other.name!r} already exists; pick another name")
+        same = "" if other.name_key == name_key(name) else " (the same name but for case, accents or punctuation)"
+        raise InputError(
+            f"a contact named {other.name!r} already exists{same}; edit it "
+            f"(followup-script contact edit {other.name!r}) or use a fuller name"
+        )
+
     def remove_contact(self, contact_id: int) -> None:
         self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
     def remove_touch(self, touch_id: int) -> None:
-        """Take back a touch (the caller re-derives the contact's cached state)."""
+        """Take back a touch (the caller re-derives the contact's cached state); bumps the
+        contact's revision."""
+        self.conn.execute(
+            "UPDATE contacts SET revision = revision + 1, updated_at = ? "
+            "WHERE id = (SELECT contact_id FROM touches WHERE id = ?)", (now_stamp(), touch_id))
         self.conn.execute("DELETE FROM touches WHERE id = ?", (touch_id,))
+
+    def update_touch(self, touch_id: int, at: dt.date, via: str, outcome: str,
+                     next_at: dt.date | dt.datetime | None, note: str | None) -> Touch:
+        """Change a touch (the caller re-derives the contact's cached state); bumps the
+        contact's revision."""
+        self.conn.execute(
+            "UPDATE touches SET at = ?, via = ?, outcome = ?, next_at = ?, note = ? WHERE id = ?",
+            (at.isoformat(), via, outcome, format_moment(next_at), note, touch_id))
+        touch = self.touch(touch_id)
+        self.conn.execute("UPDATE contacts SET revision = revision + 1, updated_at = ? WHERE id = ?",
+                          (now_stamp(), touch.contact_id))
+        return touch
+
+    def set_snooze(self, contact_id: int, until: dt.date | None, note: str | None) -> None:
+        """Snooze (``until`` a day: not due before it) or wake (``until`` None); bumps the
+        revision. The caller re-derives the cached state (the due key counts the snooze)."""
+        self.conn.execute(
+            "UPDATE contacts SET snoozed_until = ?, snooze_note = ?, revision = revision + 1, "
+            "updated_at = ? WHERE id = ?",
+            (until.isoformat() if until else None, note if until else None, now_stamp(), contact_id),
+        )
 
     def set_stop(self, contact_id: int, on: dt.date | None, note: str | None) -> None:
         """Set (``on`` a date) or lift (``on`` None) the stop flag; bumps the revision."""
@@ -138,10 +183,14 @@ class Store(Database):
 
     def set_state(self, contact_id: int, last_at: str | None, last_outcome: str | None,
                   next_at: str | None, attempts: int, touch_count: int, due_key: str | None) -> None:
-        """Store what the tracker derived from the touches (see the module docstring)."""
+        """Store what the tracker derived from the touches (see the module docstring).
+
+        A snooze that ends after ``due_key`` is the due key instead: the queue is in the
+        order things fall due, and a snoozed contact is not due before it ends."""
         self.conn.execute(
             "UPDATE contacts SET last_at = ?, last_outcome = ?, next_at = ?, attempts = ?, "
-            "touch_count = ?, due_key = ? WHERE id = ?",
+            "touch_count = ?, due_key = CASE WHEN ?6 IS NOT NULL AND snoozed_until > ?6 "
+            "THEN snoozed_until ELSE ?6 END WHERE id = ?7",
             (last_at, last_outcome, next_at, attempts, touch_count, due_key, contact_id),
         )
 
@@ -177,7 +226,14 @@ class Store(Database):
             yield touch
 
     def touch(self, touch_id: int) -> Touch:
-        return next(self._touches("WHERE id = ?", (touch_id,)))
+        found = next(self._touches("WHERE id = ?", (touch_id,)), None)
+        if found is None:
+            raise InputError(f"there is no touch {touch_id}; see the ids in followup-script touch list NAME")
+        return found
+
+    def last_logged_touch(self, contact_id: int) -> Touch | None:
+        """The touch of ``contact_id`` logged last (whatever its date), or None."""
+        return next(self._touches("WHERE contact_id = ?", (contact_id,), order="id DESC"), None)
 
     def touch_uids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT uid FROM touches")}
@@ -191,6 +247,12 @@ class Store(Database):
         return self._touches("WHERE contact_id = ?", (contact_id,), order="at DESC, id DESC")
 
     # -- deliveries --------------------------------------------------------------------
+
+    def deliveries_of(self, contact_id: int) -> list[Delivery]:
+        """The deliveries made to ``contact_id``, oldest first."""
+        return [Delivery(*row) for row in self.conn.execute(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE contact_id = ? ORDER BY started_at, key",
+            (contact_id,))]
 
     def delivery(self, key: str) -> Delivery | None:
         row = self.conn.execute(
