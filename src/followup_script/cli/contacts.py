@@ -32,6 +32,13 @@ def contact_options(func):
     return func
 
 
+def touch_line(touch) -> str:
+    """One touch on one line: ``2026-11-20  call       no-commitment  agreed ...  note``."""
+    extra = f"  agreed {str(touch.next_at).replace('T', ' ')}" if touch.next_at else ""
+    note = f"  {touch.note}" if touch.note else ""
+    return f"{touch.at}  {touch.via:<9}  {touch.outcome:<13}{extra}{note}".rstrip()
+
+
 def log_hint(name: str) -> str:
     """The command that logs the last touch with ``name``."""
     from followup_script.present.shell import shell_quote
@@ -92,8 +99,6 @@ def contact_edit(ctx, name, rename, db_path, **values):
 @click.pass_context
 def contact_list(ctx, as_json, today, db_path):
     """List every contact with their current stage."""
-    from followup_script.tracker.history import history_of
-
     session = Session.of(ctx)
     today = session.today(today)
     tracker = session.tracker(db_path)
@@ -102,11 +107,11 @@ def contact_list(ctx, as_json, today, db_path):
     ctx.call_on_close(rows.close)
     for item in rows:
         count += 1
-        plan = tracker.plan(history_of(item), today)
+        plan = tracker.plan_for(item, today)
         if as_json:
             row = {"name": item.name, "company": item.company, "role": item.role,
                    "situation": item.situation, "stopped": item.stopped, "touches": item.touch_count,
-                   "plan": plan.to_dict() if plan else None}
+                   "snoozed_until": item.snoozed_until, "plan": plan.to_dict() if plan else None}
             write(json.dumps(row, ensure_ascii=False) + "\n")
             continue
         stage = plan.stage.value if plan else "no touches"
@@ -135,7 +140,8 @@ def contact_show(ctx, name, as_json, today, db_path):
     if as_json:
         out = {k: getattr(item, k) for k in TRACKED_CONTACT_FIELDS}
         out["stop"] = {"on": item.stopped_on, "note": item.stop_note} if item.stopped else None
-        out["touches"] = [t.to_dict() for t in touches]
+        out["snooze"] = {"until": item.snoozed_until, "note": item.snooze_note} if item.snoozed_until else None
+        out["touches"] = [{"id": t.id, **t.to_dict()} for t in touches]
         out["plan"] = plan.to_dict() if plan else None
         write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
         return
@@ -146,11 +152,12 @@ def contact_show(ctx, name, as_json, today, db_path):
             lines.append(f"  {key.replace('_', ' '):<12} {value}")
     if item.stopped:
         lines.append(f"  {'stop':<12} since {item.stopped_on}" + (f" ({item.stop_note})" if item.stop_note else ""))
+    if item.snoozed_until:
+        lines.append(f"  {'snoozed':<12} until {item.snoozed_until}"
+                     + (f" ({item.snooze_note})" if item.snooze_note else ""))
     lines.append("History:" if touches else "History: none yet")
     for t in touches:
-        extra = f"  agreed {str(t.next_at).replace('T', ' ')}" if t.next_at else ""
-        note = f"  {t.note}" if t.note else ""
-        lines.append(f"  {t.at}  {t.via:<9}  {t.outcome:<13}{extra}{note}")
+        lines.append(f"  {touch_line(t)}")
     lines.append("Plan:")
     if plan is None:
         lines.append(f"  none yet: log the last touch, e.g. {log_hint(item.name)}")

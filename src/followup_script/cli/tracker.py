@@ -1,4 +1,4 @@
-"""The tracker's day-to-day commands: log, stop, unstop, due, next and why.
+"""The tracker's day-to-day commands: log, stop, unstop, snooze, unsnooze, due, next and why.
 
 A thin layer over :mod:`followup_script.tracker.service`; each command runs in one
 transaction of the tracker file (``--db PATH``, env ``FOLLOWUP_SCRIPT_DB``,
@@ -9,6 +9,7 @@ default ``tracker.sqlite3`` in the user data dir). ``contact`` is in
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import click
@@ -57,6 +58,8 @@ def log(ctx, name, outcome, via, date, next_at, note, today, db_path):
                f"with {done.contact.label()}")
     if done.stopped_now:
         click.echo("stopped: nothing more goes to them, on any channel (followup-script unstop lifts it)")
+    if done.snooze_ended is not None:
+        click.echo(f"the snooze until {human_date(done.snooze_ended)} is over: they answered")
     click.echo(f"next: {plan_line(done.plan)}")
 
 
@@ -89,7 +92,6 @@ def stop(ctx, name, note, date, today, db_path):
 def unstop(ctx, name, today, db_path):
     """Lift the stop on NAME (only when they asked you to resume)."""
     from followup_script.present.plan import plan_line
-    from followup_script.tracker.history import history_of
 
     session = Session.of(ctx)
     today = session.today(today)
@@ -99,7 +101,57 @@ def unstop(ctx, name, today, db_path):
         click.echo(f"{found.label()} was not stopped")
         return
     click.echo(f"lifted the stop on {found.label()}")
-    click.echo(f"next: {plan_line(tracker.plan(history_of(found), today))}")
+    click.echo(f"next: {plan_line(tracker.plan_for(found, today))}")
+
+
+# -- snooze, unsnooze ----------------------------------------------------------------------------
+
+@click.command("snooze")
+@click.argument("name")
+@click.option("--until", "until", required=True, metavar="DATE",
+              help="The day they can be contacted again: YYYY-MM-DD or tomorrow (today or later).")
+@click.option("--note", metavar="T", help="Why, e.g. 'on leave until the 14th'.")
+@today_option
+@db_option
+@click.pass_context
+def snooze(ctx, name, until, note, today, db_path):
+    """NAME is not due before DATE (they are away); `unsnooze` ends it.
+
+    \b
+      followup-script snooze Dana --until 2026-12-14 --note "on leave"
+    """
+    from followup_script.engine.stages import human_date
+    from followup_script.input.validate import parse_datetime
+    from followup_script.present.plan import plan_line
+
+    session = Session.of(ctx)
+    today = session.today(today)
+    day = parse_datetime(until, "until", today)
+    day = day.date() if isinstance(day, dt.datetime) else day
+    tracker = session.tracker(db_path)
+    found = tracker.snooze(name, day, note, today=today)
+    click.echo(f"snoozed {found.label()} until {human_date(found.snooze)}: nothing is due before then")
+    click.echo(f"next: {plan_line(tracker.plan_for(found, today))}")
+
+
+@click.command("unsnooze")
+@click.argument("name")
+@today_option
+@db_option
+@click.pass_context
+def unsnooze(ctx, name, today, db_path):
+    """End the snooze on NAME: the plan is the engine's again."""
+    from followup_script.present.plan import plan_line
+
+    session = Session.of(ctx)
+    today = session.today(today)
+    tracker = session.tracker(db_path)
+    found, changed = tracker.unsnooze(name)
+    if not changed:
+        click.echo(f"{found.label()} was not snoozed")
+        return
+    click.echo(f"ended the snooze on {found.label()}")
+    click.echo(f"next: {plan_line(tracker.plan_for(found, today))}")
 
 
 # -- due ---------------------------------------------------------------------------------------
@@ -212,6 +264,7 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
     """
     from followup_script.cli.contacts import log_hint
     from followup_script.cli.output import emit
+    from followup_script.present.shell import shell_quote
     from followup_script.tracker.history import history_of
 
     session = Session.of(ctx)
@@ -225,12 +278,16 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
     writer = session.writer(allow_tone=allow_tone or session.allow_tone)
     tracker.planner = writer.plan
     chosen = writer.channel(session.channel_name(channel))
-    plan = tracker.plan(history, today)
+    plan = tracker.plan_for(found, today)
     message = writer.write(chosen, plan, found.script_fields(), session.profile, today=today)
     receipt = None
     if deliver:
         if found.stopped or message.stopped:
             writer.deliver(message, stopped=True)  # raises StoppedError before any plugin code
+        if not found.stopped and found.snooze is not None and found.snooze > today:
+            raise InputError(f"{found.label()} is snoozed until {found.snoozed_until}, so nothing is "
+                             f"delivered before then; end it first with followup-script unsnooze "
+                             f"{shell_quote(found.name)}")
         session.confirm_delivery(message, yes)
         receipt = _deliver_and_log(tracker, writer, found, message, today, resend=resend or session.resend)
     emit(message, fmt, output, receipt)

@@ -124,6 +124,6 @@ def find_in(store, typed: str):
         shown = "; ".join(c.label() for c in found.several[:10])
         more = f" and {len(found.several) - 10} more" if len(found.several) > 10 else ""
         raise InputError(f"{typed!r} matches {len(found.several)} contacts: {shown}{more}; give more of the name")
-    guess = f"did you mean {' or '.join(near)}? " if near else ""
+    guess = f"did you mean {' or '.join(near)}? If not, " if near else ""
     raise InputError(f"no contact matches {typed!r}; {guess}see followup-script contact list, "
                      f"or add one with followup-script contact add {typed!r}")

@@ -18,6 +18,7 @@ indexed query however long the history grows.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import fields
 
@@ -46,8 +47,120 @@ _DELIVERY_COLUMNS = ", ".join(f.name for f in fields(Delivery))
 _TOUCH_COLUMNS = ", ".join(f.name for f in fields(Touch))
 
 
-class Store(Database):
-    """One open tracker file and its queries. Use :meth:`read` / :meth:`write` around every query."""
+class TouchQueries:
+    """The touches' queries (a part of :class:`Store`): each change bumps the contact's
+    revision; the caller re-derives the contact's cached state."""
+
+    conn: sqlite3.Connection
+
+    def add_touch(self, contact_id: int, at: dt.date, via: str, outcome: str,
+                  next_at: dt.date | dt.datetime | None = None, note: str | None = None,
+                  uid: str | None = None, created_at: str | None = None) -> Touch:
+        cursor = self.conn.execute(
+            "INSERT INTO touches (uid, contact_id, at, via, outcome, next_at, note, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (uid or new_uid(), contact_id, at.isoformat(), via, outcome, format_moment(next_at),
+             note, created_at or now_stamp()),
+        )
+        self.conn.execute(
+            "UPDATE contacts SET revision = revision + 1, updated_at = ? WHERE id = ?",
+            (now_stamp(), contact_id),
+        )
+        return self.touch(cursor.lastrowid)
+
+    def _touches(self, where: str, params: tuple, order: str = "at, id") -> Iterator[Touch]:
+        cursor = self.conn.execute(f"SELECT {_TOUCH_COLUMNS} FROM touches {where} ORDER BY {order}", params)
+        for row in cursor:
+            touch = Touch(*row)
+            touch.at = dt.date.fromisoformat(touch.at)
+            touch.next_at = parse_moment(touch.next_at)
+            yield touch
+
+    def touch(self, touch_id: int) -> Touch:
+        found = next(self._touches("WHERE id = ?", (touch_id,)), None)
+        if found is None:
+            raise InputError(f"there is no touch {touch_id}; see the ids in followup-script touch list NAME")
+        return found
+
+    def last_logged_touch(self, contact_id: int) -> Touch | None:
+        """The touch of ``contact_id`` logged last (whatever its date), or None."""
+        return next(self._touches("WHERE contact_id = ?", (contact_id,), order="id DESC"), None)
+
+    def touch_uids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT uid FROM touches")}
+
+    def touches(self, contact_id: int) -> list[Touch]:
+        """The whole history of one contact, oldest first."""
+        return list(self._touches("WHERE contact_id = ?", (contact_id,)))
+
+    def latest_touches(self, contact_id: int) -> Iterator[Touch]:
+        """One contact's touches newest first, read lazily through the index."""
+        return self._touches("WHERE contact_id = ?", (contact_id,), order="at DESC, id DESC")
+
+    def remove_touch(self, touch_id: int) -> None:
+        """Take back a touch (the caller re-derives the contact's cached state); bumps the
+        contact's revision."""
+        self.conn.execute(
+            "UPDATE contacts SET revision = revision + 1, updated_at = ? "
+            "WHERE id = (SELECT contact_id FROM touches WHERE id = ?)", (now_stamp(), touch_id))
+        self.conn.execute("DELETE FROM touches WHERE id = ?", (touch_id,))
+
+    def update_touch(self, touch_id: int, at: dt.date, via: str, outcome: str,
+                     next_at: dt.date | dt.datetime | None, note: str | None) -> Touch:
+        """Change a touch (the caller re-derives the contact's cached state); bumps the
+        contact's revision."""
+        self.conn.execute(
+            "UPDATE touches SET at = ?, via = ?, outcome = ?, next_at = ?, note = ? WHERE id = ?",
+            (at.isoformat(), via, outcome, format_moment(next_at), note, touch_id))
+        touch = self.touch(touch_id)
+        self.conn.execute("UPDATE contacts SET revision = revision + 1, updated_at = ? WHERE id = ?",
+                          (now_stamp(), touch.contact_id))
+        return touch
+
+    def touch_count(self, contact_id: int) -> int:
+        return self.conn.execute("SELECT count(*) FROM touches WHERE contact_id = ?", (contact_id,)).fetchone()[0]
+
+
+class DeliveryQueries:
+    """The deliveries' queries (a part of :class:`Store`): one row per idempotency key."""
+
+    conn: sqlite3.Connection
+
+    def deliveries_of(self, contact_id: int) -> list[Delivery]:
+        """The deliveries made to ``contact_id``, oldest first."""
+        return [Delivery(*row) for row in self.conn.execute(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE contact_id = ? ORDER BY started_at, key",
+            (contact_id,))]
+
+    def delivery(self, key: str) -> Delivery | None:
+        row = self.conn.execute(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE key = ?", (key,)
+        ).fetchone()
+        return Delivery(*row) if row else None
+
+    def start_delivery(self, key: str, channel: str, contact_id: int | None) -> None:
+        """Record (or re-arm) ``key`` as 'pending', keeping when it was first started."""
+        self.conn.execute(
+            "INSERT INTO deliveries (key, channel, contact_id, status, started_at) "
+            "VALUES (?, ?, ?, 'pending', ?) ON CONFLICT(key) DO UPDATE SET status = 'pending', "
+            "finished_at = NULL, error = NULL",
+            (key, channel, contact_id, now_stamp()),
+        )
+
+    def finish_delivery(self, key: str, status: str, receipt: str | None = None,
+                        error: str | None = None) -> None:
+        """Mark ``key`` 'done' (with the receipt as JSON) or 'failed' (with the error)."""
+        self.conn.execute(
+            "UPDATE deliveries SET status = ?, finished_at = ?, receipt = ?, error = ? WHERE key = ?",
+            (status, now_stamp(), receipt, error, key),
+        )
+
+
+class Store(TouchQueries, DeliveryQueries, Database):
+    """One open tracker file and its queries. Use :meth:`read` / :meth:`write` around every query.
+
+    The contacts' queries are here; the touches' and the deliveries' come from
+    :class:`TouchQueries` and :class:`DeliveryQueries` (below)."""
 
     # -- contacts ----------------------------------------------------------------------
 
@@ -131,34 +244,14 @@ class Store(Database):
             return
         if contact_id is not None:
             raise InputError(f"a contact named {other.name!r} already exists; pick another name")
-        same = "" if other.name_key == name_key(name) else " (the same name but for case, accents or punctuation)"
-        raise InputError(
-            f"a contact named {other.name!r} already exists{same}; edit it "
-            f"(followup-script contact edit {other.name!r}) or use a fuller name"
-        )
+        if other.name_key == name_key(name):
+            raise InputError(f"a contact named {name!r} already exists; edit it "
+                             f"(followup-script contact edit {name!r}) or use a fuller name")
+        raise InputError(f"{name!r} is the name of {other.name!r} but for case, accents or punctuation; "
+                         f"edit that contact (followup-script contact edit {other.name!r}) or use a fuller name")
 
     def remove_contact(self, contact_id: int) -> None:
         self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
-
-    def remove_touch(self, touch_id: int) -> None:
-        """Take back a touch (the caller re-derives the contact's cached state); bumps the
-        contact's revision."""
-        self.conn.execute(
-            "UPDATE contacts SET revision = revision + 1, updated_at = ? "
-            "WHERE id = (SELECT contact_id FROM touches WHERE id = ?)", (now_stamp(), touch_id))
-        self.conn.execute("DELETE FROM touches WHERE id = ?", (touch_id,))
-
-    def update_touch(self, touch_id: int, at: dt.date, via: str, outcome: str,
-                     next_at: dt.date | dt.datetime | None, note: str | None) -> Touch:
-        """Change a touch (the caller re-derives the contact's cached state); bumps the
-        contact's revision."""
-        self.conn.execute(
-            "UPDATE touches SET at = ?, via = ?, outcome = ?, next_at = ?, note = ? WHERE id = ?",
-            (at.isoformat(), via, outcome, format_moment(next_at), note, touch_id))
-        touch = self.touch(touch_id)
-        self.conn.execute("UPDATE contacts SET revision = revision + 1, updated_at = ? WHERE id = ?",
-                          (now_stamp(), touch.contact_id))
-        return touch
 
     def set_snooze(self, contact_id: int, until: dt.date | None, note: str | None) -> None:
         """Snooze (``until`` a day: not due before it) or wake (``until`` None); bumps the
@@ -194,85 +287,5 @@ class Store(Database):
             (last_at, last_outcome, next_at, attempts, touch_count, due_key, contact_id),
         )
 
-    def touch_count(self, contact_id: int) -> int:
-        return self.conn.execute("SELECT count(*) FROM touches WHERE contact_id = ?", (contact_id,)).fetchone()[0]
-
     def contact_ids(self) -> list[int]:
         return [row[0] for row in self.conn.execute("SELECT id FROM contacts ORDER BY id")]
-
-    # -- touches -----------------------------------------------------------------------
-
-    def add_touch(self, contact_id: int, at: dt.date, via: str, outcome: str,
-                  next_at: dt.date | dt.datetime | None = None, note: str | None = None,
-                  uid: str | None = None, created_at: str | None = None) -> Touch:
-        cursor = self.conn.execute(
-            "INSERT INTO touches (uid, contact_id, at, via, outcome, next_at, note, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid or new_uid(), contact_id, at.isoformat(), via, outcome, format_moment(next_at),
-             note, created_at or now_stamp()),
-        )
-        self.conn.execute(
-            "UPDATE contacts SET revision = revision + 1, updated_at = ? WHERE id = ?",
-            (now_stamp(), contact_id),
-        )
-        return self.touch(cursor.lastrowid)
-
-    def _touches(self, where: str, params: tuple, order: str = "at, id") -> Iterator[Touch]:
-        cursor = self.conn.execute(f"SELECT {_TOUCH_COLUMNS} FROM touches {where} ORDER BY {order}", params)
-        for row in cursor:
-            touch = Touch(*row)
-            touch.at = dt.date.fromisoformat(touch.at)
-            touch.next_at = parse_moment(touch.next_at)
-            yield touch
-
-    def touch(self, touch_id: int) -> Touch:
-        found = next(self._touches("WHERE id = ?", (touch_id,)), None)
-        if found is None:
-            raise InputError(f"there is no touch {touch_id}; see the ids in followup-script touch list NAME")
-        return found
-
-    def last_logged_touch(self, contact_id: int) -> Touch | None:
-        """The touch of ``contact_id`` logged last (whatever its date), or None."""
-        return next(self._touches("WHERE contact_id = ?", (contact_id,), order="id DESC"), None)
-
-    def touch_uids(self) -> set[str]:
-        return {row[0] for row in self.conn.execute("SELECT uid FROM touches")}
-
-    def touches(self, contact_id: int) -> list[Touch]:
-        """The whole history of one contact, oldest first."""
-        return list(self._touches("WHERE contact_id = ?", (contact_id,)))
-
-    def latest_touches(self, contact_id: int) -> Iterator[Touch]:
-        """One contact's touches newest first, read lazily through the index."""
-        return self._touches("WHERE contact_id = ?", (contact_id,), order="at DESC, id DESC")
-
-    # -- deliveries --------------------------------------------------------------------
-
-    def deliveries_of(self, contact_id: int) -> list[Delivery]:
-        """The deliveries made to ``contact_id``, oldest first."""
-        return [Delivery(*row) for row in self.conn.execute(
-            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE contact_id = ? ORDER BY started_at, key",
-            (contact_id,))]
-
-    def delivery(self, key: str) -> Delivery | None:
-        row = self.conn.execute(
-            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE key = ?", (key,)
-        ).fetchone()
-        return Delivery(*row) if row else None
-
-    def start_delivery(self, key: str, channel: str, contact_id: int | None) -> None:
-        """Record (or re-arm) ``key`` as 'pending', keeping when it was first started."""
-        self.conn.execute(
-            "INSERT INTO deliveries (key, channel, contact_id, status, started_at) "
-            "VALUES (?, ?, ?, 'pending', ?) ON CONFLICT(key) DO UPDATE SET status = 'pending', "
-            "finished_at = NULL, error = NULL",
-            (key, channel, contact_id, now_stamp()),
-        )
-
-    def finish_delivery(self, key: str, status: str, receipt: str | None = None,
-                        error: str | None = None) -> None:
-        """Mark ``key`` 'done' (with the receipt as JSON) or 'failed' (with the error)."""
-        self.conn.execute(
-            "UPDATE deliveries SET status = ?, finished_at = ?, receipt = ?, error = ? WHERE key = ?",
-            (status, now_stamp(), receipt, error, key),
-        )

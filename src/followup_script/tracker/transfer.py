@@ -1,11 +1,12 @@
 """Moving a tracker in and out: ``export`` (JSON) and ``import`` (CSV or JSON).
 
-``export`` writes everything (contacts with their uids, stop flags and
-touches) as JSON that ``import`` reads back. ``import`` first reads and checks
+``export`` writes everything (contacts with their uids, stop flags, snoozes
+and touches) as JSON that ``import`` reads back. ``import`` first reads and checks
 the whole file (:func:`read_import`), listing every bad row at once, then
 applies it in one transaction (:func:`import_records`): all of it or nothing.
 Importing the same file twice changes nothing; a stop flag is never lifted by
-an import.
+an import. A snooze in the file is set (an export of version 1, from before
+snoozes, has none); one the file does not give is kept.
 
 Errors in a row name the value by its column (``line 3: next '2026-11-01' is
 before the touch on 2026-11-20; ...``).
@@ -24,11 +25,13 @@ from followup_script.engine.stages import Outcome
 from followup_script.errors import InputError
 from followup_script.input.validate import parse_date, parse_datetime
 from followup_script.tracker.checks import checked_touch, clean_fields
+from followup_script.tracker.names import fold
 from followup_script.tracker.rows import TRACKED_CONTACT_FIELDS, NewTouch, format_moment, name_key
 
 EXPORT_FORMAT = "followup-script"
-EXPORT_VERSION = 1
-CSV_COLUMNS = (*TRACKED_CONTACT_FIELDS, "date", "via", "outcome", "next", "note", "stopped", "stop_note")
+EXPORT_VERSION = 2  # 2: contacts have "snooze"
+CSV_COLUMNS = (*TRACKED_CONTACT_FIELDS, "date", "via", "outcome", "next", "note", "stopped", "stop_note",
+               "snoozed_until", "snooze_note")
 
 
 def in_file(exc: InputError) -> str:
@@ -53,6 +56,7 @@ class ImportContact:
     fields: dict
     touches: list[ImportTouch] = field(default_factory=list)
     stop: tuple[dt.date, str | None] | None = None
+    snooze: tuple[dt.date, str | None] | None = None
     uid: str | None = None
     revision: int | None = None
     created_at: str | None = None
@@ -75,7 +79,7 @@ class ImportReport:
         labels = (("contacts_added", "contacts added"), ("contacts_updated", "contacts updated"),
                   ("contacts_unchanged", "contacts unchanged"), ("touches_added", "touches added"),
                   ("touches_unchanged", "touches already there"), ("stops_added", "stops set"),
-                  ("stops_kept", "stops kept"))
+                  ("stops_kept", "stops kept"), ("snoozes_set", "snoozes set"))
         parts = [f"{self.counts.get(k, 0)} {label}" for k, label in labels if self.counts.get(k)]
         head = "dry run, nothing was changed: would apply" if self.dry_run else "imported"
         return f"{head}: {', '.join(parts) or 'nothing to change'}"
@@ -153,6 +157,10 @@ def _read_csv(text: str, today: dt.date, errors: list[str]) -> list[ImportContac
             stop = None
             if values.get("stopped"):
                 stop = (parse_date(values["stopped"], "stopped", today), values.get("stop_note") or None)
+            snooze = None
+            if values.get("snoozed_until"):
+                snooze = (parse_date(values["snoozed_until"], "snoozed_until", today),
+                          values.get("snooze_note") or None)
         except InputError as exc:
             errors.append(f"{ref}: {in_file(exc)}")
             continue
@@ -171,6 +179,8 @@ def _read_csv(text: str, today: dt.date, errors: list[str]) -> list[ImportContac
             record.touches.append(touch)
         if stop and record.stop is None:
             record.stop = stop
+        if snooze:
+            record.snooze = snooze
     return list(by_key.values())
 
 
@@ -204,7 +214,8 @@ def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportConta
         if isinstance(item.get("name"), str):
             ref += f" ({item['name']})"
         try:
-            unknown = set(item) - {*TRACKED_CONTACT_FIELDS, "uid", "stop", "revision", "created_at", "touches"}
+            unknown = set(item) - {*TRACKED_CONTACT_FIELDS, "uid", "stop", "snooze", "revision", "created_at",
+                                   "touches"}
             if unknown:
                 raise InputError(f"unknown field(s) {', '.join(sorted(unknown))}")
             given = {k: item[k] for k in TRACKED_CONTACT_FIELDS if k in item}
@@ -215,6 +226,12 @@ def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportConta
                 if not isinstance(item["stop"], dict) or not item["stop"].get("on"):
                     raise InputError('stop must be {"on": "YYYY-MM-DD", "note": ...} or null')
                 stop = (parse_date(item["stop"]["on"], "stop.on", today), item["stop"].get("note") or None)
+            snooze = None
+            if item.get("snooze"):
+                if not isinstance(item["snooze"], dict) or not item["snooze"].get("until"):
+                    raise InputError('snooze must be {"until": "YYYY-MM-DD", "note": ...} or null')
+                snooze = (parse_date(item["snooze"]["until"], "snooze.until", today),
+                          item["snooze"].get("note") or None)
             revision = item.get("revision")
             if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int)):
                 raise InputError(f"revision {revision!r} is not a whole number")
@@ -226,8 +243,8 @@ def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportConta
             errors.append(f"{ref}: the same name as {seen[key]}")
             continue
         seen[key] = ref
-        record = ImportContact(ref, cleaned, stop=stop, uid=item.get("uid") or None, revision=revision,
-                               created_at=item.get("created_at") or None)
+        record = ImportContact(ref, cleaned, stop=stop, snooze=snooze, uid=item.get("uid") or None,
+                               revision=revision, created_at=item.get("created_at") or None)
         touches = item.get("touches") or []
         if not isinstance(touches, list):
             errors.append(f"{ref}: touches must be a list")
@@ -261,6 +278,8 @@ def export_data(tracker) -> dict:
             item.update({k: getattr(contact, k) for k in TRACKED_CONTACT_FIELDS})
             item["stop"] = ({"on": contact.stopped_on, "note": contact.stop_note}
                             if contact.stopped else None)
+            item["snooze"] = ({"until": contact.snoozed_until, "note": contact.snooze_note}
+                              if contact.snoozed_until else None)
             item["revision"] = contact.revision
             item["created_at"] = contact.created_at
             item["touches"] = [t.to_dict(full=True) for t in store.touches(contact.id)]
@@ -299,11 +318,17 @@ def _import_one(tracker, record: ImportContact, known_touches: set[str], report:
     existing = store.contact_by_uid(record.uid) if record.uid else None
     if existing is None:
         existing = store.contact_by_key(name_key(record.fields["name"]))
+    fields = record.fields
+    if existing is None and fold(fields["name"]):  # the same name but for accents or punctuation
+        same = store.contacts_by_fold(fold(fields["name"]))
+        existing = same[0] if len(same) == 1 else None
+        if existing is not None:
+            fields = {k: v for k, v in fields.items() if k != "name"}  # it keeps the name it has
     if existing is None:
-        contact = store.add_contact(record.fields, uid=record.uid, created_at=record.created_at)
+        contact = store.add_contact(fields, uid=record.uid, created_at=record.created_at)
         report.add(f"add contact {contact.name}", "contacts_added")
     else:
-        changes = {k: v for k, v in record.fields.items() if getattr(existing, k) != v}
+        changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
         contact = existing
         if changes:
             contact = store.update_contact(existing.id, changes)
@@ -333,6 +358,10 @@ def _import_one(tracker, record: ImportContact, known_touches: set[str], report:
     elif record.stop is None and contact.stopped:
         report.add(f"keep the stop on {contact.name} (since {contact.stopped_on}); "
                    "only followup-script unstop lifts it", "stops_kept")
+    snooze = record.snooze
+    if snooze is not None and (contact.snoozed_until, contact.snooze_note) != (snooze[0].isoformat(), snooze[1]):
+        store.set_snooze(contact.id, snooze[0], snooze[1])
+        report.add(f"snooze {contact.name} until {snooze[0]}", "snoozes_set")
     if record.revision is not None:
         store.set_revision(contact.id, record.revision)
     tracker.refresh(store.contact(contact.id))

@@ -35,13 +35,16 @@ from followup_script.input.config import Config, set_value
 from followup_script.present.plan import plan_sentence, status_words
 from followup_script.present.shell import shell_quote
 from followup_script.tracker.history import history_after, history_of
+from followup_script.tracker.names import closest, fold, matches, pick
 from followup_script.tracker.rows import NewTouch, name_key
 from followup_script.tracker.service import Recorded, Tracker
 from followup_script.tracker.store import default_path
 from followup_script.wizard.menu import ScriptMenu
 from followup_script.wizard.questions import (
+    ADD_NEW,
     ANOTHER_DATE,
     NOTHING_NEW,
+    RETYPE,
     VIA_FOR_OUTCOME,
     Question,
     add_contact,
@@ -63,6 +66,7 @@ from followup_script.wizard.questions import (
     save_profile,
     what_happened,
     when_happened,
+    which_contact,
 )
 
 CLIPBOARDS = (
@@ -286,7 +290,7 @@ class Wizard:
         rows: list[tuple[Any, Plan | None]] = []
         if tracker is not None:
             for contact in tracker.contacts():
-                rows.append((contact, tracker.plan(history_of(contact), self.today)))
+                rows.append((contact, tracker.plan_for(contact, self.today)))
         if not rows:
             self.echo("No contacts tracked yet: let's add one.")
             return self.new_contact(self.ask(contact_name()))
@@ -305,14 +309,32 @@ class Wizard:
             self.echo(f"Due now: {shown}{more}")
         statuses = [(c.name, status_words(p, self.today, c.stopped)) for c, p in rows]
         self.echo("Type a name (Tab completes); a name not in the list adds a new contact.")
-        by_key = {c.name_key: c for c, _ in rows}
         while True:
             name = self.ask(pick_contact(statuses))
-            found = by_key.get(name_key(name))
-            if found is not None:
-                return Follow(found.name, contact=found)
-            if self.ask(add_contact(name)):
+            found = self.match(name, [c for c, _ in rows], dict(statuses))
+            if found == ADD_NEW:
                 return self.new_contact(name)
+            if found != RETYPE:
+                return Follow(found.name, contact=found)
+
+    def match(self, name: str, contacts: list, statuses: dict):
+        """The contact ``name`` means (as ``Tracker.find`` reads names: case, accents and
+        punctuation aside), asking when it is only part of a name or like one; ADD_NEW to add
+        it as a new contact, RETYPE to type again. Adding is the default only when no name is
+        like it."""
+        by_key = {c.name_key: c for c in contacts}
+        if name_key(name) in by_key:
+            return by_key[name_key(name)]
+        folded = [(c, c.name_fold) for c in contacts]
+        found = pick(name, matches(name, folded))
+        if found.one is not None and found.one.name_fold == fold(name):
+            return found.one  # the same name but for case, accents or punctuation
+        options = [found.one] if found.one is not None else found.several
+        near = options or closest(name, folded)
+        if not near:
+            return ADD_NEW if self.ask(add_contact(name)) else RETYPE
+        picked = self.ask(which_contact(name, [(c.name, statuses[c.name]) for c in near], exact=bool(options)))
+        return next((c for c in near if c.name == picked), picked)
 
     def new_contact(self, name: str) -> Follow:
         fields = {"name": name}
@@ -336,7 +358,7 @@ class Wizard:
         last = f"{human_date(history.last_contact)}: {said(history.outcome)}" if history is not None else None
         outcome = self.ask(what_happened(last, f"What happened last with {follow.name}?"))
         if outcome == NOTHING_NEW:  # offered only for a tracked contact with a history
-            follow.plan = self.tracker().plan(history, self.today)
+            follow.plan = self.tracker().plan_for(follow.contact, self.today)
             return
         follow.event = self.ask_event(outcome)
         follow.plan = self.preview(follow)

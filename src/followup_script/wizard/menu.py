@@ -18,7 +18,6 @@ from followup_script.present.files import write_file
 from followup_script.present.message import delivered_where, delivery_target, length_line, text_report
 from followup_script.present.plan import plan_sentence
 from followup_script.present.shell import shell_quote
-from followup_script.tracker.history import history_of
 from followup_script.tracker.rows import NewTouch
 from followup_script.wizard.questions import (
     after_no_script,
@@ -157,5 +156,5 @@ class ScriptMenu:
             self.echo(f"{follow.name} opted out on {message.channel}: they are now stopped and get "
                       "nothing more, on any channel.")
         else:
-            self.echo(plan_sentence(tracker.plan(history_of(done.contact), wizard.today)))
+            self.echo(plan_sentence(tracker.plan_for(done.contact, wizard.today)))
         return True

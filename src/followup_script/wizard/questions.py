@@ -51,6 +51,8 @@ SITUATION_WORDS: dict[Situation, str] = {
 
 NOTHING_NEW = "nothing-new"
 ANOTHER_DATE = "another-date"
+ADD_NEW = "add-new"
+RETYPE = "retype"
 
 #: The menu after a script is shown (value -> title); ``next_action`` picks the ones that apply.
 ACTIONS = {
@@ -178,7 +180,21 @@ def pick_contact(rows: Iterable[tuple[str, str]]) -> Question:
 
 
 def add_contact(name: str) -> Question:
+    """Asked only when no tracked name is like ``name`` (else :func:`which_contact` is)."""
     return Question("confirm", f"{name} is not tracked yet. Add them as a new contact?", default=True)
+
+
+def which_contact(typed: str, rows: Iterable[tuple[str, str]], exact: bool = True) -> Question:
+    """The tracked contacts ``typed`` may mean (``rows``: (name, status), the likeliest first),
+    then "add as new" and "type again"; the first contact is the default, never "add".
+    ``exact`` False: none holds ``typed``, these are only the closest names."""
+    rows = list(rows)
+    choices = [Option(f"{name} ({status})", name) for name, status in rows]
+    choices += [Option(f"No: add {typed} as a new contact", ADD_NEW, "a"),
+                Option("No: type the name again", RETYPE, "t")]
+    message = (f"{typed!r} matches {'these tracked contacts' if len(rows) > 1 else 'a tracked contact'}. "
+               "Which one?") if exact else f"No tracked name holds {typed!r}. Did you mean:"
+    return Question("select", message, choices=tuple(choices), default=rows[0][0] if rows else ADD_NEW)
 
 
 def contact_name() -> Question:
