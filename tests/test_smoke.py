@@ -31,6 +31,7 @@ def seed(home, *steps):
 DANA = ("contact", "add", "Dana Reyes", "--company", "Acme Analytics", "--role", "Data Engineer")
 LOGGED = ("log", "Dana", "--outcome", "no-commitment", "--date", "2026-11-20", *T)
 STOPPED = ("stop", "Dana", *T)
+SNOOZED = ("snooze", "Dana", "--until", "2026-12-14", *T)
 
 # (command, seeding steps, argv, exit code, text expected in stdout, or in stderr when "err:...")
 SMOKE = [
@@ -47,8 +48,12 @@ SMOKE = [
     ("log", [DANA], [*LOGGED], 0, "logged Friday 20 November 2026: call, no-commitment with Dana Reyes"),
     ("next", [DANA, LOGGED], ["next", "Dana", *T], 0, "Stage:   three-day-check (attempt 1)"),
     ("plugins", [], ["plugins"], 0, '"plugins": []'),
+    ("snooze", [DANA, LOGGED], [*SNOOZED], 0, "snoozed Dana Reyes (Acme Analytics) until Monday 14 December 2026"),
     ("stop", [DANA, LOGGED], [*STOPPED], 0, "stopped Dana Reyes (Acme Analytics) since 2026-11-25"),
     ("templates", [], ["templates", "list"], 0, "voicemail/three-day-check.txt.j2"),
+    ("touch", [DANA, LOGGED], ["touch", "list", "Dana"], 0, "     1  2026-11-20  call       no-commitment"),
+    ("undo", [DANA, LOGGED], ["undo", "Dana", "--yes", *T], 0, "removed the last touch with Dana Reyes"),
+    ("unsnooze", [DANA, LOGGED, SNOOZED], ["unsnooze", "Dana", *T], 0, "ended the snooze on Dana Reyes"),
     ("unstop", [DANA, LOGGED, STOPPED], ["unstop", "Dana", *T], 0, "lifted the stop on Dana Reyes"),
     ("why", [DANA, LOGGED], ["why", "Dana", *T], 0, "Rule:"),
     ("wizard", [], ["wizard"], 2, "err:followup-script: error: the wizard needs a terminal"),

@@ -34,7 +34,9 @@ def contact_options(func):
 
 def touch_line(touch) -> str:
     """One touch on one line: ``2026-11-20  call       no-commitment  agreed ...  note``."""
-    extra = f"  agreed {str(touch.next_at).replace('T', ' ')}" if touch.next_at else ""
+    from followup_script.engine.stages import moment_words
+
+    extra = f"  agreed {moment_words(touch.next_at)}" if touch.next_at else ""
     note = f"  {touch.note}" if touch.note else ""
     return f"{touch.at}  {touch.via:<9}  {touch.outcome:<13}{extra}{note}".rstrip()
 
