@@ -159,6 +159,8 @@ def test_a_file_of_the_previous_schema_gets_folded_names(tmp_path):
         zoe = tracker.find("obrien")
         assert (zoe.name, zoe.name_fold, zoe.snoozed_until) == (ZOE, "zoe obrien", None)
         assert tracker.plan_for(zoe, TODAY).due == dt.date(2026, 11, 23)
+        snoozed = tracker.snooze("zoe", dt.date(2026, 12, 14), "on leave", today=TODAY)
+        assert tracker.plan_for(snoozed, TODAY).due == dt.date(2026, 12, 14)
 
 
 def test_finding_a_name_among_many_stays_quick(tracker):
