@@ -52,9 +52,12 @@ def test_no_touches_means_no_plan(tracker):
     # a real conversation resets the attempts
     ([("voicemail", "no-answer", "2026-11-02"), ("meeting", "no-time", "2026-11-10")],
      ("no-time", "2026-11-10", 0, "ask-for-time", "2026-11-10")),
-    # an email that came back with nothing agreed still counts as an attempt
+    # the outcome decides, not the via: a reply by email that could not name a time is a
+    # conversation (ask for a time that day); an email that went unanswered is an attempt
     ([("call", "no-time", "2026-11-10"), ("email", "no-time", "2026-11-11")],
-     ("no-time", "2026-11-11", 1, "weekly-nudge", "2026-11-18")),
+     ("no-time", "2026-11-11", 0, "ask-for-time", "2026-11-11")),
+    ([("call", "no-time", "2026-11-10"), ("email", "no-answer", "2026-11-11")],
+     ("no-answer", "2026-11-11", 1, "weekly-nudge", "2026-11-18")),
     ([("call", "scheduled", "2026-11-20", dt.datetime(2026, 12, 1, 10, 30))],
      ("scheduled", "2026-11-20", 0, "scheduled-call", "2026-12-01")),
     ([("call", "no-commitment", "2026-11-20"), ("email", "replied", "2026-11-22")],

@@ -92,7 +92,8 @@ def test_the_whole_flow(cli, home):
     assert due[0].split()[-1] == "8" and "weekly-nudge" in due[0]
     rows = json.loads(ok(cli, "due", T, TODAY, "--json").stdout)
     assert [(r["name"], r["stage"], r["overdue_days"]) for r in rows] == [
-        ("Sam Ortiz", "weekly-nudge", 8), ("Dana Reyes", "three-day-check", 2), ("Sam Lee", "scheduled-call", 1)]
+        ("Sam Ortiz", "weekly-nudge", 8), ("Dana Reyes", "three-day-check", 2),
+        ("Sam Lee", "missed-call", 0)]  # agreed for yesterday, nothing logged: a missed call, due today
 
     shown = ok(cli, "contact", "show", "Dana", T, TODAY).stdout
     assert "2026-11-20  call       no-commitment" in shown and "three-day-check (attempt 1)" in shown

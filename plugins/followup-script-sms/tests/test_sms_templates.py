@@ -22,12 +22,16 @@ CONTACTS = {
 
 
 def histories(situation):
-    """One history per active stage, and weekly nudges for attempts 1..52."""
-    yield History(LAST, "scheduled", situation, dt.datetime(2026, 11, 27, 10, 30))
-    yield History(LAST, "no-time", situation)
-    yield History(LAST, "no-commitment", situation)
+    """One history per active stage (a call agreed with a time, with a day alone, and one
+    seen after its day: missed), and weekly nudges for attempts 1..52; each with the days
+    after its due date it is seen on."""
+    yield History(LAST, "scheduled", situation, dt.datetime(2026, 11, 27, 10, 30)), 0
+    yield History(LAST, "scheduled", situation, dt.date(2026, 11, 27)), 0
+    yield History(LAST, "scheduled", situation, dt.date(2026, 11, 27)), 3
+    yield History(LAST, "no-time", situation), 0
+    yield History(LAST, "no-commitment", situation), 0
     for attempts in range(0, 52):
-        yield History(LAST, "no-answer", situation, attempts=attempts)
+        yield History(LAST, "no-answer", situation, attempts=attempts), 0
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +43,7 @@ def test_every_active_stage_has_a_packaged_template():
     folder = resources.files("followup_script_sms") / "templates" / "sms"
     shipped = {p.name for p in folder.iterdir()}
     assert {f"{stage}.txt.j2" for stage in ACTIVE} <= shipped
-    assert ACTIVE == ["scheduled-call", "ask-for-time", "three-day-check", "weekly-nudge"]
+    assert ACTIVE == ["scheduled-call", "missed-call", "ask-for-time", "three-day-check", "weekly-nudge"]
 
 
 @pytest.mark.parametrize("situation", SITUATIONS)
@@ -49,9 +53,9 @@ def test_every_script_fits_one_segment_and_passes_the_guard(writer, situation, w
     contact = CONTACTS[who]
     seen_stages = set()
     seen_attempts = set()
-    for history in histories(situation):
+    for history, seen_after in histories(situation):
         due = writer.plan(history, LAST).due
-        today = due + dt.timedelta(days=late_days)
+        today = due + dt.timedelta(days=late_days + seen_after)
         plan = writer.plan(history, today)
         message = writer.write("sms", plan, contact, today=today)
         text = message.text
@@ -75,12 +79,14 @@ def test_every_script_fits_one_segment_and_passes_the_guard(writer, situation, w
             # never a hint of how many times: no attempt number anywhere
             assert not re.search(rf"\b{plan.attempt}\b", text), where
             assert not re.search(r"\b(again|another|still no|yet)\b", text, re.I), where
-    assert seen_stages == set(ACTIVE)
+    # seen late, an agreed call has become a missed call
+    assert seen_stages == set(ACTIVE) - ({"scheduled-call"} if late_days else set())
     assert seen_attempts == set(range(1, 53))
 
 
 @pytest.mark.parametrize("stage_history", [
     lambda s: History(LAST, "scheduled", s, dt.datetime(2026, 11, 27, 10, 30)),
+    lambda s: History(LAST - dt.timedelta(days=4), "scheduled", s, LAST - dt.timedelta(days=2)),  # missed
     lambda s: History(LAST, "no-time", s),
     lambda s: History(LAST, "no-commitment", s),
     lambda s: History(LAST, "no-answer", s, attempts=3),

@@ -51,15 +51,20 @@ SAMPLE_LAST_CONTACT = dt.date(2026, 11, 20)
 WEEKLY_VARIANTS = 4
 
 
-def sample_histories(situation: str) -> list[History]:
-    """One history per active stage, and one weekly nudge per wording variant."""
+def sample_histories(situation: str) -> list[tuple[History, int]]:
+    """One history per active stage (a call agreed with a time, with a day alone, and
+    missed), and one weekly nudge per wording variant; each with the days after its due
+    date it is seen on (a missed call is seen once the agreed day has passed)."""
     last = SAMPLE_LAST_CONTACT
+    agreed = dt.datetime(2026, 11, 27, 10, 30)
     histories = [
-        History(last, "scheduled", situation, dt.datetime(2026, 11, 27, 10, 30)),
-        History(last, "no-time", situation),
-        History(last, "no-commitment", situation),
+        (History(last, "scheduled", situation, agreed), 0),
+        (History(last, "scheduled", situation, agreed.date()), 0),
+        (History(last, "scheduled", situation, agreed), 5),
+        (History(last, "no-time", situation), 0),
+        (History(last, "no-commitment", situation), 0),
     ]
-    histories += [History(last, "no-answer", situation, attempts=n) for n in range(WEEKLY_VARIANTS)]
+    histories += [(History(last, "no-answer", situation, attempts=n), 0) for n in range(WEEKLY_VARIANTS)]
     return histories
 
 
@@ -357,9 +362,9 @@ def check(writer: Scriptwriter, channels: Iterable[str] | None = None) -> Report
     for channel_name in wanted:
         channel = writer.channel(channel_name)
         for situation in SITUATIONS:
-            for history in sample_histories(situation):
+            for history, late in sample_histories(situation):
                 for sample, contact in SAMPLE_CONTACTS.items():
-                    renders += _render_one(writer, channel, history, sample, contact, profile,
+                    renders += _render_one(writer, channel, history, late, sample, contact, profile,
                                            broken, unknown_names, used, problems)
     for item in files:
         if item.origin == "user" and not item.partial and (item.name, item.origin) not in used:
@@ -376,11 +381,11 @@ def check(writer: Scriptwriter, channels: Iterable[str] | None = None) -> Report
     return Report(problems.all(), len(files), renders)
 
 
-def _render_one(writer, channel, history, sample, contact, profile, broken, unknown_names, used,
+def _render_one(writer, channel, history, late, sample, contact, profile, broken, unknown_names, used,
                 problems) -> int:
     situation = history.situation.value
     plan = writer.plan(history, SAMPLE_LAST_CONTACT)
-    today = plan.due or SAMPLE_LAST_CONTACT
+    today = (plan.due or SAMPLE_LAST_CONTACT) + dt.timedelta(days=late)
     plan = writer.plan(history, today)
     stage = plan.stage.value
     selected = _selected(writer, channel.kind, stage, situation)

@@ -1,26 +1,37 @@
-"""The decision: what happened last in, a :class:`Plan` (stage, due, reason) out.
+"""The decision: what happened in, a :class:`Plan` (stage, due, reason) out.
 
 This module is pure: no I/O and no clock reads. ``today`` is always passed in,
 so every answer is reproducible. It is the single place that decides the stage;
-the command line, the tracker and the wizard all call :func:`plan`.
+the command line, the tracker and the wizard all call :func:`plan` (and
+:func:`simulate` for the weeks ahead).
 
 The method (see docs/method.md):
 
 =================  =========================  ====================================
-last outcome       next stage                 due
+deciding outcome   next stage                 due
 =================  =========================  ====================================
-``scheduled``      ``scheduled-call``         the agreed date and time
+``scheduled``      ``scheduled-call``         the agreed day (and time, if one was set)
+                   ``missed-call``            once that day has passed: the day after
 ``no-time``        ``ask-for-time``           the day of the conversation
-``no-commitment``  ``three-day-check``        last touch + 3 days
+``no-commitment``  ``three-day-check``        that touch + 3 days
 ``no-answer``      ``weekly-nudge``           last touch + 7 days, no cap
 ``replied``        ``done``                   never
 ``stop``           ``stopped``                never, on any channel
 =================  =========================  ====================================
 
+Commitments are state: the deciding outcome is that of the last conversation
+while an agreed call is still open (a one-way touch before the agreed day,
+such as the confirmation you sent, leaves it open; see
+:mod:`followup_script.tracker.history`), else that of the last touch. An
+agreed day that passed with nothing logged is a missed call: apologise, then
+the weekly rhythm. ``scheduled_for`` may be a day without a time ("call me on
+Tuesday"): due that day, never before.
+
 ``no-time`` and ``no-commitment`` with one or more attempts already made become
-``weekly-nudge`` too. Computed due dates (three-day-check, weekly-nudge) that
-land on a Saturday or Sunday move to the next Monday unless ``business_days`` is
-false; an agreed time and the same-day ask are kept as they are.
+``weekly-nudge`` too. Computed due dates (three-day-check, weekly-nudge,
+missed-call) that land on a Saturday or Sunday move to the next Monday unless
+``business_days`` is false; an agreed day and the same-day ask are kept as they
+are.
 """
 
 from __future__ import annotations
@@ -42,6 +53,7 @@ from followup_script.errors import InputError
 
 class Stage(StrEnum):
     SCHEDULED_CALL = "scheduled-call"
+    MISSED_CALL = "missed-call"
     ASK_FOR_TIME = "ask-for-time"
     THREE_DAY_CHECK = "three-day-check"
     WEEKLY_NUDGE = "weekly-nudge"
@@ -71,6 +83,9 @@ class Situation(StrEnum):
 
 
 THREE_DAYS = dt.timedelta(days=3)
+ONE_DAY = dt.timedelta(days=1)
+#: How to give an agreed time: the same words wherever one is asked for.
+AGREED_FIX = "give it as 'YYYY-MM-DD HH:MM', or the day alone (YYYY-MM-DD) when no time was set"
 ONE_WEEK = dt.timedelta(days=7)
 
 
@@ -92,11 +107,16 @@ def _members(enum: type[StrEnum]) -> dict[str, StrEnum]:
 
 @dataclass(frozen=True)
 class History:
-    """What happened last with one contact: the engine's whole input.
+    """What happened with one contact, as far as the plan goes: the engine's whole input.
 
-    ``last_contact`` is the date of the last touch (a conversation or a
-    follow-up attempt); ``attempts`` counts follow-up attempts made since the
-    last real conversation.
+    ``outcome`` is the deciding outcome and ``last_contact`` the date of the touch
+    that had it: the last touch, or, while an agreed call is still open, the
+    conversation that agreed it (a one-way touch before the agreed day does not
+    cancel it). ``scheduled_for`` is the agreed day, with a time (a datetime) or
+    without one (a date: "call me on Tuesday"). ``attempts`` counts follow-up
+    attempts made since the last real conversation (a last touch with no answer is
+    one of them: the tracker and :func:`followup_script.input.values.follow_up_from`
+    count it so).
     """
 
     last_contact: dt.date
@@ -123,7 +143,7 @@ class History:
         if self.outcome is Outcome.SCHEDULED:
             if self.scheduled_for is None:
                 raise InputError("is missing: outcome 'scheduled' needs the agreed time",
-                                 field="scheduled_for", fix="give it as 'YYYY-MM-DD HH:MM'")
+                                 field="scheduled_for", fix=AGREED_FIX)
             if _as_date(self.scheduled_for) < self.last_contact:
                 raise InputError(f"is before the last contact {self.last_contact}", field="scheduled_for",
                                  value=moment_words(self.scheduled_for), fix="give the date you agreed on")
@@ -141,10 +161,19 @@ class Plan:
     reason: str
     situation: Situation
     last_contact: dt.date
+    #: the agreed day (a date) or day and time (a datetime) of a scheduled or missed call
+    agreed: dt.date | dt.datetime | None = None
 
     @property
     def active(self) -> bool:
         return self.stage.active
+
+    @property
+    def agreed_time(self) -> dt.time | None:
+        """The agreed time of a scheduled or missed call; None when only a day was agreed."""
+        if isinstance(self.agreed, dt.datetime):
+            return self.agreed.time().replace(second=0, microsecond=0)
+        return None
 
     @property
     def variant(self) -> int:
@@ -161,6 +190,7 @@ class Plan:
             "reason": self.reason,
             "situation": self.situation.value,
             "last_contact": self.last_contact.isoformat(),
+            "agreed": moment_words(self.agreed) if self.agreed is not None else None,
         }
 
 
@@ -223,24 +253,37 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
             history.situation, last,
         )
 
-    attempt = history.attempts + 1
+    made = history.attempts
+    attempt = made + 1
+    agreed = None
     if outcome is Outcome.SCHEDULED:
         agreed = history.scheduled_for
-        stage, due = Stage.SCHEDULED_CALL, _as_date(agreed)
-        if isinstance(agreed, dt.datetime):
-            due_time = agreed.time().replace(second=0, microsecond=0)
-        at = f" at {due_time:%H:%M}" if due_time else ""
-        reason = (
-            f"On {when} you agreed to talk again on {human_date(due)}{at}; "
-            "call then, as agreed."
-        )
-    elif outcome is Outcome.NO_TIME and history.attempts == 0:
+        day = _as_date(agreed)
+        at = f" at {agreed:%H:%M}" if isinstance(agreed, dt.datetime) else ""
+        if today <= day:
+            stage, due = Stage.SCHEDULED_CALL, day
+            if at:
+                due_time = agreed.time().replace(second=0, microsecond=0)
+                reason = (f"On {when} you agreed to talk again on {human_date(due)}{at}; "
+                          "call then, as agreed.")
+            else:
+                reason = (f"On {when} you agreed to talk again on {human_date(due)}, with no time "
+                          "set; call that day, as agreed.")
+        else:
+            stage = Stage.MISSED_CALL
+            due, moved = shift(day + ONE_DAY)
+            reason = (
+                f"On {when} you agreed to talk on {human_date(day)}{at}, and nothing was logged "
+                f"since; say sorry you missed each other and ask for a new time, on "
+                f"{human_date(due)}{moved}, then nudge once a week."
+            )
+    elif outcome is Outcome.NO_TIME and made == 0:
         stage, due = Stage.ASK_FOR_TIME, last
         reason = (
             f"On {when} they could not name a time; ask when would be a good "
             "time or day, that same day."
         )
-    elif outcome is Outcome.NO_COMMITMENT and history.attempts == 0:
+    elif outcome is Outcome.NO_COMMITMENT and made == 0:
         stage = Stage.THREE_DAY_CHECK
         due, moved = shift(last + THREE_DAYS)
         reason = (
@@ -259,7 +302,7 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
     overdue = max(0, (today - due).days)
     if overdue:
         reason += f" It is {overdue_words(overdue)}: do it today."
-    return Plan(stage, due, due_time, attempt, overdue, reason, history.situation, last)
+    return Plan(stage, due, due_time, attempt, overdue, reason, history.situation, last, agreed)
 
 
 class Step(NamedTuple):

@@ -1,13 +1,22 @@
 """From stored touches to the engine's input: a :class:`~followup_script.engine.stages.History`.
 
-How a touch history becomes the engine's input:
+How a touch history becomes the engine's input (commitments are state, not
+the last row):
 
-- the last touch decides the outcome; ``last_contact`` is its date and
-  ``scheduled_for`` its agreed time;
-- ``attempts`` counts follow-up attempts after the last real conversation: a
-  touch by voicemail, email or SMS, or any touch whose outcome is
-  ``no-answer`` (a call nobody picked up), unless it ended ``scheduled``,
-  ``replied`` or ``stop``;
+- a touch is a *conversation* when its outcome is ``scheduled``, ``no-time``,
+  ``no-commitment``, ``replied`` or ``stop`` (whatever the via: a reply by email
+  is a conversation, and an application or a resume sent with nothing agreed
+  is ``no-commitment``); a touch with the outcome ``no-answer`` is a *one-way
+  touch*, a follow-up attempt (a voicemail left, an email or SMS unanswered, the
+  confirmation you sent of an agreed call);
+- the last conversation sets the open commitment and a one-way touch never
+  replaces it: while a call agreed in it (``scheduled``, with a time or a day
+  alone) is still ahead, one-way touches dated before the agreed day leave it
+  open, and the engine's input is that conversation (its date, ``scheduled``,
+  the agreed time, no attempts). A one-way touch on the agreed day or later
+  is that call's own attempt, so the weekly rhythm runs from it;
+- otherwise the last touch decides: ``last_contact`` is its date, and
+  ``attempts`` counts the one-way touches since the last conversation;
 - a contact with the stop flag is ``stopped`` whatever the touches say; the
   flag (not a ``stop`` touch) is the truth, so after an explicit ``unstop``
   the plan resumes from the touches before the stop;
@@ -21,23 +30,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterable
 
-from followup_script.engine.stages import History, Outcome, Plan, Situation, Stage, simulate
+from followup_script.engine.stages import ONE_WEEK, History, Outcome, Plan, Situation, Stage, simulate
 from followup_script.engine.stages import plan as decide
 from followup_script.tracker.checks import checked_touch
 from followup_script.tracker.rows import Contact, NewTouch, Touch, format_moment, parse_moment
 
-ATTEMPT_VIAS = frozenset({"voicemail", "email", "sms"})
-CONVERSATION_OUTCOMES = frozenset({Outcome.SCHEDULED, Outcome.REPLIED, Outcome.STOP})
-DERIVATION_VERSION = "1"  # bump when derive_history changes meaning
+DERIVATION_VERSION = "2"  # bump when derive_history changes meaning
 
 RULES = {
-    Stage.SCHEDULED_CALL: "a time was agreed (outcome scheduled): call at the agreed date and time",
+    Stage.SCHEDULED_CALL: "a call was agreed (outcome scheduled): call on the agreed day, at the agreed time "
+                          "if one was set; a one-way touch before then does not cancel it",
+    Stage.MISSED_CALL: "the agreed day passed with nothing logged: say sorry you missed each other and ask "
+                       "for a new time, the day after, then nudge once a week",
     Stage.ASK_FOR_TIME: "they could not name a time (outcome no-time): ask when would suit them, "
                         "the same day",
-    Stage.THREE_DAY_CHECK: "nothing was committed (outcome no-commitment) and no follow-up yet: "
-                           "check in 3 days after the conversation",
+    Stage.THREE_DAY_CHECK: "nothing was committed (outcome no-commitment: a conversation, a resume or an "
+                           "application sent) and no follow-up yet: check in 3 days later",
     Stage.WEEKLY_NUDGE: "no reply since the last follow-up or contact: nudge 7 days after the last "
                         "touch, once a week, with no cap, until they get back to you",
     Stage.DONE: "they got back to you (outcome replied): the follow-up is done",
@@ -46,11 +57,12 @@ RULES = {
 
 
 def is_attempt(touch) -> bool:
-    """A follow-up attempt (rather than a real conversation)."""
-    outcome = Outcome(touch.outcome)
-    if outcome in CONVERSATION_OUTCOMES:
-        return False
-    return outcome is Outcome.NO_ANSWER or touch.via in ATTEMPT_VIAS
+    """A one-way touch, a follow-up attempt (outcome ``no-answer``), rather than a conversation."""
+    return Outcome(touch.outcome) is Outcome.NO_ANSWER
+
+
+def _day(moment: dt.date | dt.datetime) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
 def history_from(situation: Situation | str, newest_first: Iterable,
@@ -63,21 +75,25 @@ def history_from(situation: Situation | str, newest_first: Iterable,
     situation = Situation(situation)
     if stopped_on is not None:
         return History(stopped_on, Outcome.STOP, situation)
-    last = None
-    attempts = 0
+    one_way = []  # the one-way touches since the last conversation, newest first
+    talk = None
     for touch in newest_first:
         if touch.outcome == Outcome.STOP:
             continue  # lifted by an explicit unstop: the flag is the truth
-        if last is None:
-            last = touch
         if not is_attempt(touch):
+            talk = touch
             break
-        attempts += 1
-    if last is None:
+        one_way.append(touch)
+    if talk is None and not one_way:
         return None
-    outcome = Outcome(last.outcome)
-    scheduled = last.next_at if outcome is Outcome.SCHEDULED else None
-    return History(last.at, outcome, situation, scheduled, attempts)
+    if talk is not None and Outcome(talk.outcome) is Outcome.SCHEDULED:
+        agreed_day = _day(talk.next_at)
+        if all(touch.at < agreed_day for touch in one_way):  # the agreed call is still open
+            return History(talk.at, Outcome.SCHEDULED, situation, talk.next_at, 0)
+        one_way = [touch for touch in one_way if touch.at >= agreed_day]
+    if not one_way:
+        return History(talk.at, Outcome(talk.outcome), situation, None, 0)
+    return History(one_way[0].at, Outcome.NO_ANSWER, situation, None, len(one_way))
 
 
 def derive_history(contact: Contact, newest_first: Iterable[Touch]) -> History | None:
@@ -140,8 +156,8 @@ def engine_fingerprint() -> str:
                 agreed = dt.datetime.combine(day + dt.timedelta(days=2), dt.time(10, 30))
                 history = History(day, outcome, Situation.APPLICATION,
                                   agreed if outcome is Outcome.SCHEDULED else None, attempts)
-                for business_days in (True, False):
-                    got = decide(history, base, business_days)
+                for business_days, seen_on in itertools.product((True, False), (base, base + ONE_WEEK * 2)):
+                    got = decide(history, seen_on, business_days)
                     digest.update(f"{got.stage}|{got.due}|{got.due_time}|{got.attempt};".encode())
     return digest.hexdigest()[:16]
 

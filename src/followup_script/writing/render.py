@@ -113,24 +113,33 @@ def when_words(day: dt.date, today: dt.date) -> str:
     return f"on {DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
-def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
-    """The variables every template may use (docs/templates.md lists them)."""
+@_speedups.remember_last  # the same profile for every row of a batch: derived once (a speed trick)
+def profile_values(profile: dict) -> Fields:
+    """The profile as templates see it: one-line values, the first name, the phone
+    spoken, a callback window. Read-only for templates (the sandbox is immutable)."""
     me = {k: collapse(v) for k, v in profile.items() if isinstance(v, str) and v.strip()}
     if "name" in me:
         me["first_name"] = first_name(me["name"])
     if "phone" in me:
         me["phone_spoken"] = speak_phone(me["phone"])
     me.setdefault("callback_window", "any weekday")
+    return Fields.of("profile", me)
+
+
+def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
+    """The variables every template may use (docs/templates.md lists them)."""
     them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
     if "name" in them:
         them["first_name"] = first_name(them["name"])
     scheduled = None
-    if plan.due:
-        scheduled = human_date(plan.due)
-        if plan.due_time:
-            scheduled += f" at {plan.due_time:%H:%M}"
+    agreed_day = plan.agreed.date() if isinstance(plan.agreed, dt.datetime) else plan.agreed
+    agreed_time = f"{plan.agreed_time:%H:%M}" if plan.agreed_time else ""
+    if agreed_day:  # the agreed call of a scheduled or missed call
+        scheduled = human_date(agreed_day) + (f" at {agreed_time}" if agreed_time else "")
+    elif plan.due:
+        scheduled = human_date(plan.due) + (f" at {plan.due_time:%H:%M}" if plan.due_time else "")
     return {
-        "me": Fields.of("profile", me),
+        "me": profile_values(profile),
         "contact": Fields.of("contact", them),
         "situation": plan.situation.value,
         "stage": plan.stage.value,
@@ -139,6 +148,8 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
         "due": plan.due,
         "due_words": when_words(plan.due, today) if plan.due else "",
         "scheduled_for": scheduled,
+        "agreed_time": agreed_time,
+        "agreed_words": when_words(agreed_day, today) if agreed_day else "",
         "last_contact": plan.last_contact,
         "last_contact_words": when_words(plan.last_contact, today),
         "today": today,
