@@ -9,6 +9,7 @@ no example database) and has no deadline (docs/reliability.md has the figures).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from followup_script import History, Outcome, Situation, Stage, StoppedError, plan
 from followup_script.input.config import Config
+from followup_script.input.validate import VIAS
 from followup_script.plugins.manager import build_plugin_manager
 from followup_script.writing import guard as tone
 
@@ -53,12 +55,24 @@ def test_engine_returns_one_stage_never_due_before_the_last_touch(history, today
         assert got.due is not None and got.due >= history.last_contact
         assert got.attempt == history.attempts + 1
         assert got.overdue_days == max(0, (today - got.due).days)
-        if business_days and got.stage in (Stage.THREE_DAY_CHECK, Stage.WEEKLY_NUDGE):
+        if business_days and got.stage in (Stage.THREE_DAY_CHECK, Stage.WEEKLY_NUDGE, Stage.MISSED_CALL):
             assert got.due.weekday() < 5
     else:
         assert got.due is None and got.attempt is None
-    expected = {Outcome.STOP: Stage.STOPPED, Outcome.REPLIED: Stage.DONE,
-                Outcome.SCHEDULED: Stage.SCHEDULED_CALL}.get(history.outcome)
+    expected = {Outcome.STOP: Stage.STOPPED, Outcome.REPLIED: Stage.DONE}.get(history.outcome)
+    if history.outcome is Outcome.SCHEDULED:
+        agreed = history.scheduled_for
+        day = agreed.date() if isinstance(agreed, dt.datetime) else agreed
+        assert got.agreed == agreed
+        # the agreed day and time until that day is over; then a missed call, due the day after
+        expected = Stage.SCHEDULED_CALL if today <= day else Stage.MISSED_CALL
+        if expected is Stage.SCHEDULED_CALL:
+            assert got.due == day and got.overdue_days == 0
+            assert got.due_time == (agreed.time() if isinstance(agreed, dt.datetime) else None)
+        else:
+            assert day < got.due <= day + dt.timedelta(days=3) and got.due_time is None
+    else:
+        assert got.agreed is None
     if expected is not None:
         assert got.stage is expected
     elif history.outcome is Outcome.NO_ANSWER or history.attempts > 0:
@@ -70,6 +84,71 @@ def test_engine_returns_one_stage_never_due_before_the_last_touch(history, today
 @given(histories(), dates)
 def test_engine_is_pure(history, today):
     assert plan(history, today) == plan(history, today)
+
+
+# -- one history, one plan: the tracker and the one-shot agree on any single touch ------------------
+
+
+@st.composite
+def single_touches(draw):
+    """One touch as a user would give it: to ``log`` (``--via``, ``--date``, ``--outcome``,
+    ``--next``) or to the one-shot (``--last-contact``, ``--outcome``, ``--scheduled-for``),
+    seen on ``today`` (on or after the touch), with the contact's situation."""
+    today = draw(st.dates(min_value=dt.date(2001, 1, 1), max_value=dt.date(2099, 12, 31)))
+    at = today - dt.timedelta(days=draw(st.integers(0, 400)))
+    outcome = draw(st.sampled_from(list(Outcome)))
+    agreed = None
+    if outcome is Outcome.SCHEDULED:
+        day = at + dt.timedelta(days=draw(st.integers(0, 90)))
+        agreed = day.isoformat()  # a day alone: "call me on Tuesday"
+        if draw(st.booleans()):
+            agreed += f" {draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}"
+    return {"today": today, "at": at.isoformat(), "outcome": outcome.value, "next": agreed,
+            "via": draw(st.sampled_from(VIAS)), "situation": draw(st.sampled_from(list(Situation))).value,
+            "business_days": draw(st.booleans()), "attempts": draw(st.sampled_from([None, "", 0]))}
+
+
+@pytest.fixture(scope="module")
+def trackers(tmp_path_factory):
+    """A tracker file for the property below, with weekends moved to Monday and kept."""
+    from followup_script.tracker.service import Tracker
+
+    path = tmp_path_factory.mktemp("single-touch") / "tracker.sqlite3"
+    opened = {True: Tracker.open(path, business_days=True), False: Tracker.open(path, business_days=False)}
+    yield opened
+    for tracker in opened.values():
+        tracker.close()
+
+
+_CONTACT_NUMBERS = itertools.count(1)
+
+
+@RENDER
+@given(single_touches())
+def test_a_single_touch_plans_the_same_in_the_tracker_and_the_one_shot(trackers, touch):
+    """Problem 4 of issue 14: for any single touch, the one-shot's inputs
+    (``input.values.follow_up_from``) and the tracker (``Tracker.preview`` and ``Tracker.log``,
+    which derive the history from the stored touch) give the same plan: the same engine
+    function on the same history, whatever the via."""
+    from followup_script.input.validate import parse_date, parse_datetime
+    from followup_script.input.values import follow_up_from
+    from followup_script.tracker.rows import NewTouch
+
+    today, business_days = touch["today"], touch["business_days"]
+    history, _, _ = follow_up_from({"last_contact": touch["at"], "outcome": touch["outcome"],
+                                    "situation": touch["situation"], "scheduled_for": touch["next"],
+                                    "attempts": touch["attempts"]}, today)
+    one_shot = plan(history, today, business_days)
+
+    tracker = trackers[business_days]
+    event = NewTouch(touch["outcome"], parse_date(touch["at"], "date", today), touch["via"],
+                     parse_datetime(touch["next"], "next", today))
+    assert tracker.preview(None, event, today, situation=touch["situation"]) == one_shot
+    name = f"Contact {next(_CONTACT_NUMBERS)}"
+    tracker.add_contact({"name": name, "situation": touch["situation"]})
+    logged = tracker.log(name, event.outcome, event.via, event.at, event.next_at, today=today)
+    assert logged.plan == one_shot
+    assert tracker.show(name, today)["plan"] == one_shot
 
 
 # -- a stopped contact never gets a script or a delivery --------------------------------------

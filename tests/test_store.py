@@ -50,6 +50,8 @@ def _file_at_version(path, version):
             "INSERT INTO contacts (uid, name, name_key, situation, created_at, updated_at) "
             "VALUES ('u-1', 'Dana Reyes', 'dana reyes', 'interview', 'x', 'x')"
         )
+        if version >= 3:  # a version-3 file keeps each name as names are compared
+            conn.execute("UPDATE contacts SET name_fold = 'dana reyes'")
         conn.execute(
             "INSERT INTO touches (uid, contact_id, at, via, outcome, created_at) "
             "VALUES ('t-1', 1, '2026-11-20', 'call', 'no-commitment', 'x')"

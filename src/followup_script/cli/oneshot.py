@@ -41,7 +41,8 @@ _OPTIONS = [
         + ". Defaults to no-commitment for an application.",
     ),
     click.option("--scheduled-for", metavar="DATETIME",
-                 help="The agreed time, 'YYYY-MM-DD HH:MM' (with --outcome scheduled)."),
+                 help="The agreed time, 'YYYY-MM-DD HH:MM', or the day alone, YYYY-MM-DD "
+                      "(with --outcome scheduled)."),
     click.option("--attempts", type=int, default=0, show_default=True,
                  help="Follow-up attempts since the last conversation."),
     click.option("--channel", metavar="C",

@@ -26,12 +26,14 @@ OUTCOMES = "scheduled, no-time, no-commitment, no-answer, replied, stop"
 
 @click.command("log")
 @click.argument("name")
-@click.option("--outcome", required=True, metavar="O", help=f"How it ended: {OUTCOMES}.")
+@click.option("--outcome", metavar="O",
+              help=f"How it ended: {OUTCOMES}. Needed, except after --via application (no-commitment).")
 @click.option("--via", default="call", show_default=True, metavar="V",
-              help="call, meeting, voicemail, email or sms.")
+              help="call, meeting, voicemail, email, sms, or application (an application or resume you sent).")
 @click.option("--date", "date", metavar="D", help="When it happened: YYYY-MM-DD, today or yesterday (default today).")
 @click.option("--next", "next_at", metavar="DATETIME",
-              help="The agreed time of the next call, 'YYYY-MM-DD HH:MM' (with --outcome scheduled).")
+              help="The agreed time of the next call, 'YYYY-MM-DD HH:MM', or the day alone, YYYY-MM-DD "
+                   "(with --outcome scheduled).")
 @click.option("--note", metavar="T", help="A note about the touch.")
 @today_option
 @db_option
@@ -42,7 +44,9 @@ def log(ctx, name, outcome, via, date, next_at, note, today, db_path):
     \b
       followup-script log Dana --outcome no-commitment --date 2026-11-20
       followup-script log Dana --outcome scheduled --next "2026-12-01 10:30"
+      followup-script log Dana --outcome scheduled --next 2026-12-08
       followup-script log Dana --via voicemail --outcome no-answer
+      followup-script log Dana --via application --date 2026-11-20
     """
     from followup_script.engine.stages import human_date
     from followup_script.input.validate import parse_date, parse_datetime

@@ -24,8 +24,9 @@ __all__ = [
     "check_via", "parse_attempts", "parse_date", "parse_datetime",
 ]
 
-#: How a touch happened (the tracker's ``via`` column).
-VIAS = ("call", "meeting", "voicemail", "email", "sms")
+#: How a touch happened (the tracker's ``via`` column); ``application``: an application or
+#: resume you sent (with no outcome given, ``no-commitment``: check in three days later).
+VIAS = ("call", "meeting", "voicemail", "email", "sms", "application")
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")

@@ -36,7 +36,12 @@ _PROFILE_CHECKS = {"from_name": check_name, "from_phone": check_phone, "from_ema
 def follow_up_from(values: dict, today: dt.date):
     """``(History, contact, profile_overrides)`` from user-typed values.
 
-    Empty strings count as not given. Raises InputError naming the field.
+    Empty strings count as not given. Raises InputError naming the field. The
+    history is the one the tracker derives from the same single touch
+    (:func:`followup_script.tracker.history.derive_history`), so both plan alike:
+    no outcome means ``no-commitment`` for an application (sent: check in three
+    days later), ``scheduled_for`` may be a day alone ("call me on Tuesday"),
+    and a last touch with no answer counts as an attempt.
     """
     given = {k: v for k, v in values.items()
              if v is not None and not (type(v) is str and not v.strip())}
@@ -56,6 +61,8 @@ def follow_up_from(values: dict, today: dt.date):
         outcome = Outcome.NO_COMMITMENT
     outcome = parse_choice(Outcome, outcome, "outcome")
     attempts = parse_attempts(get("attempts"), "attempts")
+    if outcome is Outcome.NO_ANSWER:
+        attempts = max(attempts, 1)  # the unanswered last touch is an attempt, as the tracker counts it
     scheduled = parse_datetime(get("scheduled_for"), "scheduled_for", today)
     history = History(last, outcome, situation, scheduled, attempts)  # checks scheduled_for
 

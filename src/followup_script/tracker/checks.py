@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from followup_script.engine.stages import Outcome, Situation, moment_words, parse_choice
+from followup_script.engine.stages import AGREED_FIX, Outcome, Situation, moment_words, parse_choice
 from followup_script.errors import InputError
 from followup_script.input.validate import (
     check_call_window,
@@ -52,7 +52,7 @@ def check_touch(at: dt.date, outcome: Outcome, next_at, today: dt.date | None) -
                          fix="log a touch once it has happened")
     if outcome is Outcome.SCHEDULED and next_at is None:
         raise InputError("is missing: outcome 'scheduled' needs the agreed time", field="next",
-                         fix="give it as 'YYYY-MM-DD HH:MM'")
+                         fix=AGREED_FIX)
     if next_at is not None and outcome is not Outcome.SCHEDULED:
         raise InputError(f"is the agreed time of the next call, so it goes only with the outcome scheduled, "
                          f"not {outcome.value}", field="next", value=moment_words(next_at), fix="leave it out")
@@ -63,9 +63,23 @@ def check_touch(at: dt.date, outcome: Outcome, next_at, today: dt.date | None) -
                              fix="give the agreed time")
 
 
+#: The outcome of a touch logged without one, by how it happened: an application sent
+#: committed nobody to anything (check in three days later, as the one-shot does).
+DEFAULT_OUTCOME = {"application": Outcome.NO_COMMITMENT}
+
+
 def checked_touch(touch: NewTouch, today: dt.date) -> NewTouch:
-    """``touch`` with its outcome, via and note tidied, once it passes :func:`check_touch`."""
-    outcome = parse_choice(Outcome, touch.outcome, "outcome")
+    """``touch`` with its outcome, via and note tidied, once it passes :func:`check_touch`.
+    An application sent may leave out its outcome (``no-commitment``); any other touch
+    names one."""
+    outcome = touch.outcome
+    if outcome is None or (type(outcome) is str and not outcome.strip()):
+        via = check_via(touch.via)
+        outcome = DEFAULT_OUTCOME.get(via)
+        if outcome is None:
+            raise InputError("is needed", field="outcome",
+                             fix=f"say how it ended: {', '.join(o.value for o in Outcome)}")
+    outcome = parse_choice(Outcome, outcome, "outcome")
     via = check_via(touch.via)
     check_touch(touch.at, outcome, touch.next_at, today)
     return NewTouch(outcome, touch.at, via, touch.next_at, (touch.note or "").strip() or None)

@@ -116,7 +116,35 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE contacts SET name_fold = ? WHERE id = ?", (fold(name), contact_id))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
+_TOUCHES_V4 = """
+CREATE TABLE touches_v4 (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL UNIQUE,
+    contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    at          TEXT NOT NULL,
+    via         TEXT NOT NULL CHECK (via IN ('call', 'meeting', 'voicemail', 'email', 'sms', 'application')),
+    outcome     TEXT NOT NULL CHECK (outcome IN
+                ('scheduled', 'no-time', 'no-commitment', 'no-answer', 'replied', 'stop')),
+    next_at     TEXT,
+    note        TEXT,
+    created_at  TEXT NOT NULL
+)
+"""
+
+
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """A touch may be an application sent (``via = 'application'``): the touches table is
+    rebuilt with the wider check (SQLite cannot change a check in place), rows and ids kept."""
+    conn.execute(_TOUCHES_V4)
+    conn.execute("INSERT INTO touches_v4 (id, uid, contact_id, at, via, outcome, next_at, note, created_at) "
+                 "SELECT id, uid, contact_id, at, via, outcome, next_at, note, created_at FROM touches")
+    conn.execute("DROP TABLE touches")
+    conn.execute("ALTER TABLE touches_v4 RENAME TO touches")
+    conn.execute("CREATE INDEX touches_by_contact ON touches(contact_id, at, id)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3,
+                                                          _migrate_3_to_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

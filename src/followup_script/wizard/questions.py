@@ -275,7 +275,8 @@ def _agreed(after: dt.date, today: dt.date) -> Callable[[str], dt.date | dt.date
 
     def convert(text: str):
         if not text.strip():
-            raise InputError("the agreed time is empty; give it as YYYY-MM-DD HH:MM, e.g. 2026-11-27 10:30")
+            raise InputError("the agreed time is empty; give it as YYYY-MM-DD HH:MM, e.g. 2026-11-27 10:30, "
+                             "or the day alone when no time was set")
         moment = parse_datetime(text, "agreed time", today)
         day = moment.date() if isinstance(moment, dt.datetime) else moment
         if day < after:
@@ -289,7 +290,8 @@ def _agreed(after: dt.date, today: dt.date) -> Callable[[str], dt.date | dt.date
 def agreed_time(after: dt.date, today: dt.date) -> Question:
     convert = _agreed(after, today)
     return Question("text", "When did you agree to talk again?", validate=refusal(convert),
-                    convert=convert, instruction="(YYYY-MM-DD HH:MM, e.g. 2026-11-27 10:30)")
+                    convert=convert,
+                    instruction="(YYYY-MM-DD HH:MM, e.g. 2026-11-27 10:30; or the day alone: 2026-11-27)")
 
 
 def pick_channel(channels: Iterable, default: str = "voicemail") -> Question:
