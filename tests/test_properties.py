@@ -151,6 +151,34 @@ def test_a_single_touch_plans_the_same_in_the_tracker_and_the_one_shot(trackers,
     assert tracker.show(name, today)["plan"] == one_shot
 
 
+@ENGINE
+@given(st.dates(min_value=dt.date(2001, 1, 1), max_value=dt.date(2099, 1, 1)), st.integers(0, 60),
+       st.booleans(), st.lists(st.tuples(st.integers(0, 80), st.sampled_from(VIAS)), max_size=6),
+       st.integers(0, 120), st.sampled_from(list(Situation)))
+def test_a_one_way_touch_never_cancels_an_agreed_call(talked, ahead, with_time, one_way, seen_after, situation):
+    """Commitments are state: one-way touches (no-answer, any via) dated before the agreed day
+    leave the agreed call as the plan; the first one on that day or later is the call itself,
+    and the weekly rhythm runs from the last of those."""
+    from followup_script.tracker.history import history_from
+    from followup_script.tracker.rows import NewTouch
+
+    day = talked + dt.timedelta(days=ahead)
+    agreed = dt.datetime.combine(day, dt.time(10, 30)) if with_time else day
+    conversation = NewTouch("scheduled", talked, "call", agreed)
+    touches = sorted((NewTouch("no-answer", talked + dt.timedelta(days=n), via) for n, via in one_way),
+                     key=lambda t: t.at)  # oldest first; the conversation is older than all of them
+    got = history_from(situation, [*reversed(touches), conversation])
+    today = talked + dt.timedelta(days=seen_after)
+    on_or_after = [t for t in touches if t.at >= day]
+    if not on_or_after:
+        assert got == History(talked, Outcome.SCHEDULED, situation, agreed, 0)
+        assert plan(got, today) == plan(history_from(situation, [conversation]), today)
+        assert plan(got, today).stage is (Stage.SCHEDULED_CALL if today <= day else Stage.MISSED_CALL)
+    else:
+        assert got == History(on_or_after[-1].at, Outcome.NO_ANSWER, situation, None, len(on_or_after))
+        assert plan(got, today).stage is Stage.WEEKLY_NUDGE
+
+
 # -- a stopped contact never gets a script or a delivery --------------------------------------
 
 
