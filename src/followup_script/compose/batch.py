@@ -127,7 +127,7 @@ def generate(writer, rows, channel: str, today: dt.date, business_days: bool | N
             unknown = [k for k in row.values if k not in KNOWN]
             if unknown:
                 raise InputError(f"unknown field(s) {', '.join(map(repr, unknown))}; use: {', '.join(FIELDS)}")
-            history, contact, overrides = follow_up_from(row.values, today, label=lambda f: f)
+            history, contact, overrides = follow_up_from(row.values, today)
             plan = writer.plan(history, today, business_days)
             profile = {**base_profile, **overrides} if overrides else base_profile
             yield Result(row.line, writer.write(channel, plan, contact, profile, today=today))
