@@ -69,9 +69,22 @@ def speedups(request, monkeypatch):
 
 def test_email_subject_text_and_html_are_what_they_were(speedups, config, builtin_plugins):
     """Captured from the token-and-shape HTML of commit 24b3d03, before it was replaced:
-    every built-in email template, with plain, Markdown-laden, accented and no values."""
-    expected = json.loads(EMAIL_OUTPUT.read_text(encoding="utf-8"))
-    assert email_output(Scriptwriter(config, builtin_plugins)) == expected
+    every built-in email template, with plain, Markdown-laden, accented and no values.
+    A case holds while its template (and _common.j2) is the one it was captured from."""
+    import hashlib
+
+    from followup_script.writing.render import builtin_templates
+
+    captured = json.loads(EMAIL_OUTPUT.read_text(encoding="utf-8"))
+    same = {name for name, digest in captured["templates"].items()
+            if hashlib.sha256((builtin_templates() / name).read_bytes()).hexdigest() == digest}
+    if "_common.j2" not in same:
+        pytest.skip("_common.j2 changed since the capture")
+    expected = {case: out for case, out in captured["cases"].items() if out["template"] in same}
+    if not expected:
+        pytest.skip("every email template changed since the capture")
+    written = email_output(Scriptwriter(config, builtin_plugins))
+    assert {case: written[case] for case in expected} == expected
 
 
 # -- the switch: every trick off gives the same messages ----------------------------------------
@@ -110,21 +123,23 @@ def test_every_message_is_the_same_with_the_tricks_off(config, builtin_plugins, 
 
     from followup_script.writing import guard, render
 
-    calls = []
-    real = _speedups.plain_markdown_html
+    calls, counted = [], []
+    real, count = _speedups.plain_markdown_html, _speedups.count_words
     monkeypatch.setattr(_speedups, "plain_markdown_html", lambda text: calls.append(text) or real(text))
+    monkeypatch.setattr(_speedups, "count_words", lambda text: counted.append(text) or count(text))
     guard._remembered_verdict.cache_clear()
 
     on = _write_all(config, builtin_plugins, monkeypatch, off=False)
     assert type(Scriptwriter(config, builtin_plugins).renderer.env) is render._ShortPathSandbox
     assert guard._remembered_verdict.cache_info().hits > len(on) / 2, "the guard's verdicts are remembered"
-    assert calls, "email HTML took the plain-Markdown path"
+    assert calls and counted, "email HTML took the plain-Markdown path, words were counted on bytes"
 
     calls.clear()
+    counted.clear()
     guard._remembered_verdict.cache_clear()
     off = _write_all(config, builtin_plugins, monkeypatch, off=True)
     assert type(Scriptwriter(config, builtin_plugins).renderer.env) is ImmutableSandboxedEnvironment
-    assert guard._remembered_verdict.cache_info().currsize == 0 and calls == [], "no trick ran"
+    assert guard._remembered_verdict.cache_info().currsize == 0 and calls == counted == [], "no trick ran"
 
     assert len(on) == len(off) > 400
     assert on == off
@@ -303,3 +318,38 @@ def test_help_never_lists_commands_from_a_cache_someone_else_could_have_written(
     folder.chmod(0o777)
     assert "planted-command" not in cli("--help").stdout
     folder.chmod(0o700)
+
+
+# -- counting words, and values derived once per run ---------------------------------------------
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab Z9_'-’,.!?\n\t:;é")) | st.characters(), max_size=200))
+def test_words_counted_on_bytes_are_the_words_the_regex_finds(text):
+    from followup_script.writing.speech import _WORD
+
+    assert _speedups.count_words(text) == len(_WORD.findall(text))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_words_counted_on_bytes_are_the_words_the_regex_finds_in_ascii(text):
+    from followup_script.writing.speech import _WORD
+
+    assert _speedups.count_words(text) == len(_WORD.findall(text))
+
+
+def test_values_derived_once_per_run_are_derived_again_when_they_change(monkeypatch):
+    monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
+    calls = []
+
+    @_speedups.remember_last
+    def derive(values):
+        calls.append(dict(values))
+        return [f"{k}={v}" for k, v in values.items()]
+
+    profile = {"name": "Ana Lima", "tags": ["not", "hashable"]}
+    first = derive(profile)
+    assert derive(dict(profile)) is first and len(calls) == 1, "equal values: derived once"
+    profile["name"] = "Ana Reyes"  # the same dict, changed: derived again
+    assert derive(profile) == ["name=Ana Reyes", "tags=['not', 'hashable']"] and len(calls) == 2
+    monkeypatch.setenv(_speedups.ENV_OFF, "1")
+    assert derive(profile) == derive(profile) and len(calls) == 4, "with the switch off, every time"

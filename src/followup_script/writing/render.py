@@ -113,14 +113,21 @@ def when_words(day: dt.date, today: dt.date) -> str:
     return f"on {DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
-def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
-    """The variables every template may use (docs/templates.md lists them)."""
+@_speedups.remember_last  # the same profile for every row of a batch: derived once (a speed trick)
+def profile_values(profile: dict) -> Fields:
+    """The profile as templates see it: one-line values, the first name, the phone
+    spoken, a callback window. Read-only for templates (the sandbox is immutable)."""
     me = {k: collapse(v) for k, v in profile.items() if isinstance(v, str) and v.strip()}
     if "name" in me:
         me["first_name"] = first_name(me["name"])
     if "phone" in me:
         me["phone_spoken"] = speak_phone(me["phone"])
     me.setdefault("callback_window", "any weekday")
+    return Fields.of("profile", me)
+
+
+def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
+    """The variables every template may use (docs/templates.md lists them)."""
     them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
     if "name" in them:
         them["first_name"] = first_name(them["name"])
@@ -132,7 +139,7 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
     elif plan.due:
         scheduled = human_date(plan.due) + (f" at {plan.due_time:%H:%M}" if plan.due_time else "")
     return {
-        "me": Fields.of("profile", me),
+        "me": profile_values(profile),
         "contact": Fields.of("contact", them),
         "situation": plan.situation.value,
         "stage": plan.stage.value,
