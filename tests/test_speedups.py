@@ -353,3 +353,79 @@ def test_values_derived_once_per_run_are_derived_again_when_they_change(monkeypa
     assert derive(profile) == ["name=Ana Reyes", "tags=['not', 'hashable']"] and len(calls) == 2
     monkeypatch.setenv(_speedups.ENV_OFF, "1")
     assert derive(profile) == derive(profile) and len(calls) == 4, "with the switch off, every time"
+
+
+# -- compiled templates kept between runs -------------------------------------------------------
+
+
+def _voicemail(config, builtin_plugins, compiled=None):
+    """A voicemail from a new writer (a new run); ``compiled`` collects what Jinja compiles."""
+    from followup_script import History
+
+    writer = Scriptwriter(config, builtin_plugins)
+    if compiled is not None:
+        env = writer.renderer.env
+        env.compile = lambda source, name=None, *rest, **kw: compiled.append(name) or type(env).compile(
+            env, source, name, *rest, **kw)
+    plan = writer.plan(History(LAST, "no-commitment"), TODAY)
+    return writer, writer.write("voicemail", plan, CONTACTS["plain"], PROFILES["plain"], today=TODAY).text
+
+
+def _compiled(isolated_home):
+    folders = list((isolated_home / ".cache" / "followup-script").glob("templates-*"))
+    return folders, sorted(f for folder in folders for f in folder.iterdir())
+
+
+def test_compiled_templates_are_kept_privately_and_used_again(config, builtin_plugins, isolated_home):
+    import stat
+
+    compiled = []
+    _, first = _voicemail(config, builtin_plugins, compiled)
+    assert sorted(compiled) == ["_common.j2", "voicemail/three-day-check.txt.j2"]
+    folders, files = _compiled(isolated_home)
+    assert len(folders) == 1 and len(files) == 2
+    assert stat.S_IMODE(folders[0].stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    compiled.clear()
+    assert _voicemail(config, builtin_plugins, compiled)[1] == first and compiled == [], "loaded, not compiled"
+
+
+@pytest.mark.parametrize("how", ["a file others may read", "a folder others may write in", "a damaged file"])
+def test_a_compiled_template_someone_else_could_have_written_is_not_run(config, builtin_plugins, isolated_home,
+                                                                        how):
+    """An entry planted with the right key and the real template's checksum, whose code
+    says something else, runs only while it is a private file of ours in a private folder."""
+    import jinja2
+
+    writer, expected = _voicemail(config, builtin_plugins)
+    env, name = writer.renderer.env, "voicemail/three-day-check.txt.j2"
+    cache, template = env.bytecode_cache, env.get_template(name)
+    bucket = jinja2.bccache.Bucket(env, cache.get_cache_key(name, template.filename),
+                                   cache.get_source_checksum(env.loader.get_source(env, name)[0]))
+    bucket.code = env.compile("Planted for {{ contact.name }}. Thank you.\n", name, template.filename)
+    folder = _compiled(isolated_home)[0][0]
+    path = folder / (cache.pattern % bucket.key)
+    assert path.exists(), "the planted entry replaces the real one"
+    path.write_bytes(bucket.bytecode_to_string())  # ours and 0600: it is run
+    assert _voicemail(config, builtin_plugins)[1].startswith("Planted for Dana Reyes.")
+    if how == "a file others may read":
+        path.chmod(0o644)
+    elif how == "a folder others may write in":
+        folder.chmod(0o777)
+    else:
+        path.write_bytes(path.read_bytes()[:60])
+    assert _voicemail(config, builtin_plugins)[1] == expected
+    folder.chmod(0o700)
+
+
+def test_no_compiled_template_is_kept_for_a_changed_environment_or_with_the_switch_off(
+        config, builtin_plugins, isolated_home, monkeypatch):
+    from followup_script.writing.render import Renderer
+
+    assert Renderer(prepare=lambda env: env.filters.update(shout=str.upper)).env.bytecode_cache is None
+    assert Renderer(prepare=lambda env: setattr(env, "intercepted_binops", frozenset({"**"}))).env.bytecode_cache is None
+    assert Renderer(prepare=lambda env: None).env.bytecode_cache is not None
+    monkeypatch.setenv(_speedups.ENV_OFF, "1")
+    assert Renderer().env.bytecode_cache is None
+    _voicemail(config, builtin_plugins)
+    assert _compiled(isolated_home) == ([], [])

@@ -1,4 +1,4 @@
-"""Jinja environment, template lookup, the template context, Markdown to HTML.
+"""Jinja environment, template lookup, the template context.
 
 Templates are looked up as ``<kind>/<stage>.<situation>.<ext>.j2`` and then
 ``<kind>/<stage>.<ext>.j2`` (``ext`` is ``md`` or ``txt``), through
@@ -14,17 +14,23 @@ profile values are passed as variables and never compiled as templates.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from markupsafe import Markup
-from markupsafe import escape as markupsafe_escape
 
-from followup_script import _speedups
+from followup_script import __version__, _speedups
+from followup_script._cache import cache_path, read_private, write_private
 from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
 from followup_script.errors import ConfigError, InputError, TemplateError
+from followup_script.writing.markdown import (  # noqa: F401 (escape_markdown, markdown_to_html: re-exported)
+    MARKDOWN_FILTERS,
+    escape_markdown,
+    markdown_literal,
+    markdown_to_html,
+)
 from followup_script.writing.speech import measure_speech, phone_groups, speak_phone  # noqa: F401 (re-exported)
 
 EXTENSIONS = ("md", "txt")
@@ -97,6 +103,7 @@ def first_name(full: str | None) -> str | None:
     return full.split()[0] if full and full.split() else None
 
 
+@_speedups.remember  # a batch has few distinct dates (a speed trick)
 def when_words(day: dt.date, today: dt.date) -> str:
     """How a person says a nearby date: ``today``, ``yesterday``, ``on Tuesday``."""
     delta = (today - day).days
@@ -165,65 +172,6 @@ def transform_values(context: dict, transform: Callable[[str], str]) -> dict:
     return out
 
 
-# -- Markdown ----------------------------------------------------------------------------
-
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!<>|~&\"'="})
-
-
-def escape_markdown(value: str) -> str:
-    """Backslash-escape every Markdown punctuation so a value renders literally."""
-    return value.translate(_MD_ESCAPES)
-
-
-def _markdown_literal(value) -> Markup:
-    """Jinja's ``finalize`` for Markdown renders: a printed value becomes literal
-    Markdown. Markup is what the render itself built from escaped values (a macro's
-    or a block's output) and stays as it is."""
-    if isinstance(value, Markup):
-        return value
-    return Markup(escape_markdown(str(value)))
-
-
-def _as_text(value) -> str:
-    return str(value)
-
-
-def _escape_as_text(value) -> str:
-    return str(markupsafe_escape(value))
-
-
-# In a Markdown render, |safe does not let a value through as Markdown, and |e
-# gives the same characters the text shows (escaped again as a value).
-_MARKDOWN_FILTERS = {"safe": _as_text, "e": _escape_as_text, "escape": _escape_as_text,
-                     "forceescape": _escape_as_text}
-
-_WEB_LINK = ("http:", "https:", "mailto:")
-
-
-def _web_link(url: str) -> bool:
-    """Only http, https and mailto links (and images) survive; any other becomes text."""
-    return url.strip().lower().startswith(_WEB_LINK)
-
-
-_markdown = None
-
-
-def markdown_to_html(text: str) -> str:
-    """CommonMark to HTML (markdown-it-py, loaded on use): raw HTML is shown as
-    text, and a link or image whose address is not http, https or mailto stays text."""
-    if _speedups.enabled():
-        html = _speedups.plain_markdown_html(text)
-        if html is not None:
-            return html
-    global _markdown
-    if _markdown is None:
-        from markdown_it import MarkdownIt
-
-        _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-        _markdown.validateLink = _web_link
-    return _markdown.render(text)
-
-
 # -- the environment ----------------------------------------------------------------------------
 
 
@@ -262,6 +210,33 @@ class _ShortPathSandbox(ImmutableSandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
 
+def _settings(env: jinja2.Environment) -> tuple:
+    """What a plugin's prepare hook may change in an environment (and so in the code
+    its templates compile to)."""
+    return dict(vars(env)), dict(env.filters), dict(env.tests), dict(env.globals)
+
+
+class _PrivateBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's own cache of compiled templates (checked against each template's
+    source), whose files are read only if no other user could have written them
+    and written so (``_cache.read_private``, ``write_private``); a damaged entry is
+    compiled again."""
+
+    def _file(self, bucket) -> str:
+        return os.path.join(self.directory, self.pattern % bucket.key)
+
+    def load_bytecode(self, bucket) -> None:
+        data = read_private(self._file(bucket))
+        if data is not None:
+            try:
+                bucket.bytecode_from_string(data)
+            except Exception:  # noqa: BLE001 (a damaged entry of any kind: compile instead)
+                bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        write_private(self._file(bucket), bucket.bytecode_to_string())
+
+
 class Renderer:
     """Finds and renders templates for a kind, stage and situation."""
 
@@ -290,8 +265,14 @@ class Renderer:
         self.env.filters["speak_phone"] = speak_phone
         self.env.filters["human_date"] = human_date
         self.env.filters["capitalize_first"] = lambda s: s[:1].upper() + s[1:]
+        before = _settings(self.env)
         if prepare is not None:
             prepare(self.env)
+        if _speedups.enabled() and _settings(self.env) == before:
+            # a speed trick: compiled templates kept between runs, for the environment
+            # as built here (a plugin that changed it compiles in every run)
+            self.env.bytecode_cache = _PrivateBytecodeCache(
+                cache_path(f"templates-{__version__}-jinja-{jinja2.__version__}"))
         self._templates: dict[tuple, jinja2.Template] = {}
         self._markdown_env: jinja2.Environment | None = None
 
@@ -325,8 +306,8 @@ class Renderer:
         ``finalize`` escapes, and macros and blocks come back escaped already), so
         only the template's own words are Markdown."""
         if self._markdown_env is None:
-            env = self.env.overlay(autoescape=True, finalize=_markdown_literal)
-            env.filters = {**self.env.filters, **_MARKDOWN_FILTERS}
+            env = self.env.overlay(autoescape=True, finalize=markdown_literal, bytecode_cache=None)
+            env.filters = {**self.env.filters, **MARKDOWN_FILTERS}
             self._markdown_env = env
         return self.render(self._markdown_env.get_template(template.name), context)
 

@@ -8,7 +8,7 @@ WORDS_LOW, WORDS_HIGH = 60, 180
 def finish(message, job):
     """Split the subject; the HTML is the template's Markdown with every value escaped."""
     from followup_script.channels.email import split_subject
-    from followup_script.writing.render import markdown_to_html
+    from followup_script.writing.markdown import markdown_to_html
 
     message.subject, message.text = split_subject(message.text, message.template)
     message.html = markdown_to_html(split_subject(job.render_markdown(), message.template)[1])
