@@ -82,7 +82,7 @@ def one_shot(session, opts: dict) -> None:
     writer = session.writer(allow_tone=session.allow_tone)
     channel = writer.channel(session.channel_name())
     plan = writer.plan(history, today, business_days=session.business_days())
-    message = writer.write(channel, plan, contact, session.profile, today=today)
+    message = writer.write(channel, plan, contact, session.profile, today=today, delivering=opts["deliver"])
 
     receipt = None
     if opts["deliver"]:

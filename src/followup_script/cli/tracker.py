@@ -211,6 +211,7 @@ def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
 
 
 def _render_due(session, tracker, rows, today, channel_name, fmt, allow_tone):
+    """Each script worded for the day it is read: its due day, or today once due or late."""
     from followup_script.present.message import text_report
 
     writer = session.writer(allow_tone=allow_tone or session.allow_tone)
@@ -283,7 +284,9 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
     tracker.planner = writer.plan
     chosen = writer.channel(session.channel_name(channel))
     plan = tracker.plan_for(found, today)
-    message = writer.write(chosen, plan, found.script_fields(), session.profile, today=today)
+    # printed, it is worded for the day it is due; delivered, for today (compose.scriptwriter.reading_day)
+    message = writer.write(chosen, plan, found.script_fields(), session.profile, today=today,
+                           delivering=deliver)
     receipt = None
     if deliver:
         if found.stopped or message.stopped:

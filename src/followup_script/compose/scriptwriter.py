@@ -3,7 +3,11 @@
 >>> from followup_script import Scriptwriter, History
 >>> writer = Scriptwriter.from_config()          # doctest: +SKIP
 >>> plan = writer.plan(History(date(2026, 11, 20), "no-commitment"), today=date(2026, 11, 25))
->>> message = writer.write("email", plan, contact={"name": "Dana Reyes"})
+>>> message = writer.write("email", plan, contact={"name": "Dana Reyes"}, today=date(2026, 11, 25))
+
+Every relative word a script says ("today", "yesterday", "on Friday") is worked out
+from the day the message will be read, :func:`reading_day`: the day it is due, or
+today when it is delivered now or is due today or already late.
 """
 
 from __future__ import annotations
@@ -19,6 +23,19 @@ from followup_script.input.config import Config, load
 from followup_script.plugins.manager import Plugins, get_plugins
 from followup_script.writing import guard as tone
 from followup_script.writing.render import Renderer, build_context, transform_values
+
+
+def reading_day(plan: Plan, today: dt.date, delivering: bool = False) -> dt.date:
+    """The day the message for ``plan`` will be read, which its relative words count from.
+
+    The day it is due (a script written on Friday for Monday says Monday's words);
+    today when it is delivered now (``delivering``), when it is due today, or when the
+    due date has passed (a late script is read the day it is used). The one rule for
+    every front end: the one-shot, batch, ``next``, ``due --render`` and the wizard.
+    """
+    if delivering or plan.due is None or plan.due <= today:
+        return today
+    return plan.due
 
 
 class Scriptwriter:
@@ -64,15 +81,19 @@ class Scriptwriter:
         return decide(history, today, business_days)
 
     def write(self, channel: str | Channel, plan: Plan, contact: dict, profile: dict | None = None,
-              today: dt.date | None = None) -> Message:
-        """Render the script for ``plan`` on ``channel``; ``text`` is None when done or stopped."""
+              today: dt.date | None = None, delivering: bool = False) -> Message:
+        """Render the script for ``plan`` on ``channel``; ``text`` is None when done or stopped.
+
+        ``today`` is the day it is written (default: the clock's); its words are those of
+        the day it is read, :func:`reading_day` (``delivering``: it goes now, so today's).
+        """
         channel = channel if isinstance(channel, Channel) else self.channel(channel)
         profile = self.config.profile if profile is None else profile
         message = Message(channel.name, channel.kind, plan, None, dict(profile), dict(contact))
         if not plan.active:
             return message
-        today = today or dt.date.today()
-        context = build_context(plan, profile, contact, today)
+        read_on = reading_day(plan, today or dt.date.today(), delivering)
+        context = build_context(plan, profile, contact, read_on)
         template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value)
         message.template = template.name
         message.text = self.renderer.render(template, context)

@@ -6,13 +6,18 @@ Scriptwriter and records in its tracker, with the library's own calls
 (``Tracker.record``, ``Tracker.record_and_deliver``): what the person told
 about the contact is saved with the touch they log or the delivery they
 confirm, and taken back whole if the delivery fails.
+
+A script is worded for the day it will be read (``compose.scriptwriter.reading_day``):
+one shown before it is due speaks as on its due day, and says so; delivered now, it is
+written again in today's words, shown, and only then confirmed.
 """
 
 from __future__ import annotations
 
 import subprocess
 
-from followup_script.engine.stages import Outcome
+from followup_script.compose.scriptwriter import reading_day
+from followup_script.engine.stages import Outcome, human_date
 from followup_script.errors import FollowupError, InputError
 from followup_script.present.files import write_file
 from followup_script.present.message import delivered_where, delivery_target, length_line, text_report
@@ -45,7 +50,7 @@ class ScriptMenu:
 
     def run(self) -> str:
         """Until the person moves on: returns ``another`` or ``quit``."""
-        wizard, follow = self.wizard, self.follow
+        wizard = self.wizard
         channels = wizard.writer.plugins.channels
         default = wizard.channel
         logged = False
@@ -53,8 +58,7 @@ class ScriptMenu:
             name = self.ask(pick_channel(channels.values(), default))
             default = name
             try:
-                message = wizard.writer.write(name, follow.plan, follow.script_fields(), wizard.profile,
-                                              today=wizard.today)
+                message = self.write(name)
             except FollowupError as exc:
                 self.echo(f"Cannot write the {name} script: {exc}")
                 action = self.ask(after_no_script(with_channel=True))
@@ -81,9 +85,18 @@ class ScriptMenu:
                 except FollowupError as exc:
                     self.echo(f"Not done: {exc}")
 
-    def show(self, message) -> None:
+    def write(self, channel: str, delivering: bool = False):
+        """The script for ``channel``, worded for the day it is read (today's words when ``delivering``)."""
+        wizard, follow = self.wizard, self.follow
+        return wizard.writer.write(channel, follow.plan, follow.script_fields(), wizard.profile,
+                                   today=wizard.today, delivering=delivering)
+
+    def show(self, message, delivering: bool = False) -> None:
         self.echo("")
         self.echo(length_line(message))
+        day = reading_day(message.plan, self.wizard.today, delivering)
+        if day != self.wizard.today:
+            self.echo(f"Worded for {human_date(day)}, the day it is due (delivered now, it says today's words).")
         for warning in message.warnings:
             self.echo(f"Note: {warning}")
         self.echo("")
@@ -138,6 +151,10 @@ class ScriptMenu:
         """Deliver exactly once (docs/reliability.md), after saving what was told; a failed
         delivery takes that back, so nothing of it is kept."""
         wizard, follow = self.wizard, self.follow
+        if reading_day(follow.plan, wizard.today) != wizard.today:
+            message = self.write(message.channel, delivering=True)  # it goes now: today's words
+            self.echo("Delivered now, it is worded for today:")
+            self.show(message, delivering=True)
         if not self.ask(confirm_delivery(message.channel, delivery_target(message))):
             self.echo("Not delivered.")
             return False

@@ -134,7 +134,9 @@ def profile_values(profile: dict) -> Fields:
 
 
 def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
-    """The variables every template may use (docs/templates.md lists them)."""
+    """The variables every template may use (docs/templates.md lists them). ``today`` is
+    the day the message is read (``compose.scriptwriter.reading_day``): every ``*_words``
+    counts from it, and templates see it as ``today``."""
     them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
     if "name" in them:
         them["first_name"] = first_name(them["name"])
