@@ -258,7 +258,7 @@ def test_problem_2_the_wizard_on_monday_words_wednesdays_script_for_wednesday(tm
     assert "Next: three-day-check (attempt 1), due Wednesday 25 November 2026" in out
     assert "Thank you again for our conversation on Sunday about Acme Analytics." in out
     assert "yesterday" not in out
-    assert "Worded for Wednesday 25 November 2026, the day it is due" in out
+    assert "Worded for Wednesday 25 November 2026, the day it is due." in out  # a voicemail is not delivered
 
 
 def test_problem_2_the_wizard_delivers_in_todays_words(tmp_path, capsys):
@@ -270,6 +270,8 @@ def test_problem_2_the_wizard_delivers_in_todays_words(tmp_path, capsys):
     assert code == 0
     out = capsys.readouterr().out
     shown, _, then = out.partition("Delivered now, it is worded for today:")
+    assert "Worded for Wednesday 25 November 2026, the day it is due (delivered now, it says today's words)." \
+        in shown
     assert "Thank you again for our conversation on Sunday about Acme Analytics." in shown
     assert "Thank you again for our conversation yesterday about Acme Analytics." in then
     assert "Worded for" not in then

@@ -96,7 +96,9 @@ class ScriptMenu:
         self.echo(length_line(message))
         day = reading_day(message.plan, self.wizard.today, delivering)
         if day != self.wizard.today:
-            self.echo(f"Worded for {human_date(day)}, the day it is due (delivered now, it says today's words).")
+            can_deliver = self.wizard.writer.plugins.channels[message.channel].deliver is not None
+            self.echo(f"Worded for {human_date(day)}, the day it is due"
+                      + (" (delivered now, it says today's words)." if can_deliver else "."))
         for warning in message.warnings:
             self.echo(f"Note: {warning}")
         self.echo("")
