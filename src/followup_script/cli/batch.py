@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from followup_script.cli.options import profile_options
 from followup_script.cli.session import Session
 from followup_script.errors import InputError
 
@@ -21,15 +22,19 @@ from followup_script.errors import InputError
 @click.option("--today", metavar="DATE", help="Pretend today is DATE.")
 @click.option("--calendar-days", is_flag=True, help="Do not move weekend due dates to Monday.")
 @click.option("--allow-tone", is_flag=True, help="Let messages that fail the courtesy guard through.")
+@profile_options
 @click.pass_context
 def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_tone):
     """Write the follow-up for every row of a CSV or JSON Lines file.
 
-    Columns are named like the one-shot options: name, company, role, phone,
-    email, situation, last_contact, outcome, scheduled_for, attempts, and
-    optionally from_name, from_phone, from_email. A bad row is reported on
-    stderr with its line number and the others go on; the exit code is 2 if
-    any row failed.
+    Columns are named like the one-shot options, and are the ones `import`
+    reads: name, company, role, phone, email, situation, last_contact,
+    outcome, scheduled_for, attempts, and optionally via, from_name,
+    from_phone, from_email (docs/columns.md). Case, spaces and hyphens do not
+    matter ('Last Contact'); commas, semicolons or tabs separate the cells. A
+    bad row is reported on stderr with its line number and the others go on;
+    the exit code is 2 if any row failed. A last contact over 180 days ago
+    is written, with a warning on that row's line.
 
     \b
       followup-script batch applications.csv
@@ -72,12 +77,18 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
     done = failed = 0
     try:
         for result in generate(writer, read_rows(file), channel, today, business_days):
+            for doubt in result.doubts:
+                write_pending()
+                out.flush()
+                click.echo(("\r\x1b[K" if bar is not None else "")
+                           + f"followup-script: {file} line {result.line}: warning: "
+                           + doubt.sentence(result.label(doubt.field)), err=True)
             if result.error is not None:
                 failed += 1
                 write_pending()  # the rows before it first, so the order is kept
                 out.flush()
-                error = result.error  # a value in a row is named by its column (the field)
-                said = error.sentence(error.field) if isinstance(error, InputError) else str(error)
+                error = result.error  # a value in a row is named by its column, as the file names it
+                said = error.sentence(result.label(error.field)) if isinstance(error, InputError) else str(error)
                 click.echo(("\r\x1b[K" if bar is not None else "")  # over the bar; it is drawn again below
                            + f"followup-script: {file} line {result.line}: {said}", err=True)
                 if strict:

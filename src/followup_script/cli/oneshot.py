@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from followup_script.cli.options import option_label, root_profile_options
 from followup_script.engine.vocabulary import OUTCOME_HELP, SITUATION_HELP
 
 #: The options that ask for a one-shot script; with none of them, bare ``followup-script``
@@ -34,7 +35,8 @@ _OPTIONS = [
         "--situation", default="application", show_default=True, metavar="S",
         help="What you did: " + _choice_help(SITUATION_HELP) + ".",
     ),
-    click.option("--last-contact", metavar="DATE", help="Date of the last touch: YYYY-MM-DD, today or yesterday."),
+    click.option("--last-contact", metavar="DATE",
+                 help="Date of the last touch: YYYY-MM-DD, today or yesterday (not after today)."),
     click.option(
         "--outcome", metavar="O",
         help="How the last touch ended: " + _choice_help(OUTCOME_HELP)
@@ -52,9 +54,7 @@ _OPTIONS = [
     click.option("--output", "-o", metavar="FILE", help="Write the result to FILE instead of stdout."),
     click.option("--today", metavar="DATE", help="Pretend today is DATE (reproducible output)."),
     click.option("--calendar-days", is_flag=True, help="Do not move weekend due dates to Monday."),
-    click.option("--from-name", help="Your full name (else profile.name from the config)."),
-    click.option("--from-phone", help="Your phone number (else profile.phone)."),
-    click.option("--from-email", help="Your email address (else profile.email)."),
+    *root_profile_options(),
     click.option("--deliver", is_flag=True,
                  help="Hand the script to the channel (draft, send...). Asks first on a terminal."),
     click.option("--yes", "-y", is_flag=True, help="Deliver without asking."),
@@ -78,7 +78,10 @@ def one_shot(session, opts: dict) -> None:
     from followup_script.input.values import follow_up_from
 
     today = session.today()
-    history, contact, _ = follow_up_from(opts, today)  # the --from-* values: session.profile
+    doubts = []
+    history, contact, _ = follow_up_from(opts, today, doubts)  # the --from-* values: session.profile
+    for doubt in doubts:  # a last contact a year ago: written, with a word on stderr
+        click.echo(f"followup-script: warning: {doubt.sentence(option_label(doubt.field))}", err=True)
     writer = session.writer(allow_tone=session.allow_tone)
     channel = writer.channel(session.channel_name())
     plan = writer.plan(history, today, business_days=session.business_days())

@@ -4,7 +4,9 @@ The root group puts one in ``ctx.obj``; a command takes it with
 ``Session.of(ctx)`` (or ``@click.pass_obj``). Each value is resolved on first
 use and kept, so ``--help`` pays for nothing and a command pays only for what
 it uses: the config file (``--config``), your profile with the ``--from-name``,
-``--from-phone`` and ``--from-email`` overrides, the plugins (their problems
+``--from-phone`` and ``--from-email`` overrides (the root's, or a command's own:
+:func:`followup_script.cli.options.profile_options` hands them over with
+:meth:`Session.give_profile`; the command's win), the plugins (their problems
 reported once, fatal with ``--strict-plugins``), the Scriptwriter, the channel
 (``--channel``, else the config's ``defaults.channel``, else voicemail),
 whether weekends move to Monday (``--calendar-days`` or ``schedule.calendar_days``),
@@ -42,6 +44,7 @@ class Session:
         self._profile: dict | None = None
         self._writer: Scriptwriter | None = None
         self._reported = 0
+        self._given: dict[str, str] = {}  # a command's own --from-* values
 
     @classmethod
     def of(cls, ctx: click.Context) -> Session:
@@ -83,16 +86,27 @@ class Session:
             self._config = load(self.params.get("config_path"))
         return self._config
 
+    def give_profile(self, option: str, value: str) -> None:
+        """A command's own ``--from-name`` (``option`` ``"from_name"``)... value: it wins
+        over the root's. Given before the profile is first used (while the command's
+        options are parsed); a profile or writer made before is made again."""
+        self._given[option] = value
+        self._profile = None
+        self._writer = None
+
     @property
     def profile(self) -> dict:
-        """Your profile: the config's, with ``--from-name/--from-phone/--from-email`` over it."""
+        """Your profile: the config's, with ``--from-name/--from-phone/--from-email`` over it
+        (a command's own, else the root's)."""
         if self._profile is None:
             from followup_script.input.validate import check_email, check_name, check_phone
 
             checks = {"name": check_name, "phone": check_phone, "email": check_email}
             profile = self.config.profile
             for key in PROFILE_OVERRIDES:
-                value = self.params.get(f"from_{key}")
+                value = self._given.get(f"from_{key}")
+                if value is None:
+                    value = self.params.get(f"from_{key}")
                 if value is not None:
                     profile[key] = checks[key](value, f"from_{key}")
             self._profile = profile

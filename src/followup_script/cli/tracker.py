@@ -14,7 +14,7 @@ import json
 
 import click
 
-from followup_script.cli.options import db_option, today_option
+from followup_script.cli.options import db_option, profile_options, today_option
 from followup_script.cli.output import write
 from followup_script.cli.session import Session
 from followup_script.errors import FollowupError, InputError
@@ -170,6 +170,7 @@ def unsnooze(ctx, name, today, db_path):
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
               help="Output of --render: text, or one JSON object per line.")
 @click.option("--allow-tone", is_flag=True, help="Let a script that fails the courtesy guard through, with a warning.")
+@profile_options
 @db_option
 @click.pass_context
 def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
@@ -256,6 +257,7 @@ def _render_due(session, tracker, rows, today, channel_name, fmt, allow_tone):
 @click.option("--yes", "-y", is_flag=True, help="Deliver without asking.")
 @click.option("--resend", is_flag=True, help="Deliver even if this follow-up was delivered before.")
 @click.option("--allow-tone", is_flag=True, help="Let a script that fails the courtesy guard through, with a warning.")
+@profile_options
 @today_option
 @db_option
 @click.pass_context

@@ -2,8 +2,10 @@
 
 Rows stream: one is read, planned, rendered and written before the next is
 read, so memory does not grow with the file. Column names match the one-shot
-options (``last_contact`` for ``--last-contact``). A bad row is reported with its
-line number and the reason, and the others go on.
+options (``last_contact`` for ``--last-contact``) and are the ones ``import``
+reads (:mod:`followup_script.input.columns`: ``Last Contact`` or ``date`` work
+too); a CSV file may be separated by commas, semicolons or tabs. A bad row is
+reported with its line number and the reason, and the others go on.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from followup_script.channels.base import Message
 from followup_script.errors import FollowupError, InputError
+from followup_script.input.columns import BATCH, Header, csv_rows, read_header, rename
+from followup_script.input.validate import Doubt
 from followup_script.input.values import FIELDS, follow_up_from
 
 
@@ -25,6 +29,8 @@ from followup_script.input.values import FIELDS, follow_up_from
 class Row:
     line: int
     values: dict
+    #: the file's header: how the file names each column (a row's errors name it so)
+    header: Header | None = None
 
 
 @dataclass(slots=True)
@@ -32,6 +38,13 @@ class Result:
     line: int
     message: Message | None = None
     error: FollowupError | None = None
+    #: values accepted that look wrong (a last contact a year ago), to say on the row's line
+    doubts: list[Doubt] = field(default_factory=list)
+    header: Header | None = None
+
+    def label(self, name: str | None) -> str | None:
+        """How the file names the column of the field ``name`` (``Last Contact``)."""
+        return self.header.label(name) if self.header is not None else name
 
 
 NOT_UTF8 = "the row is not UTF-8 text; save the file as UTF-8"
@@ -62,22 +75,21 @@ def read_rows(path: str | Path) -> Iterator[Row]:
         raise InputError(f"batch file {str(path)!r} cannot be read ({exc.strerror}); check the path") from None
     with handle:
         if suffix == ".csv":
-            reader = csv.reader(handle)
+            reader = csv_rows(handle)
             try:
-                header = next(reader, [])
+                cells = next(reader, [])
             except csv.Error as exc:
                 raise InputError(f"batch file {str(path)!r} line 1: {exc}; save it as UTF-8 CSV") from None
-            if not_utf8("".join(header)):
+            if not_utf8("".join(cells)):
                 raise InputError(f"batch file {str(path)!r} line 1 is not UTF-8; save it as UTF-8 CSV")
-            unknown = [h for h in header if h and h.strip() not in FIELDS]
-            if unknown:
-                raise InputError(
-                    f"batch file {str(path)!r}: unknown column(s) {', '.join(map(repr, unknown))}; "
-                    f"use: {', '.join(FIELDS)}"
-                )
-            keys = [h.strip() for h in header]
-            if "last_contact" not in keys:
-                raise InputError(f"batch file {str(path)!r} has no last_contact column; add one")
+            try:
+                header = read_header(cells, BATCH)
+            except InputError as exc:
+                raise InputError(f"batch file {str(path)!r}: {exc}") from None
+            if "last_contact" not in header.written:
+                raise InputError(f"batch file {str(path)!r} has no last_contact column; add one "
+                                 "(or a column named date or Last Contact)")
+            keys = header.keys
             named = [(i, k) for i, k in enumerate(keys) if k]  # a column without a name is ignored
             line = reader.line_num
             try:
@@ -88,9 +100,9 @@ def read_rows(path: str | Path) -> Iterator[Row]:
                     if not_utf8("".join(values)):
                         yield Row(line + 1, {"__error__": NOT_UTF8})
                     elif len(named) == len(keys):  # extra cells are ignored, missing ones not given
-                        yield Row(line + 1, dict(zip(keys, values)))
+                        yield Row(line + 1, dict(zip(keys, values)), header)
                     else:
-                        yield Row(line + 1, {k: values[i] for i, k in named if i < len(values)})
+                        yield Row(line + 1, {k: values[i] for i, k in named if i < len(values)}, header)
                     line = reader.line_num
             except csv.Error as exc:
                 raise InputError(f"batch file {str(path)!r} line {reader.line_num}: {exc}; fix the CSV") from None
@@ -113,26 +125,34 @@ def read_rows(path: str | Path) -> Iterator[Row]:
                     yield Row(number, {"__error__": "a value holds half of a \\u surrogate pair, "
                                                     "which is not text; fix that value"})
                     continue
-                yield Row(number, values)
+                try:
+                    values, header = rename(values, BATCH)  # "Last Contact" is last_contact
+                except InputError as exc:
+                    yield Row(number, {"__error__": str(exc)})
+                    continue
+                yield Row(number, values, header)
 
 
 def generate(writer, rows, channel: str, today: dt.date, business_days: bool | None = None):
-    """Yield a :class:`Result` per row: a message, or the error that row caused."""
+    """Yield a :class:`Result` per row: a message, or the error that row caused; each
+    with the doubts about its values (said as warnings)."""
     channel = writer.channel(channel)
     base_profile = writer.config.profile
     for row in rows:
+        doubts: list[Doubt] = []
         try:
             if "__error__" in row.values:
                 raise InputError(row.values["__error__"])
             unknown = [k for k in row.values if k not in KNOWN]
             if unknown:
                 raise InputError(f"unknown field(s) {', '.join(map(repr, unknown))}; use: {', '.join(FIELDS)}")
-            history, contact, overrides = follow_up_from(row.values, today)
+            history, contact, overrides = follow_up_from(row.values, today, doubts)
             plan = writer.plan(history, today, business_days)
             profile = {**base_profile, **overrides} if overrides else base_profile
-            yield Result(row.line, writer.write(channel, plan, contact, profile, today=today))
+            yield Result(row.line, writer.write(channel, plan, contact, profile, today=today), doubts=doubts,
+                         header=row.header)
         except FollowupError as exc:
-            yield Result(row.line, error=exc)
+            yield Result(row.line, error=exc, doubts=doubts, header=row.header)
 
 
 KNOWN = frozenset(FIELDS)

@@ -9,19 +9,28 @@ import file, the question in the wizard).
 
 Dates: :func:`parse_date` reads ``YYYY-MM-DD``, ``today`` and ``yesterday``;
 :func:`parse_datetime` also reads ``YYYY-MM-DD HH:MM`` (or with ``T``, any
-ISO 8601 time; seconds and a UTC offset are dropped) and ``tomorrow``.
+ISO 8601 time; seconds and a UTC offset are dropped) and ``tomorrow``. Both refuse
+a year before 2000 or after 2100 (:data:`YEARS`): a typo, never a follow-up (and
+the calendar would overflow past year 9999). What a date must be next to another
+is checked here too, for every front end alike: :func:`check_happened` (a touch is
+not after today), :func:`check_agreed` (an agreed call is not before the touch
+that agreed it) and :func:`stale_doubt` (a last contact over :data:`STALE_DAYS`
+days ago is accepted, with a :class:`Doubt` to say: is the year right?).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
+from followup_script.engine.stages import moment_words
 from followup_script.errors import InputError
 
 __all__ = [
-    "VIAS", "check_call_window", "check_email", "check_name", "check_phone", "check_timezone",
-    "check_via", "parse_attempts", "parse_date", "parse_datetime",
+    "STALE_DAYS", "VIAS", "YEARS", "Doubt", "check_agreed", "check_call_window", "check_email",
+    "check_happened", "check_name", "check_phone", "check_timezone", "check_via", "check_year",
+    "parse_attempts", "parse_date", "parse_datetime", "stale_doubt",
 ]
 
 #: How a touch happened (the tracker's ``via`` column); ``application``: an application or
@@ -117,30 +126,48 @@ def parse_attempts(value, field: str = "attempts") -> int:
     return number
 
 
+#: The first and last year a date may have: outside them it is a typo (``0026``, ``9999``).
+YEARS = (2000, 2100)
+#: A last contact longer ago than this many days is accepted with a warning (the year?).
+STALE_DAYS = 180
+_DATE_FIX = "use YYYY-MM-DD (e.g. 2026-11-20), today or yesterday"
+
+
+def check_year(day: dt.date, field: str, value=None) -> dt.date:
+    """``day`` if its year is within :data:`YEARS`; ``value`` is what was typed (shown)."""
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        shown = value if value is not None else day.isoformat()
+        raise InputError(f"is outside the years {YEARS[0]} to {YEARS[1]}", field=field, value=shown,
+                         fix="check the year")
+    return day
+
+
 def parse_date(value, field: str, today: dt.date | None = None) -> dt.date | None:
-    """``YYYY-MM-DD``, ``today`` or ``yesterday`` (relative to ``today``); None stays None."""
+    """``YYYY-MM-DD``, ``today`` or ``yesterday`` (relative to ``today``), in the years
+    :data:`YEARS`; None stays None."""
     if value is None:
         return None
     text = str(value).strip().lower()
     if text == "today":
-        return today or dt.date.today()
-    if text == "yesterday":
-        return (today or dt.date.today()) - dt.timedelta(days=1)
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError("is not a date", field=field, value=value,
-                         fix="use YYYY-MM-DD (e.g. 2026-11-20), today or yesterday") from None
+        day = today or dt.date.today()
+    elif text == "yesterday":
+        day = (today or dt.date.today()) - dt.timedelta(days=1)
+    else:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise InputError("is not a date", field=field, value=value, fix=_DATE_FIX) from None
+    return check_year(day, field, value)
 
 
 def parse_datetime(value, field: str, today: dt.date | None = None) -> dt.date | dt.datetime | None:
     """``YYYY-MM-DD HH:MM`` (or ``T``) gives a datetime to the minute; a bare date, ``today``,
-    ``yesterday`` or ``tomorrow`` stays a date; None stays None."""
+    ``yesterday`` or ``tomorrow`` stays a date; in the years :data:`YEARS`; None stays None."""
     if value is None:
         return None
     text = " ".join(str(value).split())
     if text.lower() == "tomorrow":
-        return (today or dt.date.today()) + dt.timedelta(days=1)
+        return check_year((today or dt.date.today()) + dt.timedelta(days=1), field, value)
     if len(text) <= 10 or text.lower() in ("today", "yesterday"):
         return parse_date(text, field, today)
     try:
@@ -148,4 +175,51 @@ def parse_datetime(value, field: str, today: dt.date | None = None) -> dt.date |
     except ValueError:
         raise InputError("is not a date and time", field=field, value=value,
                          fix="use 'YYYY-MM-DD HH:MM' (e.g. '2026-11-26 10:30')") from None
+    check_year(moment.date(), field, value)
     return moment.replace(tzinfo=None, second=0, microsecond=0)
+
+
+# -- dates next to each other ------------------------------------------------------------------
+
+
+def _day(moment: dt.date | dt.datetime) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def check_happened(day: dt.date, field: str, today: dt.date,
+                   fix: str = "give the day it happened, today or before") -> dt.date:
+    """``day`` if it is not after ``today``: a touch, a last contact, has happened."""
+    if day > today:
+        raise InputError(f"is after today ({today})", field=field, value=day.isoformat(), fix=fix)
+    return day
+
+
+def check_agreed(moment: dt.date | dt.datetime, field: str, touch: dt.date, what: str = "the touch",
+                 fix: str = "give the day (and time) you agreed on"):
+    """``moment`` (an agreed call: a day, or a day and time) if it is not before the day
+    of ``what`` agreed it (``touch``)."""
+    if _day(moment) < touch:
+        raise InputError(f"is before {what} on {touch}", field=field, value=moment_words(moment), fix=fix)
+    return moment
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A value that is accepted but looks wrong: a front end says it as a warning,
+    naming the field its own way (as it words an :class:`InputError`)."""
+
+    problem: str
+    field: str
+    value: object = None
+
+    def sentence(self, label: str | None = None) -> str:
+        return InputError(self.problem, field=self.field, value=self.value).sentence(label)
+
+
+def stale_doubt(day: dt.date, field: str, today: dt.date) -> Doubt | None:
+    """A :class:`Doubt` when ``day`` is over :data:`STALE_DAYS` days before ``today``
+    (``2025-11-20`` for ``2026-11-20``: a wrong year gives a plan a year overdue)."""
+    days = (today - day).days
+    if days <= STALE_DAYS:
+        return None
+    return Doubt(f"is {days} days before today ({today}): is the year right?", field, day.isoformat())

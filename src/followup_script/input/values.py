@@ -13,30 +13,43 @@ import datetime as dt
 from followup_script.engine.stages import History, Outcome, Situation, parse_choice
 from followup_script.errors import InputError
 from followup_script.input.validate import (
+    Doubt,
+    check_agreed,
     check_email,
+    check_happened,
     check_name,
     check_phone,
+    check_via,
     parse_attempts,
     parse_date,
     parse_datetime,
+    stale_doubt,
 )
 
 #: The contact's fields a script can use (``contact.name`` ... in a template).
 SCRIPT_CONTACT_FIELDS = ("name", "company", "role", "phone", "email")
 #: The sender's fields that override the profile for one run.
 PROFILE_FIELDS = ("from_name", "from_phone", "from_email")
-#: Every field a one-shot run or a batch row may give.
-FIELDS = (SCRIPT_CONTACT_FIELDS + ("situation", "last_contact", "outcome", "scheduled_for", "attempts")
+#: Every field a one-shot run or a batch row may give (``via``: how the last touch
+#: happened, which only decides the outcome when none is given, as ``log`` does).
+FIELDS = (SCRIPT_CONTACT_FIELDS + ("situation", "last_contact", "via", "outcome", "scheduled_for", "attempts")
           + PROFILE_FIELDS)
+
+#: The outcome of a touch given without one, by how it happened: an application sent
+#: committed nobody to anything (check in three days later). ``log`` and ``import`` use it too.
+DEFAULT_OUTCOME = {"application": Outcome.NO_COMMITMENT}
 
 _CONTACT_CHECKS = {"name": check_name, "phone": check_phone, "email": check_email}
 _PROFILE_CHECKS = {"from_name": check_name, "from_phone": check_phone, "from_email": check_email}
 
 
-def follow_up_from(values: dict, today: dt.date):
+def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = None):
     """``(History, contact, profile_overrides)`` from user-typed values.
 
-    Empty strings count as not given. Raises InputError naming the field. The
+    Empty strings count as not given. Raises InputError naming the field: a last
+    contact after ``today``, an agreed call before it, a year outside 2000 to 2100.
+    A last contact over 180 days ago is accepted, with a :class:`Doubt` appended to
+    ``doubts`` for the front end to say (is the year right?). The
     history is the one the tracker derives from the same single touch
     (:func:`followup_script.tracker.history.derive_history`), so both plan alike:
     no outcome means ``no-commitment`` for an application (sent: check in three
@@ -49,9 +62,12 @@ def follow_up_from(values: dict, today: dt.date):
 
     if get("last_contact") is None:
         raise InputError("is needed", field="last_contact", fix="give the date of the last touch, e.g. 2026-11-20")
-    last = parse_date(get("last_contact"), "last_contact", today)
+    last = check_happened(parse_date(get("last_contact"), "last_contact", today), "last_contact", today)
     situation = parse_choice(Situation, get("situation") or "application", "situation")
+    via = check_via(get("via"), "via") if get("via") is not None else None
     outcome = get("outcome")
+    if outcome is None:
+        outcome = DEFAULT_OUTCOME.get(via)
     if outcome is None:
         if situation is not Situation.APPLICATION:
             valid = ", ".join(o.value for o in Outcome)
@@ -64,7 +80,12 @@ def follow_up_from(values: dict, today: dt.date):
     if outcome is Outcome.NO_ANSWER:
         attempts = max(attempts, 1)  # the unanswered last touch is an attempt, as the tracker counts it
     scheduled = parse_datetime(get("scheduled_for"), "scheduled_for", today)
+    if scheduled is not None:
+        check_agreed(scheduled, "scheduled_for", last, "the last contact")
     history = History(last, outcome, situation, scheduled, attempts)  # checks scheduled_for
+    doubt = stale_doubt(last, "last_contact", today)
+    if doubt is not None and doubts is not None:
+        doubts.append(doubt)
 
     contact = {}
     for field in SCRIPT_CONTACT_FIELDS:

@@ -12,13 +12,17 @@ import datetime as dt
 from followup_script.engine.stages import AGREED_FIX, Outcome, Situation, moment_words, parse_choice
 from followup_script.errors import InputError
 from followup_script.input.validate import (
+    check_agreed,
     check_call_window,
     check_email,
+    check_happened,
     check_name,
     check_phone,
     check_timezone,
     check_via,
+    check_year,
 )
+from followup_script.input.values import DEFAULT_OUTCOME
 from followup_script.tracker.rows import TRACKED_CONTACT_FIELDS, NewTouch
 
 _CHECKS = {"phone": check_phone, "email": check_email, "timezone": check_timezone,
@@ -46,10 +50,12 @@ def clean_fields(values: dict) -> dict:
 
 
 def check_touch(at: dt.date, outcome: Outcome, next_at, today: dt.date | None) -> None:
-    """A touch that has happened, with an agreed time exactly when it was ``scheduled``."""
-    if today is not None and at > today:
-        raise InputError(f"is after today ({today})", field="date", value=at.isoformat(),
-                         fix="log a touch once it has happened")
+    """A touch that has happened, with an agreed time exactly when it was ``scheduled``
+    (not before the touch), in the years 2000 to 2100: the checks of
+    :mod:`followup_script.input.validate` that the one-shot and batch use too."""
+    check_year(at, "date")
+    if today is not None:
+        check_happened(at, "date", today, fix="log a touch once it has happened")
     if outcome is Outcome.SCHEDULED and next_at is None:
         raise InputError("is missing: outcome 'scheduled' needs the agreed time", field="next",
                          fix=AGREED_FIX)
@@ -57,15 +63,9 @@ def check_touch(at: dt.date, outcome: Outcome, next_at, today: dt.date | None) -
         raise InputError(f"is the agreed time of the next call, so it goes only with the outcome scheduled, "
                          f"not {outcome.value}", field="next", value=moment_words(next_at), fix="leave it out")
     if next_at is not None:
-        day = next_at.date() if isinstance(next_at, dt.datetime) else next_at
-        if day < at:
-            raise InputError(f"is before the touch on {at}", field="next", value=moment_words(next_at),
-                             fix="give the agreed time")
-
-
-#: The outcome of a touch logged without one, by how it happened: an application sent
-#: committed nobody to anything (check in three days later, as the one-shot does).
-DEFAULT_OUTCOME = {"application": Outcome.NO_COMMITMENT}
+        check_year(next_at.date() if isinstance(next_at, dt.datetime) else next_at, "next",
+                   moment_words(next_at))
+        check_agreed(next_at, "next", at, fix="give the agreed time")
 
 
 def checked_touch(touch: NewTouch, today: dt.date) -> NewTouch:

@@ -8,13 +8,16 @@ Importing the same file twice changes nothing; a stop flag is never lifted by
 an import. A snooze in the file is set (an export of version 1, from before
 snoozes, has none); one the file does not give is kept.
 
-Errors in a row name the value by its column (``line 3: next '2026-11-01' is
-before the touch on 2026-11-20; ...``).
+A CSV file has the columns ``batch`` reads (one vocabulary:
+:mod:`followup_script.input.columns`, docs/columns.md): ``last_contact`` (or
+``date``) is the day of the row's touch, ``scheduled_for`` (or ``next``) its
+agreed call; headers such as ``Last Contact`` and semicolon-separated files are
+read. Errors in a row name the value by its column as the file names it
+(``line 3: next '2026-11-01' is before the touch on 2026-11-20; ...``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -23,15 +26,15 @@ from pathlib import Path
 
 from followup_script.engine.stages import Outcome
 from followup_script.errors import InputError
-from followup_script.input.validate import parse_date, parse_datetime
+from followup_script.input.columns import IMPORT, NAMES, column_of, csv_rows, read_header
+from followup_script.input.validate import parse_attempts, parse_date, parse_datetime
+from followup_script.input.values import DEFAULT_OUTCOME
 from followup_script.tracker.checks import checked_touch, clean_fields
 from followup_script.tracker.names import fold
 from followup_script.tracker.rows import TRACKED_CONTACT_FIELDS, NewTouch, format_moment, name_key
 
 EXPORT_FORMAT = "followup-script"
 EXPORT_VERSION = 2  # 2: contacts have "snooze"
-CSV_COLUMNS = (*TRACKED_CONTACT_FIELDS, "date", "via", "outcome", "next", "note", "stopped", "stop_note",
-               "snoozed_until", "snooze_note")
 
 
 def in_file(exc: InputError) -> str:
@@ -91,7 +94,7 @@ class ImportReport:
 def _make_touch(values: dict, today: dt.date) -> ImportTouch:
     if not values.get("date"):
         raise InputError("a touch needs its date; fill the date column (YYYY-MM-DD)")
-    if not values.get("outcome"):
+    if not values.get("outcome") and (values.get("via") or "call").strip().lower() not in DEFAULT_OUTCOME:
         raise InputError("a touch needs its outcome; fill the outcome column")
     at = parse_date(values["date"], "date", today)
     next_at = parse_datetime(values["next"], "next", today) if values.get("next") else None
@@ -126,33 +129,55 @@ def read_import(path: str | Path, today: dt.date, fmt: str | None = None) -> lis
     return records
 
 
+#: The import's own names for two shared columns (the JSON export's touch keys).
+_TOUCH_KEYS = {"last_contact": "date", "scheduled_for": "next"}
+
+
 def _read_csv(text: str, today: dt.date, errors: list[str]) -> list[ImportContact]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
-    if "name" not in header:
-        errors.append("line 1: the header needs a name column (and any of: " + ", ".join(CSV_COLUMNS[1:]) + ")")
+    """The rows of a CSV file, in the columns ``batch`` reads too (input.columns): a batch
+    file imports as it is, one touch a row (an application sent when a row with a date
+    has neither via nor outcome, as batch reads it)."""
+    reader = csv_rows(io.StringIO(text, newline=""))
+    cells = next(reader, [])
+    if not any(getattr(column_of(cell), "name", None) == "name" for cell in cells):
+        errors.append("line 1: the header needs a name column (and any of: " + ", ".join(NAMES[IMPORT][1:]) + ")")
         return []
-    unknown = [h for h in header if h not in CSV_COLUMNS]
-    if unknown:
-        errors.append(f"line 1: unknown column(s) {', '.join(unknown)}; use: {', '.join(CSV_COLUMNS)}")
+    try:
+        header = read_header(cells, IMPORT)
+    except InputError as exc:
+        errors.append(f"line 1: {exc}")
         return []
+    keys = [_TOUCH_KEYS.get(k, k) for k in header.keys]
+    columns = {_TOUCH_KEYS.get(k, k): written for k, written in header.written.items()}
+
+    def said(exc: InputError) -> str:  # a value is named by its column, as the file names it
+        return exc.sentence(columns.get(exc.field, exc.field)) if exc.field else str(exc)
+
     by_key: dict[str, ImportContact] = {}
     start = reader.line_num + 1
     for cells in reader:
         ref = f"line {start}"
         start = reader.line_num + 1
-        if len(cells) > len(header):
-            errors.append(f"{ref}: {len(cells)} cells for {len(header)} columns; quote values that contain commas")
+        if len(cells) > len(keys):
+            errors.append(f"{ref}: {len(cells)} cells for {len(keys)} columns; quote values that contain "
+                          "the separator")
             continue
-        values = {k: v.strip() for k, v in zip(header, cells, strict=False)}
+        values = {k: v.strip() for k, v in zip(keys, cells, strict=False) if k}
         if not any(values.values()):
             continue
         try:
             given = {k: values[k] for k in TRACKED_CONTACT_FIELDS if values.get(k)}
             given["name"] = values.get("name", "")
             cleaned = clean_fields(given)
+            if parse_attempts(values.get("attempts"), "attempts"):
+                raise InputError("cannot be imported: the tracker counts the follow-ups you log",
+                                 field="attempts", value=values["attempts"],
+                                 fix="log each one, or leave the cell empty")
             touch = None
             if any(values.get(k) for k in ("date", "via", "outcome", "next", "note")):
+                if values.get("date") and not values.get("via") and not values.get("outcome") \
+                        and cleaned.get("situation", "application") == "application":
+                    values["via"] = "application"  # as batch reads the row: an application sent
                 touch = _make_touch(values, today)
             stop = None
             if values.get("stopped"):
@@ -162,7 +187,7 @@ def _read_csv(text: str, today: dt.date, errors: list[str]) -> list[ImportContac
                 snooze = (parse_date(values["snoozed_until"], "snoozed_until", today),
                           values.get("snooze_note") or None)
         except InputError as exc:
-            errors.append(f"{ref}: {in_file(exc)}")
+            errors.append(f"{ref}: {said(exc)}")
             continue
         key = name_key(cleaned["name"])
         record = by_key.get(key)
