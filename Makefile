@@ -29,7 +29,10 @@ run: $(VENV)/.installed
 	  --last-contact 2026-11-20 --outcome no-commitment --today 2026-11-25 \
 	  --channel voicemail
 
+# Lint and the import contracts (docs/architecture.md) first: they take seconds.
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests plugins bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # The deep property runs (10,000 examples each, the "fuzz" hypothesis profile in
@@ -41,7 +44,8 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests plugins
+	$(BIN)/ruff check src tests plugins bench
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV)

@@ -21,10 +21,17 @@ import jinja2
 from jinja2 import meta
 
 from followup_script.compose.scriptwriter import Scriptwriter
-from followup_script.input.config import write_private
-from followup_script.errors import ConfigError, FollowupError, InputError, PluginError, TemplateError, ToneError
-from followup_script.writing.render import EXTENSIONS, build_context
 from followup_script.engine.stages import History, Situation, Stage
+from followup_script.errors import (
+    ConfigError,
+    FollowupError,
+    InputError,
+    PluginError,
+    TemplateError,
+    ToneError,
+)
+from followup_script.input.config import write_private
+from followup_script.writing.render import EXTENSIONS, build_context
 
 NAME = re.compile(
     r"^(?P<kind>[A-Za-z0-9_-]+)/(?P<stage>[a-z-]+)(?:\.(?P<situation>[a-z-]+))?"

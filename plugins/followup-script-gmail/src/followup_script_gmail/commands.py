@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import click
-from followup_script.input.config import load
 from followup_script.errors import ConfigError
+from followup_script.input.config import load
 
 from .login import SCOPE, SCOPES, Settings, file_mode, parse_expiry, read_token, scopes_of, write_token
 

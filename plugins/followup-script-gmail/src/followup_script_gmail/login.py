@@ -17,8 +17,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from followup_script.input.config import Config, config_dir, write_private
 from followup_script.errors import ConfigError
+from followup_script.input.config import Config, config_dir, write_private
 
 SCOPE = "https://www.googleapis.com/auth/gmail.compose"
 SCOPES = [SCOPE]
