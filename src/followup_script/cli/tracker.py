@@ -162,7 +162,7 @@ def unsnooze(ctx, name, today, db_path):
 
 @click.command("due")
 @today_option
-@click.option("--within", default=0, show_default=True, type=int, metavar="N",
+@click.option("--within", default=0, show_default=True, type=click.IntRange(0, 3660), metavar="N",
               help="Also list what falls due in the next N days.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option("--render", is_flag=True, help="Write each due script (streams, one contact at a time).")

@@ -20,6 +20,10 @@ from followup_script.tracker.rows import Contact
 
 DEFAULT_TIME = dt.time(9, 0)
 DEFAULT_MINUTES = 15
+#: The most weekly nudges one series holds (ten years of weeks).
+MAX_WEEKS = 520
+#: The earliest an alarm goes off before its follow-up: four weeks, in minutes.
+MAX_REMINDER = 4 * 7 * 24 * 60
 
 
 def quote_name(name: str) -> str:
@@ -42,10 +46,11 @@ def to_ical(tracker, today: dt.date, weeks: int = 8, reminder_minutes: int = 15,
     """An RFC 5545 calendar of ``tracker``'s contacts: the next follow-up and the weekly nudges."""
     import icalendar
 
-    if weeks < 1:
-        raise InputError("is too small", field="weeks", value=weeks, fix="use 1 or more")
-    if reminder_minutes < 0:
-        raise InputError("is negative", field="reminder", value=reminder_minutes, fix="use 0 or more minutes")
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise InputError("is out of range", field="weeks", value=weeks, fix=f"use 1 to {MAX_WEEKS}")
+    if not 0 <= reminder_minutes <= MAX_REMINDER:
+        raise InputError("is out of range", field="reminder", value=reminder_minutes,
+                         fix=f"use 0 to {MAX_REMINDER} minutes (four weeks)")
     from followup_script import __version__
 
     now = now or dt.datetime.now(dt.UTC)
@@ -61,8 +66,7 @@ def to_ical(tracker, today: dt.date, weeks: int = 8, reminder_minutes: int = 15,
         events = _Events(icalendar, contact, reminder_minutes, now)
         current = tracker.plan_for(contact, today)
         if current.active:
-            steps = tracker.forecast(contact, history, today, None)
-            found = events.planned(next(steps), next(steps), weeks)
+            found = events.planned(*_two_steps(tracker, contact, history, today), weeks)
         else:
             found = events.cancelled(current)
         for event in found:
@@ -70,6 +74,19 @@ def to_ical(tracker, today: dt.date, weeks: int = 8, reminder_minutes: int = 15,
     if hasattr(cal, "add_missing_timezones"):
         cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _two_steps(tracker, contact: Contact, history, today: dt.date):
+    """The first two steps of the forecast; the second is None when it would fall past
+    the last day a date can have (a far date stored by an older version, e.g. an agreed
+    call on 9999-12-31): that contact then gets its next follow-up and no weekly series."""
+    steps = tracker.forecast(contact, history, today, None)
+    first = next(steps)
+    try:
+        second = next(steps)
+    except (OverflowError, StopIteration):
+        second = None
+    return first, second
 
 
 class _Events:
@@ -130,6 +147,8 @@ class _Events:
         first.add("status", "CONFIRMED")
         first.add_component(self.alarm(f"Follow up with {self.who} now ({current.stage.value})"))
         yield first
+        if second_step is None:
+            return
 
         series = self.event(
             self.uid_nudges, f"Weekly nudge: {self.who}", self.moment(second_step.plan.due),
