@@ -54,10 +54,7 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
     writer.channel(channel)
     business_days = session.business_days(calendar_days)
     if out_dir:
-        folder = Path(out_dir)
-        if folder.exists() and not folder.is_dir():
-            raise InputError(f"--out-dir {out_dir!r} is a file; give a folder")
-        folder.mkdir(parents=True, exist_ok=True)
+        make_out_dir(out_dir)
     bar = progress_bar(file, out_dir)
     out = sys.stdout
     encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build one a row
@@ -100,7 +97,7 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
                     data = bytes(message.to_email())
                 else:
                     data = text_report(message).encode()
-                write_file(Path(out_dir) / file_name(result), data)
+                write_file(Path(out_dir) / file_name(result), data, field="out_dir")
             elif fmt == "jsonl":
                 record = message.to_dict()
                 record["line"] = result.line
@@ -155,3 +152,20 @@ def progress_bar(file: str, out_dir: str | None, least_lines: int = 500):
                             show_eta=True, show_percent=True)
     bar.render_progress()
     return bar
+
+
+def make_out_dir(out_dir: str) -> None:
+    """The ``--out-dir`` folder, made 0700 if new; one line if it cannot be."""
+    from followup_script._files import private_folder
+
+    try:
+        private_folder(out_dir)
+    except FileExistsError as exc:  # a link to a folder that does not exist
+        raise InputError(f"is {exc.strerror}", field="out_dir", value=out_dir,
+                         fix="create that folder or give another one") from None
+    except NotADirectoryError:
+        raise InputError("is a file, or is inside one", field="out_dir", value=out_dir,
+                         fix="give a folder") from None
+    except OSError as exc:
+        raise InputError(f"cannot be created ({exc.strerror or exc})", field="out_dir", value=out_dir,
+                         fix="give another folder") from None

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from followup_script._files import private_folder, write_atomic
 from followup_script.errors import ConfigError, InputError
 from followup_script.input.validate import check_email, check_name, check_phone
 
@@ -180,20 +181,9 @@ def dumps(data: dict) -> str:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write ``text`` atomically (temp file + rename) with mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write ``text`` whole, mode 0600, in a folder made 0700 if new (``_files``)."""
+    private_folder(path.parent)
+    write_atomic(path, text.encode("utf-8"))
 
 
 def set_value(config: Config, dotted: str, value) -> Config:

@@ -1,34 +1,32 @@
-"""Writing a result to a file: whole or not at all."""
+"""Writing a result to a file: whole or not at all, with one line when it cannot be."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from followup_script._files import write_atomic
 from followup_script.errors import InputError
 
 __all__ = ["write_file"]
 
 
-def write_file(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary name and a rename, so a reader
-    never sees half a file. Problems are :class:`InputError` about the field ``output``."""
-    target = Path(path)
+def write_file(path: str | Path, data: bytes, field: str = "output") -> None:
+    """Write ``data`` to ``path`` with :func:`followup_script._files.write_atomic` (a
+    regular file replaced whole and private, a device or FIFO written through).
+    Problems are one :class:`InputError` about ``field``."""
     shown = str(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    folder = os.path.dirname(shown) or "."
     try:
-        if target.is_dir():
-            raise InputError("is a directory", field="output", value=shown, fix="give a file name")
-        if not target.parent.exists():
-            raise InputError(f"is in folder {str(target.parent)!r}, which does not exist", field="output",
-                             value=shown, fix="create it first")
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except OSError as exc:  # also from is_dir(): a name too long for the file system
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-        raise InputError(f"cannot be written ({exc.strerror})", field="output", value=shown,
+        write_atomic(path, data)
+    except IsADirectoryError:
+        raise InputError("is a directory", field=field, value=shown, fix="give a file name") from None
+    except FileNotFoundError:
+        raise InputError(f"is in folder {folder!r}, which does not exist", field=field,
+                         value=shown, fix="create it first") from None
+    except NotADirectoryError:
+        raise InputError("is in a folder that is a file", field=field, value=shown,
+                         fix="pick a path in an existing folder") from None
+    except OSError as exc:  # a read-only file system, no space, no permission, a name too long
+        raise InputError(f"cannot be written ({exc.strerror or exc})", field=field, value=shown,
                          fix="pick another path") from None
