@@ -5,6 +5,7 @@ Each test is named after the defect it attacks and failed on the code at commit 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -70,3 +71,67 @@ def test_defect_13_a_stored_far_date_does_not_break_calendar_or_why(cli, tmp_pat
     assert "Weekly nudge: Lee Park" in result.stdout and "Weekly nudge: Dana Reyes" not in result.stdout
     why = cli("why", "Dana Reyes", "--today", "2026-11-25", "--weeks", "520")
     assert why.returncode == 0 and "internal error" not in why.stderr, why.stderr
+
+
+# -- defect 14: hostile JSON imports -------------------------------------------------------------
+
+_TOUCH = {"at": "2026-11-20", "via": "call", "outcome": "no-answer"}
+
+
+def _contact(**extra):
+    return {"name": "Dana Reyes", "touches": [dict(_TOUCH)], **extra}
+
+
+def _touch(**extra):
+    return {"name": "Dana Reyes", "touches": [{**_TOUCH, **extra}]}
+
+
+@pytest.mark.parametrize("contact, needle", [
+    (_contact(uid=["a"]), "uid is a list, not text"),
+    (_contact(uid="u" * 5000), "uid is 5000 characters"),
+    (_contact(created_at={"a": 1}), "created_at is an object, not text"),
+    (_contact(created_at="yesterday-ish"), "created_at 'yesterday-ish' is not a date and time"),
+    (_touch(via=5), "touches[0]: via '5' is a number, not text"),
+    (_touch(note={"a": 1}), "touches[0]: note is an object, not text"),
+    (_touch(uid=7), "touches[0]: uid '7' is a number, not text"),
+    (_touch(created_at=[1]), "touches[0]: created_at is a list, not text"),
+    (_touch(at=20261120), "touches[0]: at '20261120' is a number, not text"),
+    (_touch(colour="red"), "touches[0]: unknown field(s) colour"),
+    (_contact(stop={"on": "2026-11-20", "note": {"a": 1}}), "stop.note is an object, not text"),
+    (_contact(snooze={"until": "2026-12-20", "note": [1]}), "snooze.note is a list, not text"),
+    (_contact(stop={"on": "2026-11-20", "extra": 1}), "stop must be"),
+    (_contact(revision=2**64), "revision 18446744073709551616 is out of range"),
+    (_contact(revision=-1), "revision -1 is out of range"),
+    (_contact(revision=True), "revision true is not a whole number"),
+    ({"name": ["Dana"]}, "name is a list, not text"),
+    ({"name": True}, "name 'true' is true or false, not text"),
+    ({"name": "Dana", "phone": 5551234567}, "phone '5551234567' is a number, not text"),
+    ({"name": "Dana", "notes": [1]}, "notes is a list, not text"),
+])
+def test_defect_14_a_wrongly_typed_field_is_a_bad_row(cli, tmp_path, contact, needle):
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"format": "followup-script", "version": 2, "contacts": [contact]}))
+    line = one_error_line(cli("import", path, "--today", "2026-11-25"), "has 1 bad row(s): contacts[0]",
+                          needle, "(nothing was imported)")
+    assert "Error binding" not in line
+    assert cli("contact", "list").stdout == ""  # all or nothing: nothing
+
+
+def test_defect_14_deep_nesting_is_a_bad_file_not_a_crash(cli, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text('{"contacts": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    one_error_line(cli("import", path), "the JSON is nested too deeply")
+
+
+def test_defect_14_an_export_still_imports_as_it_is(cli, tmp_path):
+    cli("contact", "add", "Dana Reyes", "--email", "dana@acme.example", "--phone", "+1 555 123 4567")
+    cli("log", "Dana Reyes", "--outcome", "scheduled", "--next", "2026-12-01 10:00", "--note", "ok",
+        "--today", "2026-11-25")
+    cli("stop", "Dana Reyes", "--today", "2026-11-26")
+    exported = tmp_path / "out.json"
+    assert cli("export", "--output", exported).returncode == 0
+    other = tmp_path / "other.sqlite3"
+    result = cli("import", exported, "--today", "2026-11-27", env={"FOLLOWUP_SCRIPT_DB": str(other)})
+    assert result.returncode == 0, result.stderr
+    again = cli("export", env={"FOLLOWUP_SCRIPT_DB": str(other)}).stdout
+    assert json.loads(again)["contacts"] == json.loads(exported.read_text())["contacts"]

@@ -209,18 +209,95 @@ def _read_csv(text: str, today: dt.date, errors: list[str]) -> list[ImportContac
     return list(by_key.values())
 
 
-def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportContact]:
+#: The keys a touch of an export may have (``at`` or ``date``: the day of the touch).
+_TOUCH_FIELDS = ("uid", "at", "date", "via", "outcome", "next", "note", "created_at")
+#: The longest uid an import takes (an export's are 36 characters).
+MAX_UID = 200
+#: The largest revision a tracker file stores (SQLite's INTEGER is 64-bit).
+MAX_REVISION = 2**63 - 1
+
+
+def _text(value, field: str, limit: int | None = None) -> str | None:
+    """A JSON value that must be text (or null): anything else (a list, an object, a number,
+    true) is a bad row naming the field, never a crash when it is stored."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        shown = json.dumps(value)[:40] if _plain(value) else None
+        raise InputError(f"is {_kind(value)}, not text", field=field, value=shown,
+                         fix="give it as a JSON string, as followup-script export writes it")
+    if limit is not None and len(value) > limit:
+        raise InputError(f"is {len(value)} characters", field=field, fix=f"keep it under {limit}")
+    return value
+
+
+def _plain(value) -> bool:
+    return isinstance(value, bool | int | float) or value is None
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", bool: "true or false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _stamp(value, field: str) -> str | None:
+    """``created_at``: text holding an ISO 8601 date and time (``2026-11-20T10:00:00Z``)."""
+    text = _text(value, field, 64)
+    if not text:
+        return None
     try:
-        data = json.loads(text)
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError("is not a date and time", field=field, value=text,
+                         fix="use ISO 8601, e.g. 2026-11-20T10:00:00Z, or leave it out") from None
+    return text
+
+
+def _revision(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"revision {json.dumps(value)[:40] if _plain(value) else _kind(value)} "
+                         "is not a whole number")
+    if not 0 <= value <= MAX_REVISION:
+        raise InputError(f"revision {str(value)[:40]} is out of range; use 0 to 2^63-1")
+    return value
+
+
+def _dated(item: dict, key: str, day: str, today: dt.date) -> tuple[dt.date, str | None] | None:
+    """A ``stop`` or ``snooze``: null, or ``{"<day>": "YYYY-MM-DD", "note": text}``."""
+    value = item.get(key)
+    if not value:
+        return None
+    shape = f'{key} must be {{"{day}": "YYYY-MM-DD", "note": ...}} or null'
+    if not isinstance(value, dict) or not value.get(day) or set(value) - {day, "note"}:
+        raise InputError(shape)
+    on = parse_date(_text(value[day], f"{key}.{day}", 40), f"{key}.{day}", today)
+    return on, _text(value.get("note"), f"{key}.note") or None
+
+
+def _loads(text: str, errors: list[str]):
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         errors.append(f"line {exc.lineno}: not valid JSON ({exc.msg})")
+    except RecursionError:
+        errors.append("the JSON is nested too deeply (an export is four levels deep)")
+    return None
+
+
+def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportContact]:
+    data = _loads(text, errors)
+    if errors:
         return []
     if isinstance(data, dict):
         if data.get("format") not in (None, EXPORT_FORMAT):
-            errors.append(f"format {data.get('format')!r} is not a followup-script export")
+            shown = data["format"] if isinstance(data["format"], str) else _kind(data["format"])
+            errors.append(f"format {str(shown)[:40]!r} is not a followup-script export")
             return []
-        if isinstance(data.get("version"), int) and data["version"] > EXPORT_VERSION:
-            errors.append(f"export version {data['version']} is newer than this followup-script "
+        version = data.get("version")
+        if isinstance(version, int) and not isinstance(version, bool) and version > EXPORT_VERSION:
+            errors.append(f"export version {str(version)[:20]} is newer than this followup-script "
                           f"reads ({EXPORT_VERSION}); upgrade followup-script")
             return []
         items = data.get("contacts")
@@ -237,29 +314,20 @@ def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportConta
             errors.append(f"{ref}: not an object")
             continue
         if isinstance(item.get("name"), str):
-            ref += f" ({item['name']})"
+            ref += f" ({item['name'][:60]})"
         try:
             unknown = set(item) - {*TRACKED_CONTACT_FIELDS, "uid", "stop", "snooze", "revision", "created_at",
                                    "touches"}
             if unknown:
-                raise InputError(f"unknown field(s) {', '.join(sorted(unknown))}")
-            given = {k: item[k] for k in TRACKED_CONTACT_FIELDS if k in item}
+                raise InputError(f"unknown field(s) {', '.join(sorted(str(k)[:40] for k in unknown))}")
+            given = {k: _text(item[k], k) for k in TRACKED_CONTACT_FIELDS if k in item}
             given.setdefault("name", "")
             cleaned = clean_fields(given)
-            stop = None
-            if item.get("stop"):
-                if not isinstance(item["stop"], dict) or not item["stop"].get("on"):
-                    raise InputError('stop must be {"on": "YYYY-MM-DD", "note": ...} or null')
-                stop = (parse_date(item["stop"]["on"], "stop.on", today), item["stop"].get("note") or None)
-            snooze = None
-            if item.get("snooze"):
-                if not isinstance(item["snooze"], dict) or not item["snooze"].get("until"):
-                    raise InputError('snooze must be {"until": "YYYY-MM-DD", "note": ...} or null')
-                snooze = (parse_date(item["snooze"]["until"], "snooze.until", today),
-                          item["snooze"].get("note") or None)
-            revision = item.get("revision")
-            if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int)):
-                raise InputError(f"revision {revision!r} is not a whole number")
+            stop = _dated(item, "stop", "on", today)
+            snooze = _dated(item, "snooze", "until", today)
+            revision = _revision(item.get("revision"))
+            uid = _text(item.get("uid"), "uid", MAX_UID) or None
+            created_at = _stamp(item.get("created_at"), "created_at")
         except InputError as exc:
             errors.append(f"{ref}: {in_file(exc)}")
             continue
@@ -268,8 +336,8 @@ def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportConta
             errors.append(f"{ref}: the same name as {seen[key]}")
             continue
         seen[key] = ref
-        record = ImportContact(ref, cleaned, stop=stop, snooze=snooze, uid=item.get("uid") or None,
-                               revision=revision, created_at=item.get("created_at") or None)
+        record = ImportContact(ref, cleaned, stop=stop, snooze=snooze, uid=uid,
+                               revision=revision, created_at=created_at)
         touches = item.get("touches") or []
         if not isinstance(touches, list):
             errors.append(f"{ref}: touches must be a list")
@@ -279,15 +347,18 @@ def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportConta
             if not isinstance(raw, dict):
                 errors.append(f"{t_ref}: not an object")
                 continue
-            values = {"date": raw.get("at") or raw.get("date"), **raw}
             try:
+                unknown = set(raw) - set(_TOUCH_FIELDS)
+                if unknown:
+                    raise InputError(f"unknown field(s) {', '.join(sorted(str(k)[:40] for k in unknown))}")
+                values = {k: _text(raw.get(k), k, MAX_UID if k == "uid" else None) for k in _TOUCH_FIELDS}
+                values["created_at"] = _stamp(raw.get("created_at"), "created_at")
+                values["date"] = values.pop("at") or values["date"]
                 record.touches.append(_make_touch(values, today))
             except InputError as exc:
                 errors.append(f"{t_ref}: {in_file(exc)}")
         records.append(record)
     return records
-
-
 
 
 # -- export and import ---------------------------------------------------------------------------
