@@ -164,10 +164,15 @@ def test_a_batch_is_the_same_with_the_tricks_off(cli, tmp_path):
         assert (on.returncode, on.stdout, on.stderr) == (off.returncode, off.stdout, off.stderr)
 
 
-@pytest.mark.parametrize("value,on", [("", True), ("0", True), ("1", False), ("yes", False)])
+@pytest.mark.parametrize("value,on", [(None, True), ("", True), ("0", True), ("1", False), ("yes", False),
+                                      (" 0", False)])
 def test_the_switch(monkeypatch, value, on):
-    monkeypatch.setenv(_speedups.ENV_OFF, value)
+    if value is None:
+        monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
+    else:
+        monkeypatch.setenv(_speedups.ENV_OFF, value)
     assert _speedups.enabled() is on
+    assert (os.environ.get(_speedups.ENV_OFF, "") in ("", "0")) is on
 
 
 # -- Markdown that is only paragraphs -----------------------------------------------------------
