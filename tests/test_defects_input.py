@@ -135,3 +135,122 @@ def test_defect_14_an_export_still_imports_as_it_is(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     again = cli("export", env={"FOLLOWUP_SCRIPT_DB": str(other)}).stdout
     assert json.loads(again)["contacts"] == json.loads(exported.read_text())["contacts"]
+
+
+# -- defect 16: tracker faults said as they are, and a salvage -----------------------------------
+
+
+def _tracker_with(path, count: int) -> None:
+    import datetime as dt
+
+    from followup_script.tracker.service import Tracker
+
+    with Tracker.open(path) as tracker:
+        for i in range(count):
+            tracker.add_contact({"name": f"Person {i:03d}", "notes": "n" * 300})
+            tracker.log(f"Person {i:03d}", "no-answer", "call", dt.date(2026, 11, 20), today=dt.date(2026, 11, 25))
+
+
+def _damage_a_contacts_page(path) -> None:
+    """Overwrite one leaf page of the contacts table (found by SQLite's dbstat) with junk."""
+    with sqlite3.connect(path) as conn:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        leaves = [row[0] for row in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'contacts' AND pagetype = 'leaf' ORDER BY pageno")]
+    conn.close()
+    assert len(leaves) > 4
+    with open(path, "r+b") as f:
+        f.seek((leaves[len(leaves) // 2] - 1) * size)
+        f.write(b"\xde\xad\xbe\xef" * (size // 4))
+
+
+def test_defect_16_a_damaged_page_is_named_and_what_remains_is_salvaged(cli, tmp_path):
+    db = tmp_path / "home" / "tracker.sqlite3"
+    _tracker_with(db, 120)
+    _damage_a_contacts_page(db)
+    for args in (["contact", "list"], ["due"], ["export"], ["calendar"]):
+        one_error_line(cli(*args), f"'{db}' is damaged (database disk image is malformed)",
+                       "export --salvage")
+    rescued = tmp_path / "rescued.json"
+    result = cli("export", "--salvage", "--output", rescued)
+    assert result.returncode == 0, result.stderr
+    lost = int(result.stderr.split("could not read ")[1].split()[0])
+    assert 0 < lost < 40, result.stderr
+    contacts = json.loads(rescued.read_text())["contacts"]
+    assert len(contacts) == 120 - lost and all(len(c["touches"]) == 1 for c in contacts)
+    assert f"salvaged {120 - lost} contact(s) and {120 - lost} touch(es)" in result.stderr
+    fresh = tmp_path / "new.sqlite3"
+    imported = cli("import", rescued, "--db", fresh, "--today", "2026-11-25")
+    assert imported.returncode == 0, imported.stderr
+    assert f"{120 - lost} contacts added" in imported.stdout
+
+
+def test_defect_16_the_salvage_of_a_healthy_file_is_its_export(cli, tmp_path):
+    _tracker_with(tmp_path / "home" / "tracker.sqlite3", 5)
+    cli("stop", "Person 002", "--note", "moved on")
+    cli("snooze", "Person 003", "--until", "2099-01-01")
+    salvaged = cli("export", "--salvage")
+    assert salvaged.returncode == 0 and "every row could be read" in salvaged.stderr
+    assert json.loads(salvaged.stdout) == json.loads(cli("export").stdout)
+
+
+def _connect_as(monkeypatch, how):
+    """The tracker's sqlite3.connect, made to behave as on a read-only file system or a full disk."""
+    from followup_script.tracker import database
+
+    original = sqlite3.connect
+
+    def connect(path, *args, **kwargs):
+        if how == "read-only":
+            return original(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+        conn = original(path, *args, **kwargs)
+        conn.execute(f"PRAGMA max_page_count = {max(1, conn.execute('PRAGMA page_count').fetchone()[0])}")
+        return conn
+
+    monkeypatch.setattr(database.sqlite3, "connect", connect)
+
+
+def test_defect_16_a_read_only_file_system_at_open_is_not_called_a_foreign_file(cli, tmp_path, monkeypatch):
+    db = tmp_path / "home" / "tracker.sqlite3"
+    _tracker_with(db, 2)
+    with sqlite3.connect(db) as conn:  # a tracker not (yet) in WAL mode: opening it writes
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    _connect_as(monkeypatch, "read-only")
+    line = one_error_line(cli("due"), "cannot be written: the file or its file system is read-only")
+    assert "is not a followup-script tracker file" not in line and "move that file away" not in line
+
+
+def test_defect_16_a_full_disk_at_open_is_said(cli, tmp_path, monkeypatch):
+    _connect_as(monkeypatch, "full")
+    line = one_error_line(cli("contact", "add", "Dana Reyes"), "cannot be written: the disk is full")
+    assert "is not a followup-script tracker file" not in line
+
+
+def test_defect_16_a_full_disk_in_a_command_is_said(cli, tmp_path, monkeypatch):
+    db = tmp_path / "home" / "tracker.sqlite3"
+    _tracker_with(db, 1)
+    _connect_as(monkeypatch, "full")
+    one_error_line(cli("contact", "add", "Dana Reyes", "--notes", "x" * 20000),
+                   "cannot be written: the disk is full", "nothing was changed")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 1
+    conn.close()
+
+
+def test_defect_16_each_fault_is_read_from_its_sqlite_code(tmp_path):
+    from followup_script.tracker.database import fault
+
+    def error(name):
+        exc = sqlite3.OperationalError("boom")
+        exc.sqlite_errorname = name
+        return exc
+
+    for name, words in [("SQLITE_CORRUPT", "is damaged"), ("SQLITE_CORRUPT_INDEX", "is damaged"),
+                        ("SQLITE_NOTADB", "is not a followup-script tracker file"),
+                        ("SQLITE_FULL", "the disk is full"), ("SQLITE_READONLY_DBMOVED", "read-only"),
+                        ("SQLITE_CANTOPEN", "cannot be opened"), ("SQLITE_IOERR_WRITE", "the disk reported")]:
+        found = fault(tmp_path / "t.sqlite3", error(name))
+        assert found is not None and words in str(found) and found.code == name
+    assert fault(tmp_path / "t.sqlite3", error("SQLITE_BUSY")) is None
+    assert fault(tmp_path / "t.sqlite3", error("SQLITE_CONSTRAINT_UNIQUE")) is None

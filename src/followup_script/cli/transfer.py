@@ -33,15 +33,30 @@ def calendar(ctx, output, weeks, reminder, today, db_path):
 
 @click.command("export")
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option("--salvage", is_flag=True,
+              help="Read a damaged tracker row by row: skip the rows that cannot be read and say how many.")
 @db_option
 @click.pass_context
-def export(ctx, output, db_path):
+def export(ctx, output, salvage, db_path):
     """Everything in the tracker as JSON, ready for `import`.
 
     \b
       followup-script export --output tracker.json
+      followup-script export --salvage --output rescued.json
     """
     from followup_script.cli.output import send_output
+
+    if salvage:
+        import json
+
+        from followup_script.tracker.database import default_path
+        from followup_script.tracker.transfer import salvage as salvage_file
+
+        path = db_path or default_path()
+        found = salvage_file(path)
+        send_output((json.dumps(found.data, indent=2, ensure_ascii=False) + "\n").encode(), output)
+        click.echo(found.summary(path), err=True)
+        return
     from followup_script.tracker.transfer import export_json
 
     data = export_json(Session.of(ctx).tracker(db_path)).encode()

@@ -10,16 +10,24 @@ Every command runs in one transaction: :meth:`Database.write` (``BEGIN
 IMMEDIATE``) or :meth:`Database.read`. With :mod:`followup_script.tracker.store`
 (the queries), this is where the tracker's SQL lives. Errors name the file by
 the field ``db`` (the command line's ``--db``).
+
+A fault of the file itself (:func:`fault`) says what happened, by SQLite's error code:
+damaged (``SQLITE_CORRUPT``, with the salvage to run: ``export --salvage``), not a
+database at all (``SQLITE_NOTADB``), the disk full (``SQLITE_FULL``), read-only
+(``SQLITE_READONLY``), cannot be opened (``SQLITE_CANTOPEN``) or an I/O error
+(``SQLITE_IOERR``), at open and in any transaction alike.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from followup_script._files import private_file, private_folder
 from followup_script.errors import InputError
 from followup_script.tracker.names import fold
 
@@ -160,14 +168,15 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
     if path.is_dir():
         raise bad_file(path, "is a directory", "give a file name such as tracker.sqlite3")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)  # a new folder is 0700, a new file 0600, whatever the umask
+        private_file(path)
     except OSError as exc:
         raise bad_file(path, f"is in a folder that cannot be created ({exc.strerror})",
                        "pick another path") from None
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     except sqlite3.Error as exc:
-        raise bad_file(path, f"cannot be opened ({exc})", "pick another path") from None
+        raise fault(path, exc) or bad_file(path, f"cannot be opened ({exc})", "pick another path") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -175,18 +184,73 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
         if str(mode).lower() != "wal":
             raise bad_file(path, f"cannot use WAL mode (got {mode})", "put it on a local disk")
         conn.execute("PRAGMA synchronous = NORMAL")
+        _private_side_files(path)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise not_a_tracker(path, exc) from None
+        raise fault(path, exc) or not_a_tracker(path, exc) from None
     except BaseException:
         conn.close()
         raise
     return conn
 
 
+def _private_side_files(path: Path) -> None:
+    """SQLite makes ``-wal`` and ``-shm`` with the tracker's own mode; make sure they are
+    this user's alone even beside a tracker made before files were created 0600."""
+    for suffix in ("-wal", "-shm"):
+        side = f"{path}{suffix}"
+        try:
+            info = os.lstat(side)
+            if stat.S_ISREG(info.st_mode) and info.st_mode & 0o077 and info.st_uid == os.getuid():
+                os.chmod(side, 0o600)
+        except (OSError, AttributeError):  # not there (yet), or not ours to change
+            pass
+
+
 def not_a_tracker(path: Path, exc: Exception) -> InputError:
     return bad_file(path, f"is not a followup-script tracker file ({exc})",
                     "give another path or move that file away")
+
+
+class TrackerFault(InputError):
+    """The tracker file cannot be used as it is: damaged, full, read-only, unreadable.
+    ``code`` is SQLite's error name (``SQLITE_CORRUPT``...)."""
+
+    def __init__(self, path: Path, problem: str, fix: str, code: str):
+        super().__init__(problem, field="db", value=str(path), fix=fix)
+        self.code = code
+
+
+#: SQLite's primary error names that are faults of the file, and what to say and do.
+_FAULTS = {
+    "SQLITE_CORRUPT": ("is damaged ({error})",
+                       "save what can still be read with: followup-script export --salvage --output "
+                       "rescued.json, then import that into a new tracker (--db new.sqlite3)"),
+    "SQLITE_NOTADB": ("is not a followup-script tracker file ({error})",
+                      "give another path or move that file away"),
+    "SQLITE_FULL": ("cannot be written: the disk is full ({error})",
+                    "free some space and run the command again; nothing was changed"),
+    "SQLITE_READONLY": ("cannot be written: the file or its file system is read-only ({error})",
+                        "make it writable (or its folder, for the -wal and -shm files), or copy it "
+                        "elsewhere and give that path; nothing was changed"),
+    "SQLITE_CANTOPEN": ("cannot be opened ({error})",
+                        "check that it and its folder exist and can be written (SQLite needs its -wal "
+                        "and -shm files beside it)"),
+    "SQLITE_IOERR": ("could not be read or written: the disk reported an error ({error})",
+                     "check the disk (and its free space), then run the command again"),
+}
+
+
+def fault(path: Path, exc: BaseException) -> TrackerFault | None:
+    """What an SQLite error says about the file at ``path``, or None when it is not a fault
+    of the file (a locked file, a bug in a query): damaged, not a database, full, read-only,
+    cannot be opened, an I/O error. Read from the error's code (Python 3.11's
+    ``sqlite_errorname``; extended codes such as ``SQLITE_IOERR_WRITE`` count as their family)."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    for code, (problem, fix) in _FAULTS.items():
+        if name == code or name.startswith(code + "_"):
+            return TrackerFault(path, problem.format(error=exc), fix, name)
+    return None
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -247,7 +311,7 @@ class Database:
             store.migrate()
         except sqlite3.DatabaseError as exc:
             store.close()
-            raise not_a_tracker(path, exc) from None
+            raise fault(path, exc) or not_a_tracker(path, exc) from None
         except BaseException:
             store.close()
             raise
@@ -279,17 +343,39 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        with self.faults():
+            self.conn.execute("BEGIN IMMEDIATE")
         self._depth, self._writing = 1, True
         try:
-            yield self
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+            with self.faults():
+                try:
+                    yield self
+                except BaseException:
+                    self._rollback()
+                    raise
+                else:
+                    self.conn.execute("COMMIT")
         finally:
             self._depth, self._writing = 0, False
+
+    def _rollback(self) -> None:
+        try:
+            self.conn.execute("ROLLBACK")
+        except sqlite3.OperationalError:  # SQLite already rolled back (a full disk, an I/O error)
+            if self.conn.in_transaction:
+                raise
+
+    @contextmanager
+    def faults(self) -> Iterator[None]:
+        """An SQLite error that is a fault of the file (:func:`fault`) raised as a
+        :class:`TrackerFault` naming it; any other error as it is."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            found = fault(self.path, exc)
+            if found is None:
+                raise
+            raise found from exc
 
     @contextmanager
     def read(self) -> Iterator[Database]:
@@ -301,16 +387,28 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN")
+        with self.faults():
+            self.conn.execute("BEGIN")
         self._depth = 1
         try:
-            yield self
-        finally:
+            with self.faults():
+                yield self
+        except BaseException:
             self._depth = 0
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.ProgrammingError:  # closed under an abandoned generator: nothing to end
-                pass
+            self._end_read(quietly=True)  # the error in flight says what happened
+            raise
+        self._depth = 0
+        with self.faults():
+            self._end_read()
+
+    def _end_read(self, quietly: bool = False) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.ProgrammingError:  # closed under an abandoned generator: nothing to end
+            pass
+        except sqlite3.DatabaseError:
+            if not quietly:
+                raise
 
     # -- schema ------------------------------------------------------------------------
 
