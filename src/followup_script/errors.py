@@ -77,6 +77,13 @@ class DeliveryError(FollowupError):
     exit_code = 3
 
 
+class DeliveryUnknown(DeliveryError):
+    """The channel cannot tell whether the message arrived: the connection ended after the
+    message was handed over and before the service confirmed it. The delivery is kept as
+    an interrupted attempt ('pending'), not 'failed', so a rerun checks (or, for SMTP,
+    refuses until ``--resend``) instead of delivering twice."""
+
+
 class RefusedError(FollowupError):
     """The message must not be sent: stop requested, guard or plugin veto."""
 

@@ -55,10 +55,20 @@ def check_phone(value: str, field: str = "phone") -> str:
 
 
 def check_email(value: str, field: str = "email") -> str:
+    """An address as typed; an internationalised domain (``dana@acmé.example``) is kept as
+    typed and must be one IDNA can write (``xn--acm-dma.example``), as email sends it."""
     value = str(value).strip()
     if not EMAIL.match(value):
         raise InputError("is not an email address", field=field, value=value,
                          fix="use e.g. 'ana@example.com'")
+    domain = value.rpartition("@")[2]
+    if not domain.isascii():
+        try:
+            domain.encode("idna")
+        except UnicodeError:
+            raise InputError("has a domain that email cannot carry (it has no IDNA form)",
+                             field=field, value=value,
+                             fix="check the part after the @ (each part at most 63 letters)") from None
     return value
 
 

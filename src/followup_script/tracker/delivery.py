@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from followup_script.engine.stages import Outcome
-from followup_script.errors import InputError
+from followup_script.errors import DeliveryUnknown, InputError
 from followup_script.tracker.deadline import DeliveryTimeout, deadline, delivery_timeout
 from followup_script.tracker.rows import Contact, NewTouch
 
@@ -97,7 +97,7 @@ def deliver_once(tracker, writer, message, contact: Contact | None = None, via: 
                 store.finish_delivery(key, "failed", error=f"opted out: {receipt.detail}")
             else:
                 store.finish_delivery(key, "done", receipt=json.dumps(receipt.to_dict()))
-    except DeliveryTimeout:
+    except (DeliveryTimeout, DeliveryUnknown):
         raise  # unknown outcome: the key stays 'pending'
     except BaseException as exc:
         if isinstance(exc, Exception):

@@ -21,7 +21,8 @@ def finish(message, job):
 
 
 def deliver(message, context):
-    from followup_script.channels.email import build_email, send_smtp
+    from followup_script.channels.email import build_email
+    from followup_script.channels.smtp import send_smtp
 
     if not message.contact.get("email"):
         from followup_script.errors import InputError
@@ -39,7 +40,10 @@ def deliver(message, context):
     msg = build_email(message)
     if context.dry_run:
         return Receipt(channel=message.channel, id=msg["Message-ID"], detail="dry run: not sent")
-    message_id = send_smtp(msg, context.config.section("email"))
+    limit = context.config.section("delivery").get("timeout_seconds")
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)):
+        limit = None  # the tracker checks [delivery] itself; the SMTP default then is 120 s
+    message_id = send_smtp(msg, context.config.section("email"), delivery_limit=limit)
     return Receipt(channel=message.channel, id=message_id, detail=f"sent to {message.contact['email']}")
 
 
@@ -59,6 +63,7 @@ def register_channels(register):
                 "user": "SMTP login",
                 "password_env": "name of the env var that holds the SMTP password",
                 "password_command": "a command that prints the SMTP password",
+                "timeout": "seconds to wait for the SMTP server (default: delivery.timeout_seconds)",
             },
         )
     )
