@@ -254,3 +254,49 @@ def test_defect_16_each_fault_is_read_from_its_sqlite_code(tmp_path):
         assert found is not None and words in str(found) and found.code == name
     assert fault(tmp_path / "t.sqlite3", error("SQLITE_BUSY")) is None
     assert fault(tmp_path / "t.sqlite3", error("SQLITE_CONSTRAINT_UNIQUE")) is None
+
+
+# -- defect 22: look-alikes do not get past the courtesy guard -----------------------------------
+
+LOOK_ALIKES = [
+    ("please reply A\u200bSAP", "pressure"),  # a zero-width space
+    ("please reply \uff21\uff33\uff21\uff30", "pressure"),  # full-width
+    ("please reply \u0410SAP", "pressure"),  # a Cyrillic A
+    ("this is my fin\u00adal notice", "pressure"),  # a soft hyphen
+    ("please reply \u0391\u0405\u0391\u0420", "pressure"),  # Greek and Cyrillic only
+    ("you ign\u200dored my calls", "blame"),  # a zero-width joiner
+    ("you ign\u043ered my calls", "blame"),  # a Cyrillic o
+    ("this is my \ufb01nal notice", "pressure"),  # the fi ligature
+    ("call me \u2060urgently", "pressure"),  # a word joiner
+]
+
+
+@pytest.mark.parametrize("phrase, rule", LOOK_ALIKES)
+def test_defect_22_look_alikes_fail_the_guard(phrase, rule):
+    from followup_script.writing.guard import check
+
+    found = check(f"Hi Dana, thank you for your time. {phrase}.", data=["Dana"])
+    assert rule in {v.rule for v in found}, (phrase, found)
+
+
+@pytest.mark.parametrize("name", ["Jos\u00e9 N\u00fa\u00f1ez", "Zo\u00eb M\u00fcller", "\u0410\u043d\u043d\u0430 "
+                                  "\u041f\u0435\u0442\u0440\u043e\u0432\u0430", "\u0141ukasz \u00d8rsted",
+                                  "Fran\u00e7ois \u0391\u03b8\u03b7\u03bd\u03ac", "Jose\u0301 Nu\u0301n\u0303ez"])
+def test_defect_22_accented_and_other_script_names_pass_in_the_text_and_as_values(name):
+    from followup_script.writing.guard import check
+
+    text = f"Hi {name}, thank you for your time on Tuesday; I hope {name} and the team are well."
+    assert check(text) == []
+    assert check(text, data=[name]) == []
+    # a value with a look-alike in it is still masked as a value: the guard judges the template
+    assert check("Hi \u0410SAP Consulting, thank you.", data=["\u0410SAP Consulting"]) == []
+
+
+def test_defect_22_templates_check_fails_a_pack_with_look_alikes(cli, tmp_path):
+    pack = tmp_path / "pack"
+    (pack / "email").mkdir(parents=True)
+    (pack / "email" / "weekly-nudge.md.j2").write_text(
+        "Subject: Checking in\n\nHi, please reply \u0410S\u200bAP. Thanks, {{ me.name }}\n", encoding="utf-8")
+    result = cli("templates", "check", "--dir", pack)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "courtesy-guard" in result.stdout and "pressure: 'ASAP'" in result.stdout, result.stdout

@@ -17,11 +17,20 @@ Values the user or a contact supplied (a company called "NASA", a role with
 "urgent care" in it) are passed as ``data`` and masked, where they stand as
 whole words, before checking: the guard judges the words of the template, not
 the names it was given (and a contact called Fin cannot hide "Final notice").
+
+Look-alikes do not get past it: the text (and the values) are read as they look
+(:func:`normalise`): NFKC (full-width ``ＡＳＡＰ`` is ``ASAP``), without invisible
+format characters (a zero-width space in ``A\u200bSAP``, a soft hyphen in
+``fin\u00adal notice``), and a word made only of Latin letters and Cyrillic or
+Greek letters that look like them (``АSAP`` with a Cyrillic А) read in Latin
+letters. A word in Cyrillic or Greek with any letter of its own (``Анна``) and
+accented Latin names (``José``, ``Zoë``) are left as they are.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -124,6 +133,33 @@ _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '
                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
 
+#: Cyrillic and Greek letters that look like Latin ones (the common confusables).
+_CONFUSABLES = str.maketrans(dict(zip(
+    "АВЕЅІЈКМНОРСТХУЁаеѕіјорсхуѡԁһԛԝЬьӏ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ",
+    "ABESIJKMHOPCTXYEaesijopcxywdhqwbbl" "ABEZHIKMNOPTYXaikvoptux", strict=True)))
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _in_latin(match: re.Match) -> str:
+    word = match.group(0)
+    if word.isascii():
+        return word
+    latin = word.translate(_CONFUSABLES)
+    return latin if latin.isascii() else word
+
+
+def normalise(text: str) -> str:
+    """``text`` as it looks: without format characters (category Cf: zero-width spaces
+    and joiners, soft hyphens, direction marks), in NFKC (full-width letters, ligatures),
+    and each word made only of Latin letters and their Cyrillic or Greek look-alikes in
+    Latin letters. ASCII text is returned as it is."""
+    if text.isascii():
+        return text
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = unicodedata.normalize("NFKC", text)
+    return _LETTERS.sub(_in_latin, text)
+
+
 _HOLE = "\x00"  # where a value was, until the end of masking
 # ... and then a word, so a value still counts as one where a rule allows any
 # word: "you haven't {{ name }} replied" is blame whoever the name is
@@ -137,7 +173,7 @@ def _values(data, text: str) -> list[str]:
     """The values to blank, also as channels may tidy them (plain quotes), longest
     first (then alphabetical, so the result never depends on a set's order).
     ``text`` is the text they will be looked for in, before its NULs become spaces."""
-    values = {v if type(v) is str else str(v) for v in data if v}
+    values = {normalise(v if type(v) is str else str(v)) for v in data if v}
     # only values with curly quotes, dashes and the like have a plain form
     plain = [v.translate(_PLAIN).replace("\u2026", "...") for v in values if not v.isascii()]
     if plain:
@@ -209,6 +245,7 @@ def check(text: str, data=()) -> list[Violation]:
     such values left in, and a phrase they are part of counts (the value alone,
     a contact called Urgent, does not).
     """
+    text = normalise(text)
     values = _values(data, text)
     text = text.replace(_HOLE, " ")
     found = list(_check_masked(_masked(text, values)))
