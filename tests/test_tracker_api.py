@@ -4,6 +4,9 @@ and ``record_and_deliver`` (record, deliver exactly once, take back on failure).
 
 import datetime as dt
 import itertools
+import os
+import signal
+import time
 
 import pytest
 
@@ -156,13 +159,16 @@ class Box:
 
     def __init__(self):
         self.delivered: list[str] = []
-        self.fail: Exception | None = None
+        self.fail: Exception | str | None = None
 
     @hookimpl
     def register_channels(self, register):
         register(Channel("box", "a test box", "voicemail", deliver=self.deliver))
 
     def deliver(self, message, context):
+        if self.fail == "ctrl-c":  # a real Ctrl-C (SIGINT) while the channel delivers
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
         if self.fail is not None:
             raise self.fail
         self.delivered.append(message.text)
@@ -230,7 +236,7 @@ def test_a_failed_delivery_takes_back_the_touch_of_a_tracked_contact(tracker, wr
     event = NewTouch("no-time", D("2026-11-24"), "meeting")
     dana = tracker.find("Dana")
     message = writer.write("box", tracker.preview(dana, event, today=TODAY), dana.script_fields(), today=TODAY)
-    box.fail = KeyboardInterrupt()  # even Ctrl-C in the middle takes it back
+    box.fail = "ctrl-c"  # even Ctrl-C in the middle takes it back
     with pytest.raises(KeyboardInterrupt):
         tracker.record_and_deliver(writer, message, dana, touches=[event], today=TODAY)
     assert rows(tracker)[1] == before[1]

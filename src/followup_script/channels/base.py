@@ -125,21 +125,64 @@ class Receipt:
     def to_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
 
+    #: The text fields of a receipt, and how much of each is kept (a receipt is stored in the
+    #: tracker file and shown in one line).
+    TEXT_FIELDS = ("id", "url", "path", "detail")
+    LONGEST = 500
+
     @classmethod
     def coerce(cls, value: Any, channel: Channel) -> Receipt:
-        """Accept a Receipt or a dict from a plugin; anything else is a PluginError."""
+        """A clean Receipt from what a plugin's ``deliver`` returned: a Receipt or a dict.
+
+        Called right after the plugin returned, before anything else: each text field
+        becomes a one-line string (a date, a number or bytes a plugin put there is turned
+        into text, at most :attr:`LONGEST` characters) and ``contact_stopped`` a bool,
+        so saving a receipt never fails. Anything else (not a Receipt or a dict, unknown
+        keys) is a :class:`BadReceipt`: the message was delivered all the same, and the
+        error carries the receipt to record (:attr:`BadReceipt.delivered`).
+        """
         if isinstance(value, Receipt):
-            return value
-        if isinstance(value, dict):
-            unknown = set(value) - {"id", "url", "path", "detail", "contact_stopped"}
-            if not unknown:
-                fields = {k: (None if v is None else (v if k == "contact_stopped" else str(v)))
-                          for k, v in value.items()}
-                return cls(channel=channel.name, **fields)
-        raise PluginError(
-            f"channel {channel.name!r} (plugin {channel.plugin}) returned {value!r} from "
-            "deliver(); it must return a followup_script.Receipt"
-        )
+            fields = {name: getattr(value, name, None) for name in (*cls.TEXT_FIELDS, "contact_stopped")}
+        elif isinstance(value, dict) and not set(value) - {*cls.TEXT_FIELDS, "contact_stopped"}:
+            fields = dict(value)
+        else:
+            shown = _one_line(repr(value))[:80]
+            raise BadReceipt(
+                f"channel {channel.name!r} (plugin {channel.plugin}) returned {shown} from "
+                "deliver(); it must return a followup_script.Receipt",
+                cls(channel=channel.name, detail=f"the plugin returned {shown} instead of a receipt"),
+            )
+        clean = {name: _receipt_text(fields.get(name), cls.LONGEST) for name in cls.TEXT_FIELDS}
+        return cls(channel=channel.name, contact_stopped=bool(fields.get("contact_stopped")), **clean)
+
+
+class BadReceipt(PluginError):
+    """A channel delivered but returned something that is not a receipt. ``delivered`` is
+    the receipt to record all the same: the message went, it must never go again."""
+
+    def __init__(self, problem: str, delivered: Receipt):
+        super().__init__(problem)
+        self.delivered = delivered
+
+
+def _one_line(text: str) -> str:
+    """``text`` with every control character (a newline, a NUL...) made a space."""
+    return "".join(" " if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text)
+
+
+def _receipt_text(value: Any, longest: int) -> str | None:
+    """A receipt field as one line of text (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("utf-8", "replace")
+    elif isinstance(value, (dt.date, dt.datetime, dt.time)):
+        value = value.isoformat()
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except Exception:  # a plugin's object whose __str__ fails
+        text = object.__repr__(value)
+    return _one_line(text)[:longest].strip() or None
 
 
 @dataclass

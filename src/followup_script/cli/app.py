@@ -156,6 +156,25 @@ def error_line(exc: FollowupError) -> str:
     return str(exc)
 
 
+def what_is_known(exc: BaseException) -> str | None:
+    """What an error that ended a delivery knows about it (``what_is_known``, set by
+    :mod:`followup_script.tracker.delivery` and the commands that deliver), also when
+    click turned Ctrl-C into ``Abort``."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        known = getattr(exc, "what_is_known", None)
+        if known:
+            return known
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def also_known(exc: BaseException) -> str:
+    known = what_is_known(exc)
+    return f"; note: {known}" if known else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
@@ -168,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        click.echo(f"followup-script: error: {error_line(exc)}", err=True)
+        click.echo(f"followup-script: error: {error_line(exc)}{also_known(exc)}", err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -179,8 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except (click.Abort, KeyboardInterrupt):
-        click.echo("followup-script: interrupted; nothing was saved or sent", err=True)
+    except (click.Abort, KeyboardInterrupt) as exc:
+        known = what_is_known(exc)  # during a delivery: what may have been sent, and what to do
+        click.echo(f"followup-script: interrupted; {known or 'nothing was saved or sent'}", err=True)
         return 130
     except BrokenPipeError:
         sys.stderr.close()
@@ -190,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         click.echo(
             f"followup-script: internal error: {type(exc).__name__}: {exc} "
-            "(rerun with --debug and report it)",
+            f"(rerun with --debug and report it){also_known(exc)}",
             err=True,
         )
         return 1

@@ -74,7 +74,6 @@ def one_shot_options(func):
 
 def one_shot(session, opts: dict) -> None:
     """Plan and write the script for what ``opts`` say happened; deliver it with ``--deliver``."""
-    from followup_script.cli.output import emit
     from followup_script.input.values import follow_up_from
 
     today = session.today()
@@ -90,7 +89,7 @@ def one_shot(session, opts: dict) -> None:
     receipt = None
     if opts["deliver"]:
         receipt = deliver(session, writer, message, opts["yes"], session.resend)
-    emit(message, opts["fmt"], opts["output"], receipt)
+    emit_delivered(message, opts["fmt"], opts["output"], receipt)
     if receipt is not None and receipt.contact_stopped:
         from followup_script.errors import StoppedError
 
@@ -103,7 +102,9 @@ def one_shot(session, opts: dict) -> None:
 
 def deliver(session, writer, message, yes: bool, resend: bool = False):
     """Deliver once per follow-up: the key is kept in the tracker file, so a rerun of the
-    same command never delivers twice (``--resend`` does)."""
+    same command never delivers twice (``--resend`` does). A recipient the tracker has
+    marked stop (by email, phone or name) is refused first, on every channel (exit 4)."""
+    refuse_a_stopped_recipient(writer, message)
     session.confirm_delivery(message, yes)
     if message.text is None or writer.channel(message.channel).deliver is None:
         return writer.deliver(message)  # refuses (stopped, nothing to deliver) before recording anything
@@ -111,8 +112,41 @@ def deliver(session, writer, message, yes: bool, resend: bool = False):
     from followup_script.tracker.service import Tracker
 
     with Tracker.open() as tracker:
-        done = tracker.deliver_once(writer, message, resend=resend)
+        done = tracker.deliver_once(writer, message, resend=resend)  # looks again, in its transaction
     if done.already is not None:
         report_already_delivered(done)
         return None
     return done.receipt
+
+
+def refuse_a_stopped_recipient(writer, message) -> None:
+    """Refuse (StoppedError, exit 4) a message to someone the tracker file marks stop,
+    before asking or delivering; with no tracker file there is nothing to check, and none
+    is made just to look."""
+    from followup_script.tracker.database import default_path
+
+    if message.stopped or not default_path().exists():
+        return  # (a script for --outcome stop is refused by the delivery itself)
+    from followup_script.tracker.delivery import refuse_if_stopped
+    from followup_script.tracker.service import Tracker
+
+    with Tracker.open() as tracker, tracker.store.read():
+        refuse_if_stopped(tracker, writer, message)
+
+
+def emit_delivered(message, fmt: str, output: str | None, receipt) -> None:
+    """``emit`` after a delivery: if writing the result fails (an unwritable ``--output``,
+    Ctrl-C), the error also says the message was delivered and logged, so it is not sent again."""
+    from followup_script.cli.output import emit
+
+    try:
+        emit(message, fmt, output, receipt)
+    except BaseException as exc:
+        if receipt is not None:
+            from followup_script.present.message import delivered_where
+            from followup_script.tracker.delivery import note_known
+
+            note_known(exc, f"the follow-up itself was delivered by {receipt.channel} "
+                            f"({delivered_where(receipt)}) and logged; do not deliver it again "
+                            "(run the command without --deliver to write the script)")
+        raise

@@ -270,7 +270,7 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
       followup-script next Dana --channel email --deliver --yes
     """
     from followup_script.cli.contacts import log_hint
-    from followup_script.cli.output import emit
+    from followup_script.cli.oneshot import emit_delivered
     from followup_script.present.shell import shell_quote
     from followup_script.tracker.history import history_of
 
@@ -299,7 +299,7 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
                              f"{shell_quote(found.name)}")
         session.confirm_delivery(message, yes)
         receipt = _deliver_and_log(tracker, writer, found, message, today, resend=resend or session.resend)
-    emit(message, fmt, output, receipt)
+    emit_delivered(message, fmt, output, receipt)  # an --output error also says it was delivered
 
 
 def _deliver_and_log(tracker, writer, found, message, today, resend: bool = False):

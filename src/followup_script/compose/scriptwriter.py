@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import contextmanager
 
 from followup_script.channels.base import Channel, DeliveryContext, Message, Receipt, RenderJob
 from followup_script.engine.stages import History, Plan
@@ -162,13 +163,49 @@ class Scriptwriter:
             )
         context = DeliveryContext(self.config, self.delivery_key(message), dry_run=dry_run,
                                   now=dt.datetime.now(dt.UTC), previous_attempt=previous_attempt)
-        try:
-            result = self.plugins.pm.hook.deliver_message(channel=channel, message=message, context=context)
-        except FollowupError:
-            raise
-        except Exception as exc:
-            raise PluginError(
-                f"delivery on channel {channel.name!r} (plugin {channel.plugin}) raised "
-                f"{type(exc).__name__}: {exc}"
-            ) from None
-        return Receipt.coerce(result, channel)
+        with _user_interrupts() as interrupted:
+            try:
+                result = self.plugins.pm.hook.deliver_message(channel=channel, message=message,
+                                                              context=context)
+            except FollowupError:
+                raise
+            except BaseException as exc:
+                if not isinstance(exc, Exception) and interrupted():
+                    raise  # the user pressed Ctrl-C: 130, and the caller says what is known
+                # a plugin's own error; also sys.exit() or a KeyboardInterrupt it raised itself:
+                # plugin code cannot end or silence the command (exit 5, the attempt recorded)
+                raise PluginError(
+                    f"delivery on channel {channel.name!r} (plugin {channel.plugin}) raised "
+                    f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+                ) from None
+        return Receipt.coerce(result, channel)  # the first thing done with it (a BadReceipt is delivered)
+
+
+@contextmanager
+def _user_interrupts():
+    """Tell a real Ctrl-C (SIGINT) from a ``KeyboardInterrupt`` a plugin raises itself: yields
+    a function that says whether SIGINT arrived in the block. Outside the main thread (where
+    no handler can be set) every ``KeyboardInterrupt`` counts as real."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: True
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:  # Ctrl-C cannot arrive: any KeyboardInterrupt is the plugin's
+        yield lambda: False
+        return
+    seen = []
+
+    def on_sigint(signum, frame):
+        seen.append(signum)
+        if callable(previous):
+            return previous(signum, frame)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield lambda: bool(seen)
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -161,8 +161,19 @@ class ScriptMenu:
             self.echo("Not delivered.")
             return False
         tracker = wizard.tracker(create=True)
-        done = tracker.record_and_deliver(wizard.writer, message, follow.contact, fields=follow.fields,
-                                          touches=follow.told(), via=message.via, today=wizard.today)
+        try:
+            done = tracker.record_and_deliver(wizard.writer, message, follow.contact, fields=follow.fields,
+                                              touches=follow.told(), via=message.via, today=wizard.today)
+        except FollowupError as exc:
+            if getattr(exc, "delivered", None) is None:
+                raise  # not delivered: nothing of it was kept ("Not done: ...")
+            # it went, then something failed (a plugin's bad receipt...): say so, never offer it again
+            try:
+                follow.saved(tracker.find(follow.name))
+            except FollowupError:
+                pass
+            self.echo(f"Delivered: {delivered_where(exc.delivered)}, but then: {exc}")
+            return True
         follow.saved(done.contact)
         if done.already is not None:
             self.echo(f"Already delivered by {message.channel} ({delivered_where(done.earlier_receipt())}); "
