@@ -339,3 +339,39 @@ def test_defect_21_ctrl_c_after_the_delivery_says_it_was_delivered(cli, gate, db
     assert "nothing was saved or sent" not in result.stderr
     assert "was delivered by gate (gate-1) and logged" in result.stderr
     assert rows(db, "SELECT status FROM deliveries") == [("done",)]
+
+
+def test_defect_11_what_the_wizard_was_told_is_kept_when_a_delivery_went_but_its_receipt_was_bad(tmp_path):
+    """``record_and_deliver`` (the wizard's delivery) takes back what it recorded only when
+    nothing went: after a bad receipt the message was delivered, so the contact, the touch
+    told and the delivery's touch all stay, and the key is 'done'."""
+    from followup_script import Channel, hookimpl
+    from followup_script.compose.scriptwriter import Scriptwriter
+    from followup_script.errors import PluginError
+    from followup_script.input.config import Config
+    from followup_script.plugins.manager import build_plugin_manager
+    from followup_script.tracker.rows import NewTouch
+    from followup_script.tracker.service import Tracker
+
+    class Nonsense:
+        @hookimpl
+        def register_channels(self, register):
+            register(Channel("nonsense", "returns no receipt", "voicemail", deliver=lambda m, c: 42))
+
+    plugins = build_plugin_manager(load_entrypoints=False, extra=[Nonsense()])
+    writer = Scriptwriter(Config(tmp_path / "config.toml", {"profile": {"name": "Ana Lima",
+                                                                          "phone": "+1 555 123 4567"}}), plugins)
+    day = dt.date(2026, 11, 25)
+    told = NewTouch("no-commitment", dt.date(2026, 11, 20), "call", note="told the wizard")
+    with Tracker.open(tmp_path / "t.sqlite3") as tracker:
+        plan = tracker.preview(None, told, today=day)
+        message = writer.write("nonsense", plan, {"name": "Dana Reyes"}, today=day)
+        with pytest.raises(PluginError, match="returned 42"):
+            tracker.record_and_deliver(writer, message, fields={"name": "Dana Reyes"}, touches=[told],
+                                       via="voicemail", today=day)
+        dana = tracker.find("Dana")  # at 704ab3d: taken back, "no contact matches 'Dana'"
+        with tracker.store.read():
+            notes = [t.note for t in tracker.store.touches(dana.id)]
+            status = tracker.store.delivery(writer.delivery_key(message)).status
+    assert notes == ["told the wizard", "delivered by nonsense: the plugin returned 42 instead of a receipt"]
+    assert status == "done"
