@@ -434,3 +434,19 @@ def test_no_compiled_template_is_kept_for_a_changed_environment_or_with_the_swit
     assert Renderer().env.bytecode_cache is None
     _voicemail(config, builtin_plugins)
     assert _compiled(isolated_home) == ([], [])
+
+
+def test_dates_are_named_once_while_the_switch_is_on(monkeypatch):
+    import datetime as dt
+
+    calls = []
+
+    @_speedups.remember
+    def name(day):
+        calls.append(day)
+        return day.isoformat()
+
+    monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
+    assert [name(dt.date(2026, 11, 20)) for _ in range(3)] == ["2026-11-20"] * 3 and len(calls) == 1
+    monkeypatch.setenv(_speedups.ENV_OFF, "1")
+    assert name(dt.date(2026, 11, 20)) == "2026-11-20" and len(calls) == 2

@@ -18,7 +18,9 @@ takes the plain, obviously-right path everywhere, which is also what the tests
   ``writing/speech.count_words``).
 - The profile's template values and the values the guard masks are worked out
   once per run, not once per row (:func:`remember_last` here, used by
-  ``writing/render.build_context`` and ``channels/base.Message.data_values``).
+  ``writing/render.build_context`` and ``channels/base.Message.data_values``),
+  and dates are named once per date (:func:`remember`, on
+  ``engine/stages.human_date`` and ``writing/render.when_words``).
 - Compiled templates are kept between runs in Jinja's own bytecode cache,
   read only from files no other user could have written
   (``writing/render.Renderer``, with ``_cache.read_private``).
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import cache, wraps
+from functools import cache, lru_cache, wraps
 
 ENV_OFF = "FOLLOWUP_SCRIPT_NO_SPEEDUPS"
 
@@ -52,6 +54,18 @@ def enabled() -> bool:
         return os.environ.get(ENV_OFF, "") in ("", "0")
     value = _ENVIRON.get(_KEY)
     return value is None or value in _ON
+
+
+def remember(func):
+    """``func``'s answers remembered (an lru_cache of 1,024) while the switch is on:
+    for a pure function of a few hashable arguments (a batch has few distinct dates)."""
+    remembered = lru_cache(maxsize=1024)(func)
+
+    @wraps(func)
+    def call(*args):
+        return remembered(*args) if enabled() else func(*args)
+
+    return call
 
 
 # -- the same values, once per run ----------------------------------------------------------

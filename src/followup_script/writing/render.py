@@ -103,6 +103,7 @@ def first_name(full: str | None) -> str | None:
     return full.split()[0] if full and full.split() else None
 
 
+@_speedups.remember  # a batch has few distinct dates (a speed trick, docs/performance.md)
 def when_words(day: dt.date, today: dt.date) -> str:
     """How a person says a nearby date: ``today``, ``yesterday``, ``on Tuesday``."""
     delta = (today - day).days
