@@ -375,3 +375,33 @@ def test_defect_11_what_the_wizard_was_told_is_kept_when_a_delivery_went_but_its
             status = tracker.store.delivery(writer.delivery_key(message)).status
     assert notes == ["told the wizard", "delivered by nonsense: the plugin returned 42 instead of a receipt"]
     assert status == "done"
+
+
+def test_defect_11_the_wizard_says_a_delivery_went_when_only_its_receipt_was_bad(tmp_path, capsys):
+    from followup_script import Channel, hookimpl
+    from followup_script.wizard.flow import Wizard
+    from tests.conftest import PROFILE as ANA
+    from tests.conftest import TODAY as DAY
+    from tests.test_wizard import ENTER, NEW_DANA, drive, new_writer, tracker_at
+
+    class Nonsense:
+        @hookimpl
+        def register_channels(self, register):
+            register(Channel("nonsense", "returns no receipt", "voicemail", deliver=lambda m, c: 42))
+
+    db = tmp_path / "t.sqlite3"
+    data = {"profile": dict(ANA), "defaults": {"channel": "nonsense"}}
+    session = Wizard(new_writer(tmp_path / "c.toml", data, extra=[Nonsense()]), DAY, db, clipboard=None)
+    code = drive(session, *NEW_DANA, "g", ENTER, "a", ENTER, "2026-11-20", ENTER, ENTER,
+                 "d", ENTER, "y",  # deliver: it goes, and the plugin returns 42
+                 "q", ENTER)
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Delivered: the plugin returned 42 instead of a receipt, but then: channel 'nonsense'" in out
+    assert "Not done" not in out
+    with tracker_at(db) as tracker:
+        dana = tracker.find("Dana Reyes")
+        notes = [t.note for t in tracker.store.touches(dana.id)]
+        rows = tracker.store.conn.execute("SELECT status FROM deliveries").fetchall()
+    assert notes[-1] == "delivered by nonsense: the plugin returned 42 instead of a receipt"
+    assert rows == [("done",)]
