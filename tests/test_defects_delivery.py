@@ -337,7 +337,7 @@ def test_defect_21_ctrl_c_after_the_delivery_says_it_was_delivered(cli, gate, db
     result = cli(*gate, *ONE_SHOT, "--channel", "gate", "--deliver", "--yes")
     assert result.returncode == 130
     assert "nothing was saved or sent" not in result.stderr
-    assert "was delivered by gate (gate-1) and logged" in result.stderr
+    assert "was delivered by gate (gate-1) and recorded in the tracker" in result.stderr
     assert rows(db, "SELECT status FROM deliveries") == [("done",)]
 
 

@@ -147,6 +147,6 @@ def emit_delivered(message, fmt: str, output: str | None, receipt) -> None:
             from followup_script.tracker.delivery import note_known
 
             note_known(exc, f"the follow-up itself was delivered by {receipt.channel} "
-                            f"({delivered_where(receipt)}) and logged; do not deliver it again "
+                            f"({delivered_where(receipt)}) and recorded in the tracker; do not deliver it again "
                             "(run the command without --deliver to write the script)")
         raise
