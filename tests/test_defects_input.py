@@ -300,3 +300,81 @@ def test_defect_22_templates_check_fails_a_pack_with_look_alikes(cli, tmp_path):
     result = cli("templates", "check", "--dir", pack)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "courtesy-guard" in result.stdout and "pressure: 'ASAP'" in result.stdout, result.stdout
+
+
+# -- defect 6: config set keeps secrets as text, comments in place, typos out --------------------
+
+
+def _config(isolated_home):
+    return isolated_home / "config.toml"
+
+
+def _stored(isolated_home):
+    import tomllib
+
+    return tomllib.loads(_config(isolated_home).read_text())
+
+
+def test_defect_6_digits_stay_text_for_secrets_and_keep_leading_zeros(cli, isolated_home):
+    for key, value in (("sms.auth_token", "0012345678"), ("email.user", "0012345"),
+                       ("gmail.client_secret", "9876543210"), ("profile.linkedin", "007")):
+        result = cli("config", "set", key, value)
+        assert result.returncode == 0, result.stderr
+    stored = _stored(isolated_home)
+    assert stored["sms"]["auth_token"] == "0012345678" and stored["email"]["user"] == "0012345"
+    assert stored["gmail"]["client_secret"] == "9876543210" and stored["profile"]["linkedin"] == "007"
+    assert "0012345678" not in cli("config").stdout  # and still masked
+    # numbers and true/false where the setting is one
+    assert cli("config", "set", "email.port", "465").returncode == 0
+    assert cli("config", "set", "schedule.calendar_days", "true").returncode == 0
+    stored = _stored(isolated_home)
+    assert stored["email"]["port"] == 465 and stored["schedule"]["calendar_days"] is True
+
+
+def test_defect_6_the_smtp_password_is_never_stored(cli, isolated_home):
+    one_error_line(cli("config", "set", "email.password", "hunter2-\u00e4"),
+                   "email.password", "never stored in the config file", "email.password_command", "keyring")
+    assert not _config(isolated_home).exists()
+
+
+def test_defect_6_comments_dates_and_arrays_of_tables_survive_config_set(cli, isolated_home):
+    _config(isolated_home).write_text(
+        "# my followup-script settings\n"
+        "[profile]   # who I am\n"
+        'name = "Ana Lima"  # said twice\n'
+        "started = 2026-01-05\n\n"
+        "[[sms.numbers]]\n"
+        'number = "+1 555 000 1111"\n'
+        "[[sms.numbers]]\n"
+        'number = "+1 555 000 2222"\n'
+    )
+    for key, value in (("profile.phone", "+1 555 123 4567"), ("defaults.channel", "email"),
+                       ("profile.email", "ana@example.com")):
+        result = cli("config", "set", key, value)
+        assert result.returncode == 0, result.stderr
+    assert cli("config", "unset", "profile.email").returncode == 0
+    text = _config(isolated_home).read_text()
+    assert "# my followup-script settings" in text and "# who I am" in text and "# said twice" in text
+    stored = _stored(isolated_home)
+    assert str(stored["profile"]["started"]) == "2026-01-05"
+    assert [n["number"] for n in stored["sms"]["numbers"]] == ["+1 555 000 1111", "+1 555 000 2222"]
+    assert stored["profile"]["phone"] == "+1 555 123 4567" and stored["defaults"]["channel"] == "email"
+    assert "email" not in stored["profile"]
+    shown = cli("config")
+    assert shown.returncode == 0 and "2026-01-05" in shown.stdout
+
+
+@pytest.mark.parametrize("key, value, needle", [
+    ("profile.nmae", "Ana Lima", "did you mean profile.name?"),
+    ("defaults.chanel", "sms", "did you mean defaults.channel?"),
+    ("defaults.channel", "emial", "defaults.channel 'emial' is not known; did you mean email?"),
+    ("emial.host", "smtp.example.com", "did you mean email.host?"),
+    ("email.hots", "smtp.example.com", "did you mean email.host?"),
+    ("email.security", "tls", "email.security 'tls' is not known"),
+    ("email.port", "abc", "email.port 'abc' is not a port number"),
+    ("schedule.calendar_days", "maybe", "is not true or false"),
+    ("delivery.timeout_seconds", "0", "is not a number of seconds"),
+])
+def test_defect_6_unknown_keys_and_bad_values_are_refused(cli, isolated_home, key, value, needle):
+    one_error_line(cli("config", "set", key, value), needle)
+    assert not _config(isolated_home).exists()

@@ -44,16 +44,22 @@ def config_path(ctx):
 @click.argument("value")
 @click.pass_context
 def config_set(ctx, key, value):
-    """Set KEY (section.name, e.g. profile.phone) to VALUE and save."""
-    from followup_script.input.config import set_value
+    """Set KEY (section.name, e.g. profile.phone) to VALUE and save (comments kept).
 
-    if value.lower() in ("true", "false"):
-        value = value.lower() == "true"
-    elif value.isdigit() and not key.startswith("profile."):
-        value = int(value)
-    cfg = set_value(Session.of(ctx).config, key, value)
-    shown = "********" if _is_secret(key) else value
-    click.echo(f"set {key} = {shown!r} in {cfg.path}")
+    A setting that is a number or true/false is stored as one; anything else, and every
+    secret, as text. Unknown keys and bad values are refused; email.password is never
+    stored (use email.password_command or email.password_env).
+    """
+    from followup_script.input.config import Known, set_value
+
+    session = Session.of(ctx)
+    known = Known.of(session.plugins.channels)
+    cfg = set_value(session.config, key, value, known=known)
+    stored = cfg.data
+    for part in key.split("."):
+        stored = stored.get(part) if isinstance(stored, dict) else None
+    shown = "'********'" if _is_secret(key) else str(stored).lower() if isinstance(stored, bool) else repr(stored)
+    click.echo(f"set {key} = {shown} in {cfg.path}")
 
 
 def _is_secret(key: str) -> bool:
