@@ -31,7 +31,7 @@ from followup_script.errors import (
     ToneError,
 )
 from followup_script.input.config import write_private
-from followup_script.writing.render import EXTENSIONS, build_context
+from followup_script.writing.render import EXTENSIONS, RenderLimit, build_context
 
 NAME = re.compile(
     r"^(?P<kind>[A-Za-z0-9_-]+)/(?P<stage>[a-z-]+)(?:\.(?P<situation>[a-z-]+))?"
@@ -410,6 +410,8 @@ def _render_one(writer, channel, history, late, sample, contact, profile, broken
             return 1  # reported once as an undefined-variable, above
         problems.add(name, origin, _rule(exc), detail, stage, situation, channel.name, sample=sample,
                      same_as=detail.replace(f" {channel.name} ", f" {channel.kind} "))
+        if isinstance(exc, RenderLimit) and selected is not None:
+            broken.add(selected)  # stopped once (it may have taken the whole time limit): not rendered again
         return 1
     metrics = message.metrics
     seconds, budget = metrics.get("estimated_seconds"), metrics.get("budget_seconds")
