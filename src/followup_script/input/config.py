@@ -152,6 +152,8 @@ def load(path: str | Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {str(path)!r} is not valid TOML: {exc}; fix that line") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise ConfigError(f"config file {str(path)!r} nests its values too deeply to read; fix it") from None
     for key, value in data.items():
         if not isinstance(value, dict):
             raise ConfigError(

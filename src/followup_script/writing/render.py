@@ -95,7 +95,7 @@ class _Undefined(jinja2.StrictUndefined):
         label = getattr(obj, "label", None) if obj is not jinja2.utils.missing else None
         raise MissingValue(label, str(self._undefined_name))
 
-    __str__ = __iter__ = __len__ = __eq__ = __ne__ = __bool__ = __hash__ = _fail_with_undefined_error
+    __str__ = __iter__ = __len__ = __eq__ = __ne__ = __bool__ = __hash__ = __repr__ = _fail_with_undefined_error  # repr: [a missing value] in a list
     __getattr__ = _fail_with_undefined_error
 
 
