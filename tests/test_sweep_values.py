@@ -133,3 +133,29 @@ def test_sweep_a_template_cannot_reach_outside_itself(tmp_path, monkeypatch, pay
     message = str(caught.value)
     assert "\n" not in message and "three-day-check.txt.j2" in message
     assert "<class" not in message and "function" not in message.split(":")[0]
+
+
+MISSING = {
+    "plain": "{{ contact.nickname }}", "in-a-list": "{{ [contact.nickname] }}",
+    "in-a-dict": "{{ {'a': contact.nickname} }}", "filtered": "{{ contact.nickname | upper }}",
+    "in-an-if": "{% if contact.nickname %}x{% endif %}", "joined": "{{ contact.nickname ~ '!' }}",
+    "formatted": "{{ '%s' | format(contact.nickname) }}", "length": "{{ contact.nickname | length }}",
+    "looped": "{% for c in contact.nickname %}{{ c }}{% endfor %}",
+    "macro-arg": "{% macro m(x) %}{{ x }}{% endmacro %}{{ m(contact.nickname) }}",
+}
+
+
+@pytest.mark.parametrize("speedups", ["on", "off"])
+@pytest.mark.parametrize("body", MISSING.values(), ids=MISSING.keys())
+def test_sweep_a_missing_value_is_an_error_never_a_gap(tmp_path, monkeypatch, body, speedups):
+    """security.md: a value that is not set is an error naming the value and the template,
+    never a blank gap (or an 'Undefined') in a message, wherever the template uses it."""
+    if speedups == "off":
+        monkeypatch.setenv("FOLLOWUP_SCRIPT_NO_SPEEDUPS", "1")
+    folder = tmp_path / "templates" / "voicemail"
+    folder.mkdir(parents=True)
+    (folder / "three-day-check.txt.j2").write_text("Thank you for your time. " + body + "\n", encoding="utf-8")
+    with pytest.raises((TemplateError, InputError)) as caught:
+        write(writer_with(tmp_path), "voicemail", contact_with("name", "Dana Reyes"))
+    message = str(caught.value)
+    assert "\n" not in message and "three-day-check.txt.j2" in message and "nickname" in message, message
