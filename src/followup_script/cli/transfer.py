@@ -50,7 +50,7 @@ def export(ctx, output, salvage, db_path):
         import json
 
         from followup_script.tracker.database import default_path
-        from followup_script.tracker.transfer import salvage as salvage_file
+        from followup_script.tracker.salvage import salvage as salvage_file
 
         path = db_path or default_path()
         found = salvage_file(path)

@@ -30,6 +30,16 @@ from followup_script.input.columns import IMPORT, NAMES, column_of, csv_rows, re
 from followup_script.input.validate import parse_attempts, parse_date, parse_datetime
 from followup_script.input.values import DEFAULT_OUTCOME
 from followup_script.tracker.checks import checked_touch, clean_fields
+from followup_script.tracker.import_types import (
+    MAX_UID,
+    TOUCH_FIELDS,
+    dated,
+    json_kind,
+    loads,
+    revision_of,
+    stamp,
+    text_of,
+)
 from followup_script.tracker.names import fold
 from followup_script.tracker.rows import TRACKED_CONTACT_FIELDS, NewTouch, format_moment, name_key
 
@@ -209,90 +219,13 @@ def _read_csv(text: str, today: dt.date, errors: list[str]) -> list[ImportContac
     return list(by_key.values())
 
 
-#: The keys a touch of an export may have (``at`` or ``date``: the day of the touch).
-_TOUCH_FIELDS = ("uid", "at", "date", "via", "outcome", "next", "note", "created_at")
-#: The longest uid an import takes (an export's are 36 characters).
-MAX_UID = 200
-#: The largest revision a tracker file stores (SQLite's INTEGER is 64-bit).
-MAX_REVISION = 2**63 - 1
-
-
-def _text(value, field: str, limit: int | None = None) -> str | None:
-    """A JSON value that must be text (or null): anything else (a list, an object, a number,
-    true) is a bad row naming the field, never a crash when it is stored."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        shown = json.dumps(value)[:40] if _plain(value) else None
-        raise InputError(f"is {_kind(value)}, not text", field=field, value=shown,
-                         fix="give it as a JSON string, as followup-script export writes it")
-    if limit is not None and len(value) > limit:
-        raise InputError(f"is {len(value)} characters", field=field, fix=f"keep it under {limit}")
-    return value
-
-
-def _plain(value) -> bool:
-    return isinstance(value, bool | int | float) or value is None
-
-
-def _kind(value) -> str:
-    return {dict: "an object", list: "a list", bool: "true or false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
-
-
-def _stamp(value, field: str) -> str | None:
-    """``created_at``: text holding an ISO 8601 date and time (``2026-11-20T10:00:00Z``)."""
-    text = _text(value, field, 64)
-    if not text:
-        return None
-    try:
-        dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError("is not a date and time", field=field, value=text,
-                         fix="use ISO 8601, e.g. 2026-11-20T10:00:00Z, or leave it out") from None
-    return text
-
-
-def _revision(value) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(f"revision {json.dumps(value)[:40] if _plain(value) else _kind(value)} "
-                         "is not a whole number")
-    if not 0 <= value <= MAX_REVISION:
-        raise InputError(f"revision {str(value)[:40]} is out of range; use 0 to 2^63-1")
-    return value
-
-
-def _dated(item: dict, key: str, day: str, today: dt.date) -> tuple[dt.date, str | None] | None:
-    """A ``stop`` or ``snooze``: null, or ``{"<day>": "YYYY-MM-DD", "note": text}``."""
-    value = item.get(key)
-    if not value:
-        return None
-    shape = f'{key} must be {{"{day}": "YYYY-MM-DD", "note": ...}} or null'
-    if not isinstance(value, dict) or not value.get(day) or set(value) - {day, "note"}:
-        raise InputError(shape)
-    on = parse_date(_text(value[day], f"{key}.{day}", 40), f"{key}.{day}", today)
-    return on, _text(value.get("note"), f"{key}.note") or None
-
-
-def _loads(text: str, errors: list[str]):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        errors.append(f"line {exc.lineno}: not valid JSON ({exc.msg})")
-    except RecursionError:
-        errors.append("the JSON is nested too deeply (an export is four levels deep)")
-    return None
-
-
 def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportContact]:
-    data = _loads(text, errors)
+    data = loads(text, errors)
     if errors:
         return []
     if isinstance(data, dict):
         if data.get("format") not in (None, EXPORT_FORMAT):
-            shown = data["format"] if isinstance(data["format"], str) else _kind(data["format"])
+            shown = data["format"] if isinstance(data["format"], str) else json_kind(data["format"])
             errors.append(f"format {str(shown)[:40]!r} is not a followup-script export")
             return []
         version = data.get("version")
@@ -320,14 +253,14 @@ def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportConta
                                    "touches"}
             if unknown:
                 raise InputError(f"unknown field(s) {', '.join(sorted(str(k)[:40] for k in unknown))}")
-            given = {k: _text(item[k], k) for k in TRACKED_CONTACT_FIELDS if k in item}
+            given = {k: text_of(item[k], k) for k in TRACKED_CONTACT_FIELDS if k in item}
             given.setdefault("name", "")
             cleaned = clean_fields(given)
-            stop = _dated(item, "stop", "on", today)
-            snooze = _dated(item, "snooze", "until", today)
-            revision = _revision(item.get("revision"))
-            uid = _text(item.get("uid"), "uid", MAX_UID) or None
-            created_at = _stamp(item.get("created_at"), "created_at")
+            stop = dated(item, "stop", "on", today)
+            snooze = dated(item, "snooze", "until", today)
+            revision = revision_of(item.get("revision"))
+            uid = text_of(item.get("uid"), "uid", MAX_UID) or None
+            created_at = stamp(item.get("created_at"), "created_at")
         except InputError as exc:
             errors.append(f"{ref}: {in_file(exc)}")
             continue
@@ -348,11 +281,11 @@ def _read_json(text: str, today: dt.date, errors: list[str]) -> list[ImportConta
                 errors.append(f"{t_ref}: not an object")
                 continue
             try:
-                unknown = set(raw) - set(_TOUCH_FIELDS)
+                unknown = set(raw) - set(TOUCH_FIELDS)
                 if unknown:
                     raise InputError(f"unknown field(s) {', '.join(sorted(str(k)[:40] for k in unknown))}")
-                values = {k: _text(raw.get(k), k, MAX_UID if k == "uid" else None) for k in _TOUCH_FIELDS}
-                values["created_at"] = _stamp(raw.get("created_at"), "created_at")
+                values = {k: text_of(raw.get(k), k, MAX_UID if k == "uid" else None) for k in TOUCH_FIELDS}
+                values["created_at"] = stamp(raw.get("created_at"), "created_at")
                 values["date"] = values.pop("at") or values["date"]
                 record.touches.append(_make_touch(values, today))
             except InputError as exc:
@@ -462,120 +395,3 @@ def _import_one(tracker, record: ImportContact, known_touches: set[str], report:
         store.set_revision(contact.id, record.revision)
     tracker.refresh(store.contact(contact.id))
 
-
-# -- salvage: what can still be read from a damaged file -----------------------------------------
-
-#: The columns a salvage reads (a file from before schema 3 has no snooze columns: null).
-_SALVAGE_CONTACT = ("uid", *TRACKED_CONTACT_FIELDS, "stopped_on", "stop_note", "snoozed_until", "snooze_note",
-                    "revision", "created_at")
-_SALVAGE_TOUCH = ("uid", "contact_id", "at", "via", "outcome", "next_at", "note", "created_at")
-#: A salvage tries at most this many row ids past the last one it could find.
-_PROBE_LIMIT = 1_000_000
-
-
-@dataclass
-class Salvage:
-    """What ``export --salvage`` read: the export (as :func:`export_data` gives it) and how
-    many rows could not be read (``lost``, by table) or were left out (``orphans``: touches
-    whose contact could not be read)."""
-
-    data: dict
-    lost: dict[str, int]
-    orphans: int
-
-    def summary(self, path) -> str:
-        contacts = self.data["contacts"]
-        touches = sum(len(c["touches"]) for c in contacts)
-        head = f"salvaged {len(contacts)} contact(s) and {touches} touch(es) from {str(path)!r}"
-        lost = [f"{n} {table[:-1] if table == 'contacts' else 'touch'} row(s)"
-                for table, n in self.lost.items() if n]
-        if not lost and not self.orphans:
-            return f"{head}; every row could be read"
-        tail = f"could not read {' and '.join(lost) or 'every row'}" if lost else "every row could be read"
-        if self.orphans:
-            tail += f"; {self.orphans} touch(es) of contacts that could not be read are left out"
-        return f"{head}; {tail}; check it, then import it into a new tracker (--db new.sqlite3)"
-
-
-def salvage(path: str | Path) -> Salvage:
-    """Read what can still be read of the tracker file at ``path``, row by row, without
-    migrating or writing it: a damaged page loses the rows on it, not the whole file."""
-    import sqlite3
-
-    from followup_script.tracker.database import fault
-
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise InputError("does not exist", field="db", value=str(path), fix="give the path of the tracker file")
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.text_factory = lambda data: data.decode("utf-8", "replace")
-    try:
-        lost: dict[str, int] = {}
-        contacts = _salvage_rows(conn, "contacts", _SALVAGE_CONTACT, lost)
-        touches = _salvage_rows(conn, "touches", _SALVAGE_TOUCH, lost)
-    except sqlite3.DatabaseError as exc:
-        raise (fault(path, exc) or InputError(f"cannot be read at all ({exc})", field="db", value=str(path),
-                                              fix="restore it from a backup")) from None
-    finally:
-        conn.close()
-    by_contact: dict[int, list[dict]] = {}
-    for row in touches.values():
-        touch = {"uid": row["uid"], "at": row["at"], "via": row["via"], "outcome": row["outcome"],
-                 "next": row["next_at"], "note": row["note"], "created_at": row["created_at"]}
-        by_contact.setdefault(row["contact_id"], []).append(touch)
-    items = []
-    for rowid, row in sorted(contacts.items(), key=lambda pair: str(pair[1]["name"]).casefold()):
-        item = {"uid": row["uid"], **{k: row[k] for k in TRACKED_CONTACT_FIELDS}}
-        item["stop"] = {"on": row["stopped_on"], "note": row["stop_note"]} if row["stopped_on"] else None
-        item["snooze"] = ({"until": row["snoozed_until"], "note": row["snooze_note"]}
-                          if row["snoozed_until"] else None)
-        item["revision"] = row["revision"]
-        item["created_at"] = row["created_at"]
-        item["touches"] = sorted(by_contact.pop(rowid, []), key=lambda t: (str(t["at"]), str(t["created_at"])))
-        items.append(item)
-    orphans = sum(len(t) for t in by_contact.values())
-    return Salvage({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "contacts": items}, lost, orphans)
-
-
-def _salvage_rows(conn, table: str, columns: tuple[str, ...], lost: dict[str, int]) -> dict[int, dict]:
-    """The rows of ``table`` by rowid: a plain scan first; when a damaged page stops it, row by
-    row (each id from 1 to the last), counting in ``lost[table]`` the ids that cannot be read."""
-    import sqlite3
-
-    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-    wanted = ", ".join(c if c in present else "NULL" for c in columns)
-    select = f"SELECT rowid, {wanted} FROM {table} NOT INDEXED"
-    rows: dict[int, dict] = {}
-    lost[table] = 0
-    try:
-        for row in conn.execute(f"{select} ORDER BY rowid"):
-            rows[row[0]] = dict(zip(columns, row[1:], strict=True))
-        return rows
-    except sqlite3.DatabaseError:
-        pass
-    try:
-        last = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
-    except sqlite3.DatabaseError:
-        last = None
-    end = min(last if last is not None else max(rows, default=0) + _PROBE_LIMIT,
-              max(rows, default=0) + _PROBE_LIMIT)
-    misses = 0
-    rowid = 0
-    while rowid < end:
-        rowid += 1
-        if rowid in rows:
-            misses = 0
-            continue
-        try:
-            row = conn.execute(f"{select} WHERE rowid = ?", (rowid,)).fetchone()
-        except sqlite3.DatabaseError:
-            lost[table] += 1
-            continue
-        if row is None:
-            misses += 1
-            if last is None and misses > 10_000:  # the end of the table, as far as can be told
-                break
-            continue
-        misses = 0
-        rows[rowid] = dict(zip(columns, row[1:], strict=True))
-    return rows
