@@ -85,3 +85,33 @@ def test_sweep_the_one_shot_delivers_nothing_for_outcome_stop(cli, tmp_path, mon
     if outcome == "stop":
         assert ran.returncode == 4, ran.stderr
     assert not marker.exists()
+
+
+HEADER_ATTACKS = {
+    "to-crlf": (["--email", "dana@acme.example\r\nBcc: evil@example.com"], 2),
+    "to-lf": (["--email", "dana@acme.example\nBcc: evil@example.com"], 2),
+    "to-line-sep": (["--email", "dana@acme.example\u2028Bcc: evil@example.com"], 2),
+    "from-crlf": (["--from-email", "ana@example.com\r\nBcc: evil@example.com"], 2),
+    "from-name-crlf": (["--from-name", "Ana\r\nBcc: evil@example.com"], 0),
+    "name-crlf": (["--name", "Dana\r\nBcc: evil@example.com"], 0),
+}
+
+
+@pytest.mark.parametrize("extra,code", HEADER_ATTACKS.values(), ids=HEADER_ATTACKS.keys())
+def test_sweep_an_email_header_cannot_be_added_from_the_command_line(cli, extra, code):
+    """security.md: an address with CR/LF is refused with exit 2 instead of sent; a name
+    with them is folded to one line: the .eml never gets a Bcc: header."""
+    import email as email_lib
+    import email.policy
+
+    base = [a for a in ONE]
+    for option, value in zip(extra[::2], extra[1::2]):
+        base[base.index(option) + 1] = value
+    ran = cli(*base, "--channel", "email", "--format", "eml")
+    assert ran.returncode == code, (ran.returncode, ran.stderr)
+    assert "Traceback" not in ran.stderr
+    if code:
+        assert len(ran.stderr.strip().splitlines()) == 1
+        return
+    parsed = email_lib.message_from_string(ran.stdout, policy=email.policy.default)
+    assert parsed["Bcc"] is None and parsed["To"] is not None
