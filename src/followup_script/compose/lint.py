@@ -31,7 +31,7 @@ from followup_script.errors import (
     ToneError,
 )
 from followup_script.input.config import write_private
-from followup_script.writing.render import EXTENSIONS, RenderLimit, build_context
+from followup_script.writing.render import EXTENSIONS, RenderLimit, build_context, outside_roots
 
 NAME = re.compile(
     r"^(?P<kind>[A-Za-z0-9_-]+)/(?P<stage>[a-z-]+)(?:\.(?P<situation>[a-z-]+))?"
@@ -111,6 +111,13 @@ def _names_in(folder: Path) -> list[str]:
     return sorted(n for n in jinja2.FileSystemLoader(str(folder)).list_templates() if n.endswith(".j2"))
 
 
+def _read(folder: Path, name: str) -> str:
+    """The text of template ``name`` in ``folder``; a TemplateError if it is a link to
+    a file outside that folder (the loader refuses it too)."""
+    outside_roots(str(folder / name), [str(folder)], name)
+    return (folder / name).read_text(encoding="utf-8")
+
+
 def template_files(writer: Scriptwriter) -> list[TemplateFile]:
     """Every template on the search path, in search order, with where it comes from."""
     kinds: dict[str, list[str]] = {}
@@ -166,7 +173,7 @@ def source(writer: Scriptwriter, name: str) -> tuple[str, str, Path]:
             continue
         path = folder / wanted
         if wanted in _names_in(folder):
-            return path.read_text(encoding="utf-8"), origin, path
+            return _read(folder, wanted), origin, path
     where = "the built-in templates" if builtin else "the user, plugin and built-in template folders"
     raise InputError(
         f"template {name!r} is not in {where}; see followup-script templates list"
@@ -182,7 +189,7 @@ def copy(writer: Scriptwriter, name: str, as_name: str | None = None, force: boo
     text = origin = None
     for entry_origin, folder, exists in search_path(writer):
         if exists and entry_origin != "user" and wanted in _names_in(folder):
-            text, origin = (folder / wanted).read_text(encoding="utf-8"), entry_origin
+            text, origin = _read(folder, wanted), entry_origin
             break
     if text is None:
         raise InputError(
@@ -300,6 +307,9 @@ def _selected(writer: Scriptwriter, kind: str, stage: str, situation: str) -> tu
             _, filename, _ = loader.get_source(writer.renderer.env, name)
         except jinja2.TemplateNotFound:
             continue
+        except TemplateError:  # a link out of its folder: reported once, as outside-folder
+            origin = next((o for o, folder in writer.renderer.search_path if (folder / name).exists()), "?")
+            return name, origin
         return name, _origin_of(writer, filename)
     return None
 
@@ -312,7 +322,10 @@ def _lint_file(writer: Scriptwriter, item: TemplateFile, context_names: set[str]
     """Syntax and unknown top-level names of one file; False if it does not compile."""
     env = writer.renderer.env
     try:
-        text = item.path.read_text(encoding="utf-8")
+        text = _read(item.path.parents[item.name.count("/")], item.name)
+    except TemplateError as exc:
+        problems.add(item.name, item.origin, "outside-folder", str(exc), item.stage)
+        return False
     except (OSError, UnicodeDecodeError) as exc:
         problems.add(item.name, item.origin, "unreadable", f"{exc}; save it as UTF-8 text", item.stage)
         return False

@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ import pluggy
 
 from followup_script._cache import ENV_ALLOW
 from followup_script.channels.base import Channel
-from followup_script.errors import PluginError
+from followup_script.errors import InputError, PluginError
 from followup_script.plugins import hookspecs
 
 GROUP = "followup_script"
@@ -248,10 +249,40 @@ def _load_entry_points(plugins: Plugins) -> None:
         plugins.versions[dist] = ep.dist.version if ep.dist else None
 
 
+def _refuse_unsafe(directory: Path, files: list[Path]) -> None:
+    """Refuse, as ssh refuses a key, a plugins folder that others may write in, or a
+    file in it that is another user's or that others may write: its code would run as you."""
+    if not hasattr(os, "getuid"):
+        return
+    me = os.getuid()
+    trusted = {me, 0}
+
+    def who(uid: int) -> str:
+        return "you" if uid == me else f"user {uid}"
+
+    info = os.stat(directory)
+    if info.st_uid not in trusted or info.st_mode & 0o022:
+        raise InputError(
+            f"is a folder that other users may write in (owner {who(info.st_uid)}, mode "
+            f"{stat.S_IMODE(info.st_mode):04o}), so its plugins were not run", field="plugins_dir",
+            value=str(directory), fix="chmod go-w it, or keep your plugins in a folder only you can write")
+    for path in files:
+        info = os.stat(path)
+        if info.st_uid not in trusted:
+            why = f"belongs to user {info.st_uid}, not you"
+        elif info.st_mode & 0o022:
+            why = f"other users may write (mode {stat.S_IMODE(info.st_mode):04o})"
+        else:
+            continue
+        raise InputError(f"holds {path.name}, which {why}, so no plugin was run", field="plugins_dir",
+                         value=str(directory), fix=f"remove {path.name}, or make it yours and chmod go-w it")
+
+
 def _load_directory(plugins: Plugins, directory: Path) -> None:
     if not directory.is_dir():
         plugins.fail(str(directory), "--plugins-dir is not a directory")
         return
+    _refuse_unsafe(directory, sorted(directory.glob("*.py")))
     for path in sorted(directory.glob("*.py")):
         name = f"{path.stem} ({path})"
         try:

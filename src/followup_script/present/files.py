@@ -21,7 +21,10 @@ def write_file(path: str | Path, data: bytes, field: str = "output") -> None:
         write_atomic(path, data)
     except IsADirectoryError:
         raise InputError("is a directory", field=field, value=shown, fix="give a file name") from None
-    except FileNotFoundError:
+    except FileNotFoundError as exc:
+        if os.path.isdir(folder):  # it is there, but makes no files (/proc) or a link inside it dangles
+            raise InputError(f"cannot be written ({exc.strerror})", field=field, value=shown,
+                             fix="pick another path") from None
         raise InputError(f"is in folder {folder!r}, which does not exist", field=field,
                          value=shown, fix="create it first") from None
     except NotADirectoryError:

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from followup_script._files import private_file, private_folder
 from followup_script.errors import InputError
 from followup_script.tracker.faults import TrackerFault, fault  # noqa: F401 - TrackerFault: also read from here
 from followup_script.tracker.names import fold
@@ -167,7 +169,8 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
     if path.is_dir():
         raise bad_file(path, "is a directory", "give a file name such as tracker.sqlite3")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)  # a new folder is 0700, a new file 0600, whatever the umask
+        private_file(path)
     except OSError as exc:
         raise bad_file(path, f"is in a folder that cannot be created ({exc.strerror})",
                        "pick another path") from None
@@ -182,6 +185,7 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
         if str(mode).lower() != "wal":
             raise bad_file(path, f"cannot use WAL mode (got {mode})", "put it on a local disk")
         conn.execute("PRAGMA synchronous = NORMAL")
+        _private_side_files(path)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise fault(path, exc) or not_a_tracker(path, exc) from None
@@ -189,6 +193,19 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _private_side_files(path: Path) -> None:
+    """SQLite makes ``-wal`` and ``-shm`` with the tracker's own mode; make sure they are
+    this user's alone even beside a tracker made before files were created 0600."""
+    for suffix in ("-wal", "-shm"):
+        side = f"{path}{suffix}"
+        try:
+            info = os.lstat(side)
+            if stat.S_ISREG(info.st_mode) and info.st_mode & 0o077 and info.st_uid == os.getuid():
+                os.chmod(side, 0o600)
+        except (OSError, AttributeError):  # not there (yet), or not ours to change
+            pass
 
 
 def not_a_tracker(path: Path, exc: Exception) -> InputError:

@@ -432,18 +432,43 @@ class _PrivateBytecodeCache(jinja2.FileSystemBytecodeCache):
         write_private(self._file(bucket), bucket.bytecode_to_string())
 
 
+class RootedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses a template whose real path (links followed) is
+    outside its own folder: a link planted in a template folder or pack must not pull
+    in ``config.toml`` or any other file through ``{% include %}``."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        outside_roots(filename, self.searchpath, template)
+        return source, filename, uptodate
+
+
+def outside_roots(filename: str, roots, name: str | None = None) -> None:
+    """Raise a TemplateError naming ``name`` unless ``filename``, links followed, is
+    inside one of the folders ``roots`` (also with their links followed)."""
+    real = os.path.realpath(filename)
+    for root in roots:
+        top = os.path.realpath(root)
+        if os.path.commonpath([real, top]) == top:
+            return
+    raise TemplateError(
+        f"template {name or filename} is a link to {real}, outside its template folder; "
+        "copy the file into the folder instead of linking to it"
+    )
+
+
 class Renderer:
     """Finds and renders templates for a kind, stage and situation."""
 
     def __init__(self, user_dir: Path | None = None, plugin_dirs=(), prepare=None):
-        builtin = jinja2.FileSystemLoader(str(builtin_templates()))
+        builtin = RootedLoader(str(builtin_templates()))
         loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
         self.search_path: list[tuple[str, Path]] = []
         if user_dir is not None and Path(user_dir).is_dir():
-            loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+            loaders.append(RootedLoader(str(user_dir)))
             self.search_path.append(("user", Path(user_dir)))
         for plugin_name, path in plugin_dirs:
-            loaders.append(jinja2.FileSystemLoader(str(path)))
+            loaders.append(RootedLoader(str(path)))
             self.search_path.append((f"plugin {plugin_name}", Path(path)))
         loaders.append(builtin)
         self.search_path.append(("built-in", builtin_templates()))
