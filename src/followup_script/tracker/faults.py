@@ -20,8 +20,13 @@ class TrackerFault(InputError):
     ``code`` is SQLite's error name (``SQLITE_CORRUPT``...)."""
 
     def __init__(self, path: Path, problem: str, fix: str, code: str):
-        super().__init__(problem, field="db", value=str(path), fix=fix)
         self.code = code
+        super().__init__(problem, field="db", value=str(path), fix=fix)
+
+    def sentence(self, label: str | None = None) -> str:
+        """Named as what it is, whichever way the file was given (``--db``, the environment,
+        the default): ``tracker file '/path' is damaged ...``."""
+        return super().sentence(label or "tracker file")
 
 
 #: SQLite's primary error names that are faults of the file, and what to say and do.
