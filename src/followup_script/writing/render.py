@@ -200,10 +200,23 @@ def _too_big(what: str) -> RenderLimit:
     return RenderLimit(f"it builds {what} longer than {MAX_TEXT:,} characters or items")
 
 
+_CODE = "bounded-2"  # names the compiled-template cache: change it whenever the generated code changes
+
+
 class _BoundedCodeGenerator(CodeGenerator):
     """Every ``{% for %}`` iterates through ``environment.bounded_loop``, which counts
     the steps and looks at the clock every :data:`CHECK_EVERY` of them: nested loops
     cannot run past the render's deadline, even with nothing in their body."""
+
+    def visit_Template(self, node, frame=None):
+        self._loops = node.find(nodes.For) is not None
+        super().visit_Template(node, frame)
+        self.writeline(f"has_loops = {self._loops!r}")  # read by Renderer.render
+
+    def write_commons(self):
+        super().write_commons()
+        if not self._loops:  # no loop: no flood of parts to measure (a speed trick for every template)
+            self.writeline("concat = environment.plain_concat")
 
     def visit_For(self, node, frame):
         if not node.recursive:  # a recursive loop's own calls go through call(), which counts
@@ -229,6 +242,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
     _ticks = CHECK_EVERY
     _deadline = float("inf")
+    plain_concat = "".join
 
     def start_clock(self) -> None:
         self._deadline = time.monotonic() + RENDER_SECONDS
@@ -496,7 +510,7 @@ class Renderer:
             # a speed trick: compiled templates kept between runs, for the environment
             # as built here (a plugin that changed it compiles in every run)
             self.env.bytecode_cache = _PrivateBytecodeCache(
-                cache_path(f"templates-{__version__}-jinja-{jinja2.__version__}-bounded"))
+                cache_path(f"templates-{__version__}-jinja-{jinja2.__version__}-{_CODE}"))
         self._templates: dict[tuple, jinja2.Template] = {}
         self._markdown_env: jinja2.Environment | None = None
 
@@ -540,7 +554,10 @@ class Renderer:
         env = template.environment
         try:
             env.start_clock()
-            return template.render(context)
+            root = template.root_render_func
+            if root.__globals__.get("has_loops", True):
+                return template.render(context)  # its output measured as it is made (BoundedSandbox.concat)
+            return "".join(root(template.new_context(context)))  # no loop: no flood (a speed trick)
         except RenderLimit as exc:
             raise RenderLimit(f"template {name} was stopped: {exc}; simplify it") from None
         except RecursionError:
