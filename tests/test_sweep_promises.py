@@ -115,3 +115,19 @@ def test_sweep_an_email_header_cannot_be_added_from_the_command_line(cli, extra,
         return
     parsed = email_lib.message_from_string(ran.stdout, policy=email.policy.default)
     assert parsed["Bcc"] is None and parsed["To"] is not None
+
+
+@pytest.mark.parametrize("how", ["--db", "FOLLOWUP_SCRIPT_DB"])
+def test_sweep_the_tracker_is_only_where_it_is_told(cli, isolated_home, tmp_path, monkeypatch, how):
+    """security.md: the tracker is one SQLite file; --db or FOLLOWUP_SCRIPT_DB put it
+    elsewhere, and nothing is written at the default place then."""
+    default = isolated_home / "tracker.sqlite3"  # FOLLOWUP_SCRIPT_DB of the isolated home
+    elsewhere = tmp_path / "elsewhere" / "my tracker ✓.sqlite3"
+    if how == "--db":
+        ran = cli("contact", "add", "Dana Reyes", "--db", elsewhere)
+    else:
+        monkeypatch.setenv("FOLLOWUP_SCRIPT_DB", str(elsewhere))
+        ran = cli("contact", "add", "Dana Reyes")
+    assert ran.returncode == 0, ran.stderr
+    assert elsewhere.exists() and not default.exists()
+    assert not list((isolated_home).glob("**/*.sqlite3*"))
