@@ -173,3 +173,18 @@ def test_help_words_cover_exactly_the_enum_values():
     assert list(SITUATION_HELP) == [s.value for s in Situation]
     assert OUTCOME_HELP[Outcome.STOP] == OUTCOME_HELP["stop"]
 
+
+
+def test_a_date_near_the_end_of_the_calendar_plans_without_crashing():
+    """A tracker file from before dates were limited may hold a touch in year 9999:
+    planning and forecasting stop at the last date there is instead of overflowing."""
+    import datetime as dt
+
+    from followup_script.engine.stages import Outcome, plan, simulate
+
+    for outcome in (Outcome.NO_ANSWER, Outcome.NO_COMMITMENT):
+        history = History(dt.date(9999, 12, 29), outcome)
+        found = plan(history, dt.date(2026, 11, 30))
+        assert found.due == dt.date.max
+        steps = list(simulate(history, dt.date(2026, 11, 30), weeks=None))
+        assert [s.plan.due for s in steps] == [dt.date.max]

@@ -205,11 +205,20 @@ def moment_words(value: dt.date | dt.datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value.isoformat()
 
 
+def later(day: dt.date, delta: dt.timedelta) -> dt.date:
+    """``day + delta``, stopping at the last date there is (a tracker file written
+    before dates were limited may hold one near year 9999; planning must not crash)."""
+    try:
+        return day + delta
+    except OverflowError:
+        return dt.date.max
+
+
 def next_business_day(day: dt.date) -> dt.date:
     """Saturday and Sunday move to the following Monday; other days stay."""
     weekday = day.weekday()
     if weekday >= 5:
-        return day + dt.timedelta(days=7 - weekday)
+        return later(day, dt.timedelta(days=7 - weekday))
     return day
 
 
@@ -274,7 +283,7 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
                           "set; call that day, as agreed.")
         else:
             stage = Stage.MISSED_CALL
-            due, moved = shift(day + ONE_DAY)
+            due, moved = shift(later(day, ONE_DAY))
             reason = (
                 f"On {when} you agreed to talk on {human_date(day)}{at}, and nothing was logged "
                 f"since; say sorry you missed each other and ask for a new time, on "
@@ -288,14 +297,14 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
         )
     elif outcome is Outcome.NO_COMMITMENT and made == 0:
         stage = Stage.THREE_DAY_CHECK
-        due, moved = shift(last + THREE_DAYS)
+        due, moved = shift(later(last, THREE_DAYS))
         reason = (
             f"Nothing was committed on {when}; check in 3 days later, "
             f"on {human_date(due)}{moved}."
         )
     else:
         stage = Stage.WEEKLY_NUDGE
-        due, moved = shift(last + ONE_WEEK)
+        due, moved = shift(later(last, ONE_WEEK))
         what = "your last follow-up" if outcome is Outcome.NO_ANSWER else "your last contact"
         reason = (
             f"No reply since {what} on {when}; nudge once a week, next on "
@@ -325,12 +334,14 @@ def simulate(history: History, today: dt.date, weeks: int | None = 8,
     ``weeks`` weeks from ``today``; with ``weeks=None`` they never end (take the
     ones you need). A finished plan (done, stopped) has no steps.
     """
-    end = None if weeks is None else today + dt.timedelta(weeks=weeks)
+    end = None if weeks is None else later(today, dt.timedelta(weeks=weeks))
     current = plan(history, today, business_days)
     while current.active and current.due is not None:
         day = max(current.due, today)
         if end is not None and day > end:
             return
         yield Step(day, current)
+        if day == dt.date.max:
+            return  # no later day exists
         history = History(day, Outcome.NO_ANSWER, history.situation, None, current.attempt or 1)
         current = plan(history, today, business_days)
