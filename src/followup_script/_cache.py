@@ -10,8 +10,6 @@ import os
 import stat
 import sys
 
-from followup_script._files import write_atomic
-
 ENV_ALLOW = "FOLLOWUP_SCRIPT_LOAD_PLUGINS"
 
 
@@ -97,7 +95,13 @@ def write_private(path: str, data: bytes) -> bool:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         if not _private_folder(folder):
             return False
-        write_atomic(path, data, sync=False)  # a cache: a lost one is only made again
+        temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), 0o600)
+            handle.write(data)
+        os.replace(temporary, path)
     except OSError:
         return False
     return True

@@ -31,7 +31,8 @@ from followup_script.errors import (
     ToneError,
 )
 from followup_script.input.config import write_private
-from followup_script.writing.render import EXTENSIONS, RenderLimit, build_context, outside_roots
+from followup_script.writing.render import EXTENSIONS, RenderLimit, build_context
+from followup_script.writing.roots import outside_roots
 
 NAME = re.compile(
     r"^(?P<kind>[A-Za-z0-9_-]+)/(?P<stage>[a-z-]+)(?:\.(?P<situation>[a-z-]+))?"

@@ -36,6 +36,7 @@ from followup_script.writing.markdown import (  # noqa: F401 (escape_markdown, m
     markdown_literal,
     markdown_to_html,
 )
+from followup_script.writing.roots import RootedLoader
 from followup_script.writing.speech import measure_speech, phone_groups, speak_phone  # noqa: F401 (re-exported)
 
 EXTENSIONS = ("md", "txt")
@@ -444,31 +445,6 @@ class _PrivateBytecodeCache(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket) -> None:
         write_private(self._file(bucket), bucket.bytecode_to_string())
-
-
-class RootedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that refuses a template whose real path (links followed) is
-    outside its own folder: a link planted in a template folder or pack must not pull
-    in ``config.toml`` or any other file through ``{% include %}``."""
-
-    def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        outside_roots(filename, self.searchpath, template)
-        return source, filename, uptodate
-
-
-def outside_roots(filename: str, roots, name: str | None = None) -> None:
-    """Raise a TemplateError naming ``name`` unless ``filename``, links followed, is
-    inside one of the folders ``roots`` (also with their links followed)."""
-    real = os.path.realpath(filename)
-    for root in roots:
-        top = os.path.realpath(root)
-        if os.path.commonpath([real, top]) == top:
-            return
-    raise TemplateError(
-        f"template {name or filename} is a link to {real}, outside its template folder; "
-        "copy the file into the folder instead of linking to it"
-    )
 
 
 class Renderer:
