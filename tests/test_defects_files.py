@@ -429,3 +429,32 @@ def test_defect_5_a_link_inside_the_template_folder_still_works(cli, tmp_path, i
     ran = cli(*ONE, *PROFILE)
     assert ran.returncode == 0, ran.stderr
     assert "Hello from my own partial." in ran.stdout
+
+
+# -- more hostile cases on the same promises ----------------------------------------------------
+
+
+@posix
+def test_defect_2_a_link_planted_at_the_output_name_itself_is_replaced_not_followed(cli, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    target = tmp_path / "out.txt"
+    target.symlink_to(victim)
+    ran = cli(*ONE, *PROFILE, "--output", target)
+    assert ran.returncode == 0, ran.stderr
+    assert victim.read_text() == "precious\n"
+    assert not target.is_symlink() and "Dana" in target.read_text()
+
+
+@posix
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077])
+def test_defect_8_modes_do_not_depend_on_the_umask(cli, tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        db = tmp_path / "a" / "b" / "tracker.sqlite3"
+        log_dana(cli, "--db", db)
+        out = tmp_path / "export.json"
+        assert cli("export", "--output", out, "--db", db).returncode == 0
+        assert (mode(db), mode(db.parent), mode(db.parent.parent), mode(out)) == (0o600, 0o700, 0o700, 0o600)
+    finally:
+        os.umask(old)
