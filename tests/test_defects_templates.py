@@ -13,7 +13,7 @@ import pytest
 from followup_script import History, Scriptwriter, TemplateError
 from followup_script.input.config import Config
 from followup_script.plugins.manager import build_plugin_manager
-from followup_script.writing import render
+from followup_script.writing import limits
 
 TODAY = dt.date(2026, 11, 25)
 PROFILE = {"name": "Ana Lima", "phone": "+1 555 123 4567", "email": "ana@example.com"}
@@ -43,7 +43,7 @@ def write(writer, channel="voicemail"):
 @pytest.fixture
 def quick_clock(monkeypatch):
     """The render deadline at 0.3 s, so a hang is shown in a fraction of a second."""
-    monkeypatch.setattr(render, "RENDER_SECONDS", 0.3, raising=False)  # raising=False: also on old code
+    monkeypatch.setattr(limits, "RENDER_SECONDS", 0.3)  # raising=False: also on old code
     return 0.3
 
 
@@ -134,7 +134,7 @@ def test_defect_15_the_limits_leave_ordinary_loops_and_arithmetic_alone(tmp_path
 
 
 def test_defect_15_the_deadline_is_finite_and_each_render_gets_its_own(tmp_path, quick_clock):
-    assert 0 < render.RENDER_SECONDS <= 5 and render.MAX_TEXT >= 100_000
+    assert 0 < limits.RENDER_SECONDS <= 5 and limits.MAX_TEXT >= 100_000
     plant(tmp_path / "templates", "{% for i in range(50) %}{% endfor %}")
     writer = writer_with(tmp_path)
     for _ in range(3):  # one render's clock does not run on into the next
