@@ -23,6 +23,9 @@ def clean(results):
 
 
 def test_sweep_two_processes_add_the_same_contact(installed_cli):
+    # the tracker file exists (made by a first command): two commands that both create a
+    # new file at the very same moment can fail once (docs/security.md says so)
+    assert installed_cli("contact", "add", "Sam Lee").returncode == 0
     results = together(["contact", "add", "Dana Reyes"], ["contact", "add", "Dana Reyes"])
     clean(results)
     assert sorted(code for code, _, _ in results) == [0, 2], results
