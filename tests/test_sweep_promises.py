@@ -131,3 +131,20 @@ def test_sweep_the_tracker_is_only_where_it_is_told(cli, isolated_home, tmp_path
     assert ran.returncode == 0, ran.stderr
     assert elsewhere.exists() and not default.exists()
     assert not list((isolated_home).glob("**/*.sqlite3*"))
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "1e308", "inf", "nan", "-1", "0", '"soon"'])
+def test_sweep_a_delivery_limit_that_is_no_limit_is_refused(cli, isolated_home, tmp_path, monkeypatch, value):
+    """security.md (threat model): `[delivery] timeout_seconds` bounds a slow deliver; a
+    value that bounds nothing is a config error (exit 2) before any plugin code runs."""
+    plug = tmp_path / "plug"
+    plug.mkdir(mode=0o700)
+    (plug / "p.py").write_text(PLUGIN, encoding="utf-8")
+    os.chmod(plug / "p.py", 0o600)
+    marker = tmp_path / "marker"
+    monkeypatch.setenv("SWEEP_MARKER", str(marker))
+    (isolated_home / "config.toml").write_text(f"[delivery]\ntimeout_seconds = {value}\n", encoding="utf-8")
+    ran = cli(*ONE, "--plugins-dir", plug, "--channel", "marker", "--deliver", "--yes")
+    assert ran.returncode == 2, (ran.returncode, ran.stderr)
+    assert len(ran.stderr.strip().splitlines()) == 1 and "timeout_seconds" in ran.stderr
+    assert not marker.exists()
