@@ -140,3 +140,31 @@ def test_a_value_still_counts_as_a_word_where_a_rule_allows_any():
     """'you haven't <anything> replied' is blame whatever stands in the gap."""
     assert "blame" in rules("I see you haven't Acme Labs replied yet. Thank you.", ["Acme Labs"])
     assert "blame" in rules("Dana, you never Dana called back. Thanks.", ["Dana"])
+
+
+def test_normalise_equals_the_plain_reading_of_every_character():
+    """guard.normalise looks at each distinct character once and skips steps that
+    change nothing; it must give what filtering every character, NFKC and mapping
+    every word give."""
+    import re
+    import unicodedata
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from followup_script.writing import guard
+
+    def plain(text):
+        if text.isascii():
+            return text
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+        text = unicodedata.normalize("NFKC", text)
+        return re.sub(r"[^\W\d_]+", guard._in_latin, text)
+
+    alphabet = st.sampled_from(list("ASAP final notice Zoë Анна АВЕ ΑΒΓ ＡＳＡＰ") + ["\u200b", "\u00ad", "\ufeff", "ﬁ", "é", "\u0301"])
+
+    @given(st.text(alphabet=alphabet, max_size=40) | st.text(max_size=40))
+    def check(text):
+        assert guard.normalise(text) == plain(text)
+
+    check()

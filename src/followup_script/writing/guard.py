@@ -155,8 +155,14 @@ def normalise(text: str) -> str:
     Latin letters. ASCII text is returned as it is."""
     if text.isascii():
         return text
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    text = unicodedata.normalize("NFKC", text)
+    # each distinct character is looked at once (a text has few), not each character
+    hidden = {ord(c): None for c in set(text) if not c.isascii() and unicodedata.category(c) == "Cf"}
+    if hidden:
+        text = text.translate(hidden)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if text.translate(_CONFUSABLES) == text:  # no look-alike letter at all
+        return text
     return _LETTERS.sub(_in_latin, text)
 
 
