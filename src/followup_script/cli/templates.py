@@ -49,7 +49,7 @@ def list_templates(ctx, as_json=False):
     A template shadowed by one earlier on the search path is marked
     "overridden by user" (or the plugin); situation "any" serves every situation.
     """
-    from followup_script.compose.lint import template_files
+    from followup_script.compose.catalog import template_files
 
     files = template_files(_writer(ctx))
     if as_json:
@@ -76,7 +76,7 @@ def show(ctx, name):
       followup-script templates show email/weekly-nudge.md.j2
       followup-script templates show default:voicemail/three-day-check.txt.j2
     """
-    from followup_script.compose.lint import source
+    from followup_script.compose.catalog import source
 
     text, origin, path = source(_writer(ctx), name)
     click.echo(f"followup-script: {origin} template {path}", err=True)
@@ -87,7 +87,7 @@ def show(ctx, name):
 @click.pass_context
 def path(ctx):
     """Print the folders templates are looked up in, first match wins."""
-    from followup_script.compose.lint import search_path
+    from followup_script.compose.catalog import search_path
 
     entries = search_path(_writer(ctx))
     width = max(len(origin) for origin, _, _ in entries)
@@ -110,7 +110,7 @@ def copy(ctx, name, as_name, force):
       followup-script templates copy voicemail/three-day-check.txt.j2
       followup-script templates copy email/three-day-check.md.j2 --as email/three-day-check.interview.md.j2
     """
-    from followup_script.compose.lint import copy as copy_template
+    from followup_script.compose.catalog import copy as copy_template
 
     target = copy_template(_writer(ctx), name, as_name=as_name, force=force)
     click.echo(f"copied {name} to {target}")

@@ -1,4 +1,6 @@
-"""Custom templates: which exist and where from, copying one to edit, and linting a pack.
+"""Linting a template pack: every template rendered with sample values, and what is wrong.
+
+What exists and where from, and copying one, is :mod:`followup_script.compose.catalog`.
 
 The command layer is :mod:`followup_script.cli.templates`; everything here is a
 library call over the real :class:`~followup_script.compose.scriptwriter.Scriptwriter` and its
@@ -12,7 +14,6 @@ name starts with ``_`` is a partial (macros to import), never picked on its own.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,16 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
+from followup_script.compose.catalog import (  # noqa: F401 (also re-exported for 0.1 callers)
+    NAME,
+    TemplateFile,
+    copy,
+    parse_name,
+    read_template,
+    search_path,
+    source,
+    template_files,
+)
 from followup_script.compose.scriptwriter import Scriptwriter
 from followup_script.engine.stages import History, Situation, Stage
 from followup_script.errors import (
@@ -30,14 +41,8 @@ from followup_script.errors import (
     TemplateError,
     ToneError,
 )
-from followup_script.input.config import write_private
 from followup_script.writing.render import EXTENSIONS, RenderLimit, build_context
-from followup_script.writing.roots import outside_roots
 
-NAME = re.compile(
-    r"^(?P<kind>[A-Za-z0-9_-]+)/(?P<stage>[a-z-]+)(?:\.(?P<situation>[a-z-]+))?"
-    r"\.(?P<ext>[a-z]+)\.j2$"
-)
 ACTIVE_STAGES = [stage.value for stage in Stage if stage.active]
 SITUATIONS = [situation.value for situation in Situation]
 
@@ -74,145 +79,6 @@ def sample_histories(situation: str) -> list[tuple[History, int]]:
     ]
     histories += [(History(last, "no-answer", situation, attempts=n), 0) for n in range(WEEKLY_VARIANTS)]
     return histories
-
-
-# -- what exists, and where from ------------------------------------------------------------
-
-
-@dataclass
-class TemplateFile:
-    """One template file on the search path."""
-
-    name: str
-    origin: str
-    path: Path
-    kind: str | None = None
-    stage: str | None = None
-    situation: str | None = None
-    partial: bool = False
-    overridden_by: str | None = None
-    channels: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name, "origin": self.origin, "path": str(self.path), "kind": self.kind,
-            "channels": list(self.channels), "stage": self.stage,
-            "situation": self.situation or ("any" if self.stage else None),
-            "partial": self.partial, "overridden_by": self.overridden_by,
-        }
-
-
-def parse_name(name: str) -> dict | None:
-    """``email/weekly-nudge.interview.md.j2`` -> kind, stage, situation, ext; None otherwise."""
-    match = NAME.match(name)
-    return match.groupdict() if match else None
-
-
-def _names_in(folder: Path) -> list[str]:
-    return sorted(n for n in jinja2.FileSystemLoader(str(folder)).list_templates() if n.endswith(".j2"))
-
-
-def _read(folder: Path, name: str) -> str:
-    """The text of template ``name`` in ``folder``; a TemplateError if it is a link to
-    a file outside that folder (the loader refuses it too)."""
-    outside_roots(str(folder / name), [str(folder)], name)
-    return (folder / name).read_text(encoding="utf-8")
-
-
-def template_files(writer: Scriptwriter) -> list[TemplateFile]:
-    """Every template on the search path, in search order, with where it comes from."""
-    kinds: dict[str, list[str]] = {}
-    for channel in writer.plugins.channels.values():
-        kinds.setdefault(channel.kind, []).append(channel.name)
-    found: list[TemplateFile] = []
-    first: dict[str, str] = {}
-    for origin, folder in writer.renderer.search_path:
-        for name in _names_in(folder):
-            item = TemplateFile(name, origin, folder / name)
-            item.partial = Path(name).name.startswith("_")
-            parts = parse_name(name)
-            if parts:
-                item.kind = parts["kind"]
-                if not item.partial:
-                    item.stage, item.situation = parts["stage"], parts["situation"]
-            elif "/" in name:
-                item.kind = name.split("/", 1)[0]
-            item.channels = sorted(kinds.get(item.kind, []))
-            item.overridden_by = first.get(name)
-            first.setdefault(name, origin)
-            found.append(item)
-    return found
-
-
-def search_path(writer: Scriptwriter) -> list[tuple[str, Path, bool]]:
-    """Where templates are looked up, in order: (origin, folder, exists).
-
-    The user folder is listed even before it exists, since that is where
-    your own templates go.
-    """
-    entries = [(origin, folder, True) for origin, folder in writer.renderer.search_path]
-    user = Path(writer.templates_dir)
-    if not any(origin == "user" for origin, _, _ in entries):
-        entries.insert(0, ("user", user, user.is_dir()))
-    return entries
-
-
-def _normal(name: str) -> str:
-    name = name.strip().lstrip("/")
-    return name if name.endswith(".j2") else name + ".j2"
-
-
-def source(writer: Scriptwriter, name: str) -> tuple[str, str, Path]:
-    """The text, origin and file of the template ``name`` that is used.
-
-    ``default:NAME`` is the built-in one, whatever overrides it.
-    """
-    builtin = name.startswith("default:")
-    wanted = _normal(name.removeprefix("default:"))
-    for origin, folder, exists in search_path(writer):
-        if not exists or (builtin and origin != "built-in"):
-            continue
-        path = folder / wanted
-        if wanted in _names_in(folder):
-            return _read(folder, wanted), origin, path
-    where = "the built-in templates" if builtin else "the user, plugin and built-in template folders"
-    raise InputError(
-        f"template {name!r} is not in {where}; see followup-script templates list"
-    )
-
-
-def copy(writer: Scriptwriter, name: str, as_name: str | None = None, force: bool = False) -> Path:
-    """Copy a built-in (or plugin) template into the user templates folder to edit.
-
-    The file is written whole or not at all; an existing one is kept unless ``force``.
-    """
-    wanted = _normal(name.removeprefix("default:"))
-    text = origin = None
-    for entry_origin, folder, exists in search_path(writer):
-        if exists and entry_origin != "user" and wanted in _names_in(folder):
-            text, origin = _read(folder, wanted), entry_origin
-            break
-    if text is None:
-        raise InputError(
-            f"template {name!r} is not a built-in or plugin template; "
-            "see followup-script templates list"
-        )
-    target_name = _normal(as_name) if as_name else wanted
-    if as_name and parse_name(target_name) is None and not Path(target_name).name.startswith("_"):
-        raise InputError(
-            f"--as {as_name!r} is not a template name; use <kind>/<stage>[.<situation>].<ext>.j2, "
-            "e.g. email/three-day-check.interview.md.j2"
-        )
-    root = Path(writer.templates_dir)
-    target = root / target_name
-    if root.resolve() not in target.resolve().parents:
-        raise InputError(f"--as {as_name!r} leaves the templates folder; give a name such as email/x.md.j2")
-    if target.exists() and not force:
-        raise InputError(
-            f"{target} already exists; edit it, or pass --force to replace it with the {origin} one"
-        )
-    write_private(target, text)
-    return target
 
 
 # -- linting --------------------------------------------------------------------------------
@@ -323,7 +189,7 @@ def _lint_file(writer: Scriptwriter, item: TemplateFile, context_names: set[str]
     """Syntax and unknown top-level names of one file; False if it does not compile."""
     env = writer.renderer.env
     try:
-        text = _read(item.path.parents[item.name.count("/")], item.name)
+        text = read_template(item.path.parents[item.name.count("/")], item.name)
     except TemplateError as exc:
         problems.add(item.name, item.origin, "outside-folder", str(exc), item.stage)
         return False
