@@ -193,3 +193,25 @@ def cli():
 def installed_cli():
     """The installed command in a subprocess, for what only a real process shows."""
     return run_installed
+
+
+def ok(cli, *args, **kwargs):
+    """Run a command that must succeed: exit 0, no traceback."""
+    result = cli(*args, **kwargs)
+    assert result.returncode == 0, (args, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def one_error_line(result, *needles, code: int = 2) -> str:
+    """Exit ``code``, nothing on stdout, and one line on stderr, ``followup-script: error: …``,
+    holding each of ``needles``: no internal error, no traceback. The line is returned."""
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("followup-script: error: "), lines[0]
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    assert result.stdout == ""
+    return lines[0]

@@ -16,23 +16,12 @@ import pytest
 from followup_script.errors import InputError
 from followup_script.input import validate
 from followup_script.input.values import follow_up_from
+from tests.conftest import one_error_line
 
 TODAY = dt.date(2026, 11, 25)
 ME = ["--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "--from-email", "ana@example.com"]
 ONE = ["--name", "Dana Reyes", "--company", "Acme", *ME, "--today", "2026-11-25"]
 
-
-def one_error_line(result, *needles):
-    """Exit 2, nothing on stdout, one line on stderr naming the value: no internal error."""
-    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("followup-script: error: "), lines[0]
-    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    assert result.stdout == ""
-    return lines[0]
 
 
 def batch_file(tmp_path, rows: str, header: str = "name,company,last_contact,outcome,scheduled_for\n"):

@@ -23,6 +23,7 @@ from followup_script.tracker.names import closest, compact, fold, pick
 from followup_script.tracker.service import Tracker
 from followup_script.wizard import flow, questions
 from followup_script.wizard.flow import Wizard
+from tests.conftest import ok, one_error_line
 
 from .conftest import PROFILE
 
@@ -32,18 +33,6 @@ ZOE = "Zoë O'Brien"
 ENTER = "\r"
 
 
-def ok(cli, *args):
-    result = cli(*args)
-    assert result.returncode == 0, result.stderr
-    return result
-
-
-def one_error_line(result, code=2) -> str:
-    assert result.returncode == code, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr and result.stdout == ""
-    [line] = result.stderr.splitlines()
-    assert line.startswith("followup-script: error: ")
-    return line
 
 
 # -- the problem --------------------------------------------------------------------------------------

@@ -18,16 +18,11 @@ from followup_script import History, Stage
 from followup_script.engine.stages import plan, simulate
 from followup_script.tracker.rows import NewTouch
 from followup_script.tracker.service import Tracker
+from tests.conftest import ok
 
 D = dt.date.fromisoformat
 PROFILE = ["--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "--from-email", "ana@example.com"]
 
-
-def ok(cli, *args):
-    result = cli(*args)
-    assert result.returncode == 0, (args, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    return result
 
 
 def due_rows(cli, today, within=0):

@@ -30,6 +30,7 @@ from followup_script.plugins.manager import build_plugin_manager
 from followup_script.tracker.service import Tracker
 from followup_script.tracker.store import Store
 from followup_script.wizard.flow import Wizard
+from tests.conftest import ok
 
 from .conftest import PROFILE as PROFILE_VALUES
 
@@ -60,12 +61,6 @@ DROP_PLUGIN = textwrap.dedent("""
                          deliver=deliver))
 """)
 
-
-def ok(cli, *args, **kwargs):
-    result = cli(*args, **kwargs)
-    assert result.returncode == 0, (args, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    return result
 
 
 @pytest.fixture

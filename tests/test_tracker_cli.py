@@ -13,7 +13,7 @@ import textwrap
 import icalendar
 import pytest
 
-from tests.conftest import COMMAND
+from tests.conftest import COMMAND, ok
 
 T = "--today"
 TODAY = "2026-11-25"
@@ -49,12 +49,6 @@ def home(isolated_home):
     )
     return isolated_home
 
-
-def ok(cli, *args, **kwargs):
-    result = cli(*args, **kwargs)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result
 
 
 def fails(cli, code, *args, **kwargs):

@@ -16,24 +16,13 @@ from followup_script.input.config import Config
 from followup_script.plugins.manager import build_plugin_manager
 from followup_script.tracker.rows import NewTouch
 from followup_script.tracker.service import Tracker
+from tests.conftest import ok, one_error_line
 
 T = ("--today", "2026-11-25")
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
 D = dt.date.fromisoformat
 
 
-def ok(cli, *args):
-    result = cli(*args)
-    assert result.returncode == 0, result.stderr
-    return result
-
-
-def one_error_line(result, code=2) -> str:
-    assert result.returncode == code, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr and result.stdout == ""
-    [line] = result.stderr.splitlines()
-    assert line.startswith("followup-script: error: ")
-    return line
 
 
 @pytest.fixture
