@@ -18,9 +18,9 @@ takes the plain, obviously-right path everywhere, which is also what the tests
   ``writing/speech.count_words``).
 - The profile's template values and the values the guard masks are worked out
   once per run, not once per row (:func:`remember_last` here, used by
-  ``writing/render.build_context`` and ``channels/base.Message.data_values``),
+  ``writing/context.build_context`` and ``channels/base.Message.data_values``),
   and dates are named once per date (:func:`remember`, on
-  ``engine/stages.human_date`` and ``writing/render.when_words``).
+  ``engine/stages.human_date`` and ``writing/context.when_words``).
 - Compiled templates are kept between runs in Jinja's own bytecode cache,
   read only from files no other user could have written
   (``writing/render.Renderer``, with ``_cache.read_private``).
