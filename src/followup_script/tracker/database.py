@@ -1,7 +1,8 @@
 """The tracker file: how it is opened, its schema and migrations, its transactions.
 
-The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` holds
-one step per version and :func:`apply_migrations` applies the missing ones inside a
+The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` (in
+``tracker/migrations.py``) holds one step per version and :func:`apply_migrations`
+applies the missing ones inside a
 write transaction. A file from a newer followup-script is refused, never
 guessed at. Every connection runs in WAL mode with foreign keys on and a busy
 timeout, so two processes can write at once.
@@ -23,139 +24,17 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from followup_script._files import private_file, private_folder
 from followup_script.errors import InputError
 from followup_script.tracker.faults import TrackerFault, fault  # noqa: F401 - TrackerFault: also read from here
-from followup_script.tracker.names import fold
+from followup_script.tracker.migrations import MIGRATIONS, SCHEMA_VERSION  # noqa: F401 - MIGRATIONS: also read from here
 
 ENV_DB = "FOLLOWUP_SCRIPT_DB"
 BUSY_TIMEOUT_SECONDS = 30.0
-
-# -- migrations ---------------------------------------------------------------------------
-# MIGRATIONS[n] turns a version-n file into a version-(n+1) file. Each step is
-# frozen once released: later changes are new steps, never edits of old ones.
-
-_V1 = """
-CREATE TABLE contacts (
-    id          INTEGER PRIMARY KEY,
-    uid         TEXT NOT NULL UNIQUE,
-    name        TEXT NOT NULL,
-    name_key    TEXT NOT NULL UNIQUE,
-    company     TEXT,
-    role        TEXT,
-    situation   TEXT NOT NULL DEFAULT 'application'
-                CHECK (situation IN ('application', 'interview', 'networking', 'info')),
-    phone       TEXT,
-    email       TEXT,
-    timezone    TEXT,
-    call_window TEXT,
-    notes       TEXT,
-    stopped_on  TEXT,
-    stop_note   TEXT,
-    revision    INTEGER NOT NULL DEFAULT 0,
-    created_at  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL,
-    -- derived from the touches by the tracker through the engine (a cache)
-    last_at      TEXT,
-    last_outcome TEXT,
-    next_at      TEXT,
-    attempts     INTEGER NOT NULL DEFAULT 0,
-    touch_count  INTEGER NOT NULL DEFAULT 0,
-    due_key      TEXT
-);
-CREATE TABLE touches (
-    id          INTEGER PRIMARY KEY,
-    uid         TEXT NOT NULL UNIQUE,
-    contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-    at          TEXT NOT NULL,
-    via         TEXT NOT NULL CHECK (via IN ('call', 'meeting', 'voicemail', 'email', 'sms')),
-    outcome     TEXT NOT NULL CHECK (outcome IN
-                ('scheduled', 'no-time', 'no-commitment', 'no-answer', 'replied', 'stop')),
-    next_at     TEXT,
-    note        TEXT,
-    created_at  TEXT NOT NULL
-);
-CREATE INDEX touches_by_contact ON touches(contact_id, at, id);
-CREATE INDEX contacts_by_due ON contacts(due_key, name_key);
-CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
-
-
-def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
-    for statement in _V1.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-
-
-_V2 = """
-CREATE TABLE deliveries (
-    key         TEXT PRIMARY KEY,
-    channel     TEXT NOT NULL,
-    contact_id  INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
-    status      TEXT NOT NULL CHECK (status IN ('pending', 'failed', 'done')),
-    started_at  TEXT NOT NULL,
-    finished_at TEXT,
-    receipt     TEXT,
-    error       TEXT
-);
-"""
-
-
-def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
-    """Deliveries by idempotency key: 'pending' before the call, 'done' after it."""
-    conn.execute(_V2)
-
-
-def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
-    """Each contact's name as names are compared (``name_fold``: see
-    :mod:`followup_script.tracker.names`), and a snooze: not due before
-    ``snoozed_until`` (a day), with what they said (``snooze_note``)."""
-    conn.execute("ALTER TABLE contacts ADD COLUMN name_fold TEXT NOT NULL DEFAULT ''")
-    conn.execute("ALTER TABLE contacts ADD COLUMN snoozed_until TEXT")
-    conn.execute("ALTER TABLE contacts ADD COLUMN snooze_note TEXT")
-    conn.execute("CREATE INDEX contacts_by_fold ON contacts(name_fold)")
-    for contact_id, name in conn.execute("SELECT id, name FROM contacts").fetchall():
-        conn.execute("UPDATE contacts SET name_fold = ? WHERE id = ?", (fold(name), contact_id))
-
-
-_TOUCHES_V4 = """
-CREATE TABLE touches_v4 (
-    id          INTEGER PRIMARY KEY,
-    uid         TEXT NOT NULL UNIQUE,
-    contact_id  INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-    at          TEXT NOT NULL,
-    via         TEXT NOT NULL CHECK (via IN ('call', 'meeting', 'voicemail', 'email', 'sms', 'application')),
-    outcome     TEXT NOT NULL CHECK (outcome IN
-                ('scheduled', 'no-time', 'no-commitment', 'no-answer', 'replied', 'stop')),
-    next_at     TEXT,
-    note        TEXT,
-    created_at  TEXT NOT NULL
-)
-"""
-
-
-def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
-    """A touch may be an application sent (``via = 'application'``): the touches table is
-    rebuilt with the wider check (SQLite cannot change a check in place), rows and ids kept."""
-    conn.execute(_TOUCHES_V4)
-    conn.execute("INSERT INTO touches_v4 (id, uid, contact_id, at, via, outcome, next_at, note, created_at) "
-                 "SELECT id, uid, contact_id, at, via, outcome, next_at, note, created_at FROM touches")
-    conn.execute("DROP TABLE touches")
-    conn.execute("ALTER TABLE touches_v4 RENAME TO touches")
-    conn.execute("CREATE INDEX touches_by_contact ON touches(contact_id, at, id)")
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3,
-                                                          _migrate_3_to_4]
-SCHEMA_VERSION = len(MIGRATIONS)
-
 
 # -- opening ------------------------------------------------------------------------------
 

@@ -49,6 +49,9 @@ class Contact:
     name_fold: str = ""  # the name as names are compared (tracker.names.fold)
     snoozed_until: str | None = None  # not due before this day (Tracker.snooze)
     snooze_note: str | None = None
+    first_name: str | None = None  # the name to greet them by, as the user gave it (schema 5)
+    greeting: str | None = None  # a whole greeting, as the user gave it ("Dear Dr. Natarajan,")
+    topic: str | None = None  # what an info request asked about
 
     @property
     def stopped(self) -> bool:
