@@ -112,10 +112,45 @@ def test_out_dir_writes_one_file_per_row(cli, csv_file, tmp_path):
     result = cli(*PROFILE, "batch", csv_file, "--today", "2026-11-25", "--channel", "email", "--out-dir", out)
     assert result.returncode == 2
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["000002-dana-reyes.eml", "000004-sam-ortiz.eml", "000006-ray-diaz.txt"]
+    assert names == ["dana-reyes.eml", "sam-ortiz.eml"]  # Ray Diaz said stop: no file
     msg = email.message_from_bytes((out / names[0]).read_bytes(), policy=email.policy.default)
     assert msg.get_content_type() == "multipart/alternative" and msg["To"].addresses[0].addr_spec == "dana@acme.example"
-    assert "stopped" in (out / names[2]).read_text()
+    assert result.stderr.splitlines()[-1] == "followup-script: 2 row(s) written, 1 need nothing (1 stopped), 2 failed"
+
+
+ACCENTED = (
+    "name,company,role,last_contact,outcome\n"
+    "Zoë Müller,Acme,Data Engineer,2026-11-20,no-commitment\n"
+    "Amélie Côté,Beta,Analyst,2026-11-20,replied\n"
+    "Seán Murphy,Fabrikam,Engineer,2026-11-20,stop\n"
+    "Zoë Müller,Globex,Data Engineer,2026-11-18,no-answer\n"
+    "Łukasz Øster-Straße,Gamma,,2026-11-19,no-commitment\n"
+)
+
+
+def test_out_dir_names_keep_the_letters_and_replied_or_stopped_rows_get_no_file(cli, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(ACCENTED, encoding="utf-8")
+    out = tmp_path / "drafts"
+    result = cli(*PROFILE, "batch", rows, "--today", "2026-11-25", "--out-dir", out)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["lukasz-oster-strasse.txt", "zoe-muller-2.txt", "zoe-muller.txt"]
+    assert "Zoë Müller" in (out / "zoe-muller.txt").read_text() and "Acme" in (out / "zoe-muller.txt").read_text()
+    assert "Globex" in (out / "zoe-muller-2.txt").read_text()  # the number only keeps the two apart
+    assert result.stderr.splitlines()[-1] == (
+        "followup-script: 3 row(s) written, 2 need nothing (1 replied, 1 stopped), 0 failed")
+
+
+def test_text_headings_name_the_contact(cli, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(ACCENTED, encoding="utf-8")
+    result = cli(*PROFILE, "batch", rows, "--today", "2026-11-25", "--format", "text")
+    assert result.returncode == 0, result.stderr
+    headings = [line for line in result.stdout.splitlines() if line.startswith("# ")]
+    assert headings == ["# Zoë Müller · Acme · three-day-check", "# Zoë Müller · Globex · weekly-nudge",
+                        "# Łukasz Øster-Straße · Gamma · three-day-check"]
+    assert "No script" not in result.stdout  # replied and stopped rows are only counted
+    assert "2 need nothing (1 replied, 1 stopped)" in result.stderr
 
 
 def test_jsonl_input(cli, tmp_path):
@@ -124,7 +159,7 @@ def test_jsonl_input(cli, tmp_path):
                     '{"name": "Lee", "last_contact": "2026-11-20", "attempts": 4, "outcome": "no-answer"}\n')
     result = cli(*PROFILE, "batch", path, "--today", "2026-11-25", "--format", "text")
     assert result.returncode == 2
-    assert result.stdout.count("# line ") == 2 and "# line 5" in result.stdout
+    assert result.stdout.count("# Dana · three-day-check") == 1 and "# Lee · weekly-nudge" in result.stdout
     assert "line 3: not valid JSON" in result.stderr and "line 4: each line must be a JSON object" in result.stderr
 
 

@@ -76,7 +76,8 @@ def test_sigkill_during_batch_out_dir_leaves_only_whole_files(tmp_path, cli):
     assert 300 <= len(finals) < 4000, "the kill must land mid-batch"
     assert len(names) - len(finals) <= 1  # at most the file being written, under its temp name
     # the same rows, up to the last one that got a file, written again without a kill
-    last = max(int(name.split("-", 1)[0]) for name in finals)  # the file name starts with the line
+    # "Contact 41" is on line 43 and its file is contact-41.txt
+    last = max(int(name.split(".")[0].rsplit("-", 1)[1]) for name in finals) + 2
     head = tmp_path / "head.csv"
     head.write_text("".join(rows.read_text(encoding="utf-8").splitlines(keepends=True)[:last]), encoding="utf-8")
     reference = tmp_path / "reference"

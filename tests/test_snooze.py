@@ -136,7 +136,7 @@ def test_a_weekend_snooze_ends_on_the_monday_unless_calendar_days(cli, dana):
     ok(cli, "snooze", "dana", "--until", "2026-12-12", *T)  # a Saturday
     [row] = due(cli, "--within", "30")
     assert row["due"] == "2026-12-14"
-    assert "Saturday 12 December 2026 is a Saturday, so it starts on the Monday" in row["reason"]
+    assert "Saturday 12 December 2026 falls on a weekend, so it starts on the Monday" in row["reason"]
     [row] = json.loads(ok(cli, "--calendar-days", "due", "--json", "--within", "30", *T).stdout)
     assert row["due"] == "2026-12-12"
 

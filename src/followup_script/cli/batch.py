@@ -43,9 +43,10 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
     import json
     from pathlib import Path
 
-    from followup_script.compose.batch import file_name, generate, read_rows
+    from followup_script.compose.batch import generate, read_rows
     from followup_script.present.files import write_file
-    from followup_script.present.message import text_report
+    from followup_script.present.message import heading, text_report
+    from followup_script.present.slug import Unique, slug
 
     session = Session.of(ctx)
     today = session.today(today)
@@ -72,6 +73,8 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
             ) from None
 
     done = failed = 0
+    unneeded = {"done": 0, "stopped": 0}  # replied or stopped: no script, no file
+    unique = Unique()
     try:
         for result in generate(writer, read_rows(file), channel, today, business_days):
             for doubt in result.doubts:
@@ -92,18 +95,22 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
                     raise InputError(f"stopped at line {result.line} (--strict); {done} row(s) written before it")
                 continue
             message = result.message
+            if message.text is None and (out_dir or fmt == "text"):  # replied or stopped: nothing to do
+                unneeded[message.plan.stage.value] = unneeded.get(message.plan.stage.value, 0) + 1
+                continue
             if out_dir:
                 if message.text is not None and message.kind == "email":
                     data = bytes(message.to_email())
                 else:
-                    data = text_report(message).encode()
-                write_file(Path(out_dir) / file_name(result), data, field="out_dir")
+                    data = (f"# {heading(message)}\n" + text_report(message)).encode()
+                name = unique(slug(message.contact.get("name")), ".eml" if message.kind == "email" else ".txt")
+                write_file(Path(out_dir) / name, data, field="out_dir")
             elif fmt == "jsonl":
                 record = message.to_dict()
                 record["line"] = result.line
                 pending.append(encode(record) + "\n")
             else:
-                pending.append(f"# line {result.line}\n" + text_report(message) + "\n")
+                pending.append(f"# {heading(message)}\n" + text_report(message) + "\n")
             if len(pending) >= 64:
                 write_pending()
             done += 1
@@ -120,9 +127,18 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
         if bar is not None:
             bar.render_finish()
     out.flush()
-    click.echo(f"followup-script: {done} row(s) written, {failed} failed", err=True)
+    click.echo(f"followup-script: {done} row(s) written, {need_nothing(unneeded)}{failed} failed", err=True)
     if failed:
         ctx.exit(2)
+
+
+def need_nothing(counts: dict) -> str:
+    """``2 need nothing (1 replied, 1 stopped), `` for the closing line; empty when none."""
+    total = sum(counts.values())
+    if not total:
+        return ""
+    parts = [f"{n} {'replied' if stage == 'done' else stage}" for stage, n in counts.items() if n]
+    return f"{total} need nothing ({', '.join(parts)}), "
 
 
 def progress_bar(file: str, out_dir: str | None, least_lines: int = 500):

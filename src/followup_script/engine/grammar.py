@@ -50,3 +50,29 @@ def end_sentence(text: str, stop: str = ".") -> str:
     if not body:
         return body
     return body if _END.search(body) else body + stop
+
+
+def _squeeze(word: str) -> str:
+    return re.sub(r"[\s_-]+", "", str(word).strip().lower())
+
+
+def closest_word(typed: str, choices) -> str | None:
+    """The one of ``choices`` that ``typed`` most likely meant (``"no answer"`` and
+    ``"noanswer"`` mean ``no-answer``; ``"emial"`` means ``email``), or None."""
+    import difflib
+
+    choices = [str(c) for c in choices]
+    squeezed = {_squeeze(c): c for c in choices}
+    word = _squeeze(typed)
+    if word in squeezed:
+        return squeezed[word]
+    close = difflib.get_close_matches(word, list(squeezed), n=1, cutoff=0.6)
+    return squeezed[close[0]] if close else None
+
+
+def choice_fix(typed: str, choices) -> str:
+    """The fix for a word not among ``choices``: ``did you mean no-answer? (one of: ...)``,
+    or ``use one of: ...`` when none is close."""
+    listed = ", ".join(str(c) for c in choices)
+    near = closest_word(typed, choices)
+    return f"did you mean {near}? (one of: {listed})" if near else f"use one of: {listed}"

@@ -97,8 +97,9 @@ def parse_choice(enum: type[StrEnum], value: str | StrEnum, field: str) -> StrEn
         return value
     member = _members(enum).get(str(value).strip().lower().replace("_", "-"))
     if member is None:
-        valid = ", ".join(m.value for m in enum)
-        raise InputError("is not known", field=field, value=value, fix=f"use one of: {valid}")
+        from followup_script.engine.grammar import choice_fix
+
+        raise InputError("is not known", field=field, value=value, fix=choice_fix(str(value), [m.value for m in enum]))
     return member
 
 
@@ -249,7 +250,7 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
     def shift(day: dt.date) -> tuple[dt.date, str]:
         if business_days and day.weekday() >= 5:
             moved = next_business_day(day)
-            return moved, f" ({human_date(day)} is a {DAY_NAMES[day.weekday()]}, so it moves to the Monday)"
+            return moved, f" ({human_date(day)} falls on a weekend, so it moves to the Monday)"
         return day, ""
 
     if outcome is Outcome.STOP:

@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from followup_script.engine.grammar import choice_fix
 from followup_script.engine.stages import moment_words
 from followup_script.errors import InputError
 
@@ -114,7 +115,7 @@ def check_via(value: str | None, field: str = "via") -> str:
     """How a touch happened, one of :data:`VIAS`; nothing given means a call."""
     text = (value or "call").strip().lower()
     if text not in VIAS:
-        raise InputError("is not known", field=field, value=value, fix=f"use one of: {', '.join(VIAS)}")
+        raise InputError("is not known", field=field, value=value, fix=choice_fix(str(value), VIAS))
     return text
 
 

@@ -194,10 +194,11 @@ class Plugins:
     def channel(self, name: str) -> Channel:
         channels = self.channels
         if name not in channels:
+            from followup_script.engine.grammar import choice_fix
             from followup_script.errors import InputError
 
-            valid = ", ".join(sorted(channels)) or "none"
-            raise InputError(f"channel {name!r} is not known; use one of: {valid}")
+            fix = choice_fix(name, sorted(channels)) if channels else "install a channel plugin"
+            raise InputError(f"channel {name!r} is not known; {fix}")
         return channels[name]
 
     def listing(self, include_builtin: bool = False) -> dict:

@@ -8,7 +8,7 @@ from followup_script.channels.base import Message, Receipt
 from followup_script.engine.stages import overdue_words
 from followup_script.present.plan import due_words
 
-__all__ = ["delivered_where", "delivery_target", "length_facts", "length_line", "text_report"]
+__all__ = ["delivered_where", "delivery_target", "heading", "length_facts", "length_line", "text_report"]
 
 
 def length_facts(metrics: Mapping) -> list[str]:
@@ -81,3 +81,10 @@ def delivered_where(receipt: Receipt | Mapping | None) -> str:
         def get(key):
             return getattr(receipt, key, None)
     return get("id") or get("url") or get("path") or get("detail") or "no id"
+
+
+def heading(message: Message) -> str:
+    """Who a follow-up is for and what it is: ``Zoë Müller · Acme · three-day-check``."""
+    contact = message.contact
+    parts = [contact.get("name") or "the contact", contact.get("company"), message.plan.stage.value]
+    return " · ".join(" ".join(str(p).split()) for p in parts if p)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from followup_script.engine.stages import (
-    DAY_NAMES,
     History,
     Outcome,
     Plan,
@@ -75,7 +74,7 @@ def snoozed_plan(plan_on: Callable[[dt.date], Plan | None], contact: Contact, to
     before = later.reason[:-len(tail)] if later.overdue_days and later.reason.endswith(tail) else later.reason
     note = f" ({contact.snooze_note})" if contact.snooze_note else ""
     ended = "" if until > today else " (now over)"
-    moved = (f" ({human_date(until)} is a {DAY_NAMES[until.weekday()]}, so it starts on the Monday)"
+    moved = (f" ({human_date(until)} falls on a weekend, so it starts on the Monday)"
              if start != until else "")
     overdue = max(0, (today - start).days)
     reason = (f"Snoozed until {human_date(until)}{note}{ended}: nothing is due before then, so the "

@@ -10,7 +10,6 @@ same way). :func:`followup_script.wizard.flow.ask` asks them.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from followup_script.engine.stages import Outcome, Situation, human_date
 from followup_script.errors import InputError
 from followup_script.input.validate import check_email, check_name, check_phone
+from followup_script.present.slug import slug
 
 # -- what the person says, in their words ----------------------------------------------------------
 
@@ -75,8 +75,7 @@ def said(outcome: Outcome) -> str:
 
 def file_name(contact_name: str, channel: str, kind: str) -> str:
     """The file a script is saved to by default: ``followup-dana-reyes-email.eml``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", contact_name.casefold()).strip("-") or "contact"
-    return f"followup-{slug}-{channel}.{'eml' if kind == 'email' else 'txt'}"
+    return f"followup-{slug(contact_name)}-{channel}.{'eml' if kind == 'email' else 'txt'}"
 
 
 # -- questions ----------------------------------------------------------------------------------
