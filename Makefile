@@ -2,38 +2,75 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
-TEST_PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(wildcard tests/plugin_packages/*/pyproject.toml))
+# The test-only plugins (tests/plugin_packages/) never go into $(VENV): tests/conftest.py
+# installs them into build/test-plugins/ and puts that folder on the test session's path.
+TEST_PLUGIN_FILES := $(wildcard tests/plugin_packages/*/pyproject.toml tests/plugin_packages/*/src/*/*.py)
+SAY := @printf '==> %s\n'
 
-.PHONY: run test setup lint bench clean fuzz
+.PHONY: run test setup lint typecheck bench clean fuzz test-dist test-lowest
+
+# A $(VENV) made by another Python is refused rather than silently reused.
+ifneq ($(filter command line environment,$(origin PYTHON)),)
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+WANTED := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+HAVE := $(shell test -x $(BIN)/python && $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifeq ($(WANTED),)
+$(error $(PYTHON) does not run; give a Python 3.11+ command, e.g. make test PYTHON=python3.12)
+endif
+ifneq ($(HAVE),)
+ifneq ($(HAVE),$(WANTED))
+$(error $(VENV) was made by Python $(HAVE), not $(PYTHON) ($(WANTED)); use another folder: make $(or $(MAKECMDGOALS),run) PYTHON=$(PYTHON) VENV=.venv-$(WANTED), or start again with make clean)
+endif
+endif
+endif
+endif
 
 $(BIN)/python:
+	$(SAY) "creating $(VENV) with $(PYTHON) (a few seconds)"
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e . $(foreach d,$(PLUGIN_DIRS),-e $(d))
+	$(SAY) "installing followup-script and its plugins (Gmail drafts, SMS) into $(VENV)"
+	$(SAY) "the first time this downloads about 40 packages: 1 to 3 minutes, pip shows each one"
+	$(PIP) install --progress-bar on -e . $(foreach d,$(PLUGIN_DIRS),-e $(d))
 	@# editable installs get no bytecode from pip; without it (PYTHONDONTWRITEBYTECODE=1)
 	@# every run would compile the sources again
+	$(SAY) "compiling the sources (a few seconds)"
 	$(BIN)/python -m compileall -q src $(PLUGIN_DIRS)
-	touch $@
+	@touch $@ $(VENV)/.fresh
+	$(SAY) "$(VENV) is set up"
 
-$(VENV)/.installed-test: $(VENV)/.installed $(wildcard tests/plugin_packages/*/pyproject.toml)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]' $(foreach d,$(TEST_PLUGIN_DIRS),-e $(d))
-	touch $@
+# The PEP 735 groups in pyproject.toml need pip >= 25.1 (the venv module brings an older one).
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(SAY) "installing the test tools (pytest, ruff, mypy, mkdocs...) into $(VENV): about a minute the first time"
+	$(PIP) install -q "pip>=25.1"
+	@# tests/plugin_packages/ went into $(VENV) before: take them out of the user's tool
+	@$(PIP) uninstall -q -y followup-script-postcard 2>/dev/null || true
+	$(PIP) install --progress-bar on -e . --group test
+	@touch $@
 
 setup: $(VENV)/.installed
 
 run: $(VENV)/.installed
+	@if [ -e $(VENV)/.fresh ]; then rm -f $(VENV)/.fresh; \
+	 else printf '==> %s\n' "$(VENV) is already set up (make clean starts again); writing the example"; fi
 	$(BIN)/followup-script --config examples/profile.toml \
 	  --name "Dana Reyes" --company "Acme Analytics" --role "Data Engineer" \
 	  --last-contact 2026-11-20 --outcome no-commitment --today 2026-11-25 \
 	  --channel voicemail
 
-# Lint and the import contracts (docs/architecture.md) first: they take seconds.
+# Lint, the import contracts (docs/architecture.md) and the types first: they take seconds.
 test: $(VENV)/.installed-test
+	@rm -f $(VENV)/.fresh
 	$(BIN)/ruff check src tests plugins bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 # The deep property runs (10,000 examples each, the "fuzz" hypothesis profile in
 # tests/conftest.py) and the hostile-input tests. Run it before any change to the engine.
@@ -46,6 +83,24 @@ bench: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests plugins bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+
+# What a user gets from PyPI: the wheel and sdist built, the wheel installed into a new
+# venv and run, the sdist's own tests run (tests/test_packaging.py, marked dist).
+test-dist: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m dist --run-dist tests/test_packaging.py
+
+# The declared lower bounds are true: a separate venv with the lowest version of every
+# direct dependency (uv's --resolution lowest-direct) runs the whole suite.
+LOWEST := build/venv-lowest
+test-lowest: $(VENV)/.installed-test
+	$(SAY) "the suite at the declared minimum versions, in $(LOWEST) (a few minutes)"
+	@test -x $(BIN)/uv || $(PIP) install -q uv
+	rm -rf $(LOWEST)
+	$(BIN)/uv venv -q --python $(BIN)/python $(LOWEST)
+	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip install -q --resolution lowest-direct \
+	  -e . $(foreach d,$(PLUGIN_DIRS),-e $(d)) --group test
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider -x
 
 clean:
 	rm -rf $(VENV)

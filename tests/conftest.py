@@ -22,6 +22,45 @@ from followup_script import Scriptwriter
 from followup_script.input.config import Config
 from followup_script.plugins.manager import build_plugin_manager
 
+# -- the test-only plugins (tests/plugin_packages/) ----------------------------------------------
+# They never enter the user's .venv (no fake channel in their `channels`, wizard or --help):
+# pip installs them, without dependencies, into build/test-plugins/<digest of their files>/,
+# and this session puts that folder on sys.path and on PYTHONPATH (for the subprocesses), where
+# importlib.metadata finds their entry points as it finds any installed distribution's.
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def install_test_plugins() -> Path:
+    """The folder the test-only plugins are installed in (installed on first use, again
+    whenever one of their files changes)."""
+    import hashlib
+
+    packages = sorted(p.parent for p in (ROOT / "tests" / "plugin_packages").glob("*/pyproject.toml"))
+    digest = hashlib.sha256()
+    for package in packages:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(package.parent)).encode() + b"\0" + path.read_bytes())
+    site = ROOT / "build" / "test-plugins" / digest.hexdigest()[:16]
+    if not (site / ".complete").is_file():
+        partial = site.with_name(f"{site.name}.{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "--no-deps", "--no-build-isolation", "--no-index", "--target", str(partial),
+                        *map(str, packages)], check=True, capture_output=True)
+        (partial / ".complete").touch()
+        try:
+            partial.rename(site)
+        except OSError:  # another session (an xdist worker) installed it first
+            shutil.rmtree(partial, ignore_errors=True)
+    return site
+
+
+TEST_PLUGINS = str(install_test_plugins())
+if TEST_PLUGINS not in sys.path:
+    sys.path.append(TEST_PLUGINS)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), TEST_PLUGINS]))
+
 PROFILE = {
     "name": "Ana Lima",
     "phone": "+1 555 123 4567",

@@ -19,7 +19,7 @@ from followup_script.errors import (
     ToneError,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY = {
     "Channel": "channels.base", "DeliveryContext": "channels.base", "Message": "channels.base",

@@ -46,10 +46,17 @@ EXTENSIONS = ("md", "txt")
 
 
 def builtin_templates() -> Path:
-    """The ``templates/`` folder shipped in the package (also when editable, where
-    it is a symlink to the checkout's ``templates/``). Found beside this file rather
-    than through importlib.resources, which costs 5 ms of imports at start-up."""
-    return Path(__file__).parent.parent / "templates"
+    """The built-in templates: the checkout's top-level ``templates/`` folder in an
+    editable install (``src/followup_script`` is two levels below it), else
+    ``followup_script/templates`` in an installed wheel (hatch ``force-include``: there
+    is no symlink in the tree), found through importlib.resources."""
+    package = Path(__file__).parent.parent
+    checkout = package.parent.parent / "templates"
+    if package.parent.name == "src" and checkout.is_dir():
+        return checkout
+    from importlib.resources import files
+
+    return Path(str(files("followup_script") / "templates"))
 
 
 # -- values given to templates ----------------------------------------------------------
