@@ -17,6 +17,7 @@ import json
 from contextlib import contextmanager
 
 from followup_script.channels.base import Channel, DeliveryContext, Message, Receipt, RenderJob
+from followup_script.compose import variation
 from followup_script.engine.stages import History, Plan
 from followup_script.engine.stages import plan as decide
 from followup_script.errors import FollowupError, InputError, PluginError, StoppedError
@@ -95,6 +96,7 @@ class Scriptwriter:
             return message
         read_on = reading_day(plan, today or dt.date.today(), delivering)
         context = build_context(plan, profile, contact, read_on)
+        context["nudge"] = variation.turns(contact, plan.attempt)  # which wording each slot takes
         template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value)
         message.template = template.name
         message.text = self.renderer.render(template, context)
