@@ -51,7 +51,7 @@ SMOKE = [
     ("snooze", [DANA, LOGGED], [*SNOOZED], 0, "snoozed Dana Reyes (Acme Analytics) until Monday 14 December 2026"),
     ("stop", [DANA, LOGGED], [*STOPPED], 0, "stopped Dana Reyes (Acme Analytics) since 2026-11-25"),
     ("templates", [], ["templates", "list"], 0, "voicemail/three-day-check.txt.j2"),
-    ("touch", [DANA, LOGGED], ["touch", "list", "Dana"], 0, "     1  2026-11-20  call       no-commitment"),
+    ("touch", [DANA, LOGGED], ["touch", "list", "Dana"], 0, " 1  2026-11-20  call  no-commitment"),
     ("undo", [DANA, LOGGED], ["undo", "Dana", "--yes", *T], 0, "removed the last touch with Dana Reyes"),
     ("unsnooze", [DANA, LOGGED, SNOOZED], ["unsnooze", "Dana", *T], 0, "ended the snooze on Dana Reyes"),
     ("unstop", [DANA, LOGGED, STOPPED], ["unstop", "Dana", *T], 0, "lifted the stop on Dana Reyes"),

@@ -83,3 +83,78 @@ def test_the_wizard_default_file_name_keeps_the_letters():
     from followup_script.wizard.questions import file_name
 
     assert file_name("Seán Murphy", "email", "email") == "followup-sean-murphy-email.eml"
+
+
+# -- tables with headers and units ----------------------------------------------------------------
+
+LONG = "Fabrikam Worldwide Industrial Holdings International"
+
+
+def tracked(cli):
+    T = ("--today", "2026-11-25")
+    assert cli("contact", "add", "Zoë Müller", "--company", "Acme").returncode == 0
+    assert cli("contact", "add", "Seán Murphy", "--company", LONG).returncode == 0
+    assert cli("contact", "add", "Kim Lo").returncode == 0
+    assert cli("log", "Zoë", "--outcome", "no-commitment", "--date", "2026-11-20", *T).returncode == 0
+    assert cli("log", "Seán", "--outcome", "scheduled", "--next", "2026-11-27 10:30", "--date", "2026-11-24",
+               "--note", "phone screen with the hiring manager, then the team", *T).returncode == 0
+    return T
+
+
+def columns_of(header: str) -> list[int]:
+    """Where each header word starts."""
+    import re
+
+    return [m.start() for m in re.finditer(r"\S+", header)]
+
+
+def test_due_has_a_header_and_says_how_late(cli):
+    T = tracked(cli)
+    lines = cli("due", "--within", "3", *T).stdout.splitlines()
+    assert lines[0].split() == ["NAME", "COMPANY", "STAGE", "DUE", "STATUS"]
+    starts = columns_of(lines[0])
+    assert lines[1].startswith("Zoë Müller") and lines[1].endswith("2 days overdue")
+    assert lines[2].startswith("Seán Murphy") and lines[2].endswith("in 2 days")
+    for line in lines[1:]:  # aligned: each cell starts under its header
+        assert line[starts[2]:].split("  ")[0] in ("three-day-check", "scheduled-call")
+        assert line[starts[3]:starts[3] + 10] in ("2026-11-23", "2026-11-27")
+    assert LONG in lines[2]  # a pipe gets whole cells
+    rows = __import__("json").loads(cli("due", "--within", "3", "--json", *T).stdout)
+    assert [r["overdue_days"] for r in rows] == [2, 0]  # --json unchanged
+
+
+def test_contact_list_and_touch_list_have_headers(cli):
+    T = tracked(cli)
+    lines = cli("contact", "list", *T).stdout.splitlines()
+    assert lines[0].split() == ["NAME", "COMPANY", "STAGE", "DUE", "STATUS"]
+    assert {line.split("  ")[0] for line in lines[1:]} == {"Zoë Müller", "Seán Murphy", "Kim Lo"}
+    assert any(line.endswith("2 days overdue") for line in lines)
+    assert any(line.startswith("Kim Lo") and line.endswith("no touches yet") for line in lines)
+    touches = cli("touch", "list", "Seán").stdout.splitlines()
+    assert touches[1].split() == ["ID", "DATE", "VIA", "OUTCOME", "AGREED", "NOTE"]
+    assert touches[2].split("  ")[-1] == "phone screen with the hiring manager, then the team"
+
+
+@pytest.mark.parametrize("width", [80, 60, 50])
+def test_a_table_is_cut_with_an_ellipsis_at_the_terminal_width(width):
+    from followup_script.engine.stages import History, Outcome
+    from followup_script.present.listing import due_table
+    from followup_script.present.table import cells
+
+    class Contact:
+        def __init__(self, name, company):
+            self.name, self.company = name, company
+
+    today = dt.date(2026, 11, 25)
+    rows = [(Contact("Zoë Müller-Weißenfels von Hohenzollern", LONG),
+             plan(History(dt.date(2026, 11, 10), Outcome.NO_ANSWER, attempts=1), today)),
+            (Contact("Kim Lo", "Acme"), plan(History(dt.date(2026, 11, 20), Outcome.NO_COMMITMENT), today))]
+    lines = due_table(rows, today, width=width).splitlines()
+    assert all(cells(line) <= width for line in lines), lines
+    assert "…" in lines[1] and (width < 60 or "…" not in lines[2])  # at 50 even the stage is cut
+    # narrow, the company gives way rather than every column being squeezed
+    header = ["NAME", "COMPANY", "STAGE", "DUE", "STATUS"] if width >= 80 else ["NAME", "STAGE", "DUE", "STATUS"]
+    assert lines[0].split() == header
+    assert lines[1].endswith("overdue") and lines[2].endswith("2 days overdue")  # the unit is never cut
+    starts = columns_of(lines[0])
+    assert all(line[starts[-1]:].strip() for line in lines)  # the last column lines up

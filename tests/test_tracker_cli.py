@@ -82,8 +82,9 @@ def setup_people(cli):
 def test_the_whole_flow(cli, home):
     setup_people(cli)
     due = ok(cli, "due", T, TODAY).stdout.splitlines()
-    assert [line.split("  ")[0] for line in due] == ["Sam Ortiz", "Dana Reyes", "Sam Lee"]
-    assert due[0].split()[-1] == "8" and "weekly-nudge" in due[0]
+    assert due[0].split() == ["NAME", "COMPANY", "STAGE", "DUE", "STATUS"]
+    assert [line.split("  ")[0] for line in due[1:]] == ["Sam Ortiz", "Dana Reyes", "Sam Lee"]
+    assert due[1].endswith("  8 days overdue") and "weekly-nudge" in due[1]
     rows = json.loads(ok(cli, "due", T, TODAY, "--json").stdout)
     assert [(r["name"], r["stage"], r["overdue_days"]) for r in rows] == [
         ("Sam Ortiz", "weekly-nudge", 8), ("Dana Reyes", "three-day-check", 2),
@@ -196,7 +197,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, home, args, fragment):
     line = fails(cli, 2, *args)
     assert fragment in line
     assert touches(home) == before
-    assert len(ok(cli, "contact", "list").stdout.splitlines()) == 3
+    assert len(ok(cli, "contact", "list").stdout.splitlines()) == 1 + 3  # the header and 3 contacts
 
 
 def test_bad_import_rows_change_nothing(cli, home, tmp_path):

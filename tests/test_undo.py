@@ -162,8 +162,9 @@ def test_touch_list_shows_ids_as_a_table_and_as_json(cli, dana):
     assert [t["id"] for t in listed] == [1, 2]
     assert table == [
         "Dana Reyes (Acme Analytics)",
-        "     1  2026-11-20  call       no-commitment",
-        "     2  2026-11-25  call       scheduled      agreed 2026-12-01 10:30  phone screen",
+        "ID  DATE        VIA   OUTCOME        AGREED            NOTE",
+        " 1  2026-11-20  call  no-commitment",
+        " 2  2026-11-25  call  scheduled      2026-12-01 10:30  phone screen",
     ]
     assert listed[1] == {"id": 2, "at": "2026-11-25", "via": "call", "outcome": "scheduled",
                          "next": "2026-12-01T10:30", "note": "phone screen"}

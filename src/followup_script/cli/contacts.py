@@ -107,6 +107,7 @@ def contact_list(ctx, as_json, today, db_path):
     count = 0
     rows = tracker.contacts()
     ctx.call_on_close(rows.close)
+    table = []
     for item in rows:
         count += 1
         plan = tracker.plan_for(item, today)
@@ -116,9 +117,11 @@ def contact_list(ctx, as_json, today, db_path):
                    "snoozed_until": item.snoozed_until, "plan": plan.to_dict() if plan else None}
             write(json.dumps(row, ensure_ascii=False) + "\n")
             continue
-        stage = plan.stage.value if plan else "no touches"
-        due = plan.due.isoformat() if plan and plan.due else ""
-        write(f"{item.name[:28]:<28}  {(item.company or '')[:24]:<24}  {stage:<16}  {due}\n")
+        table.append((item, plan))
+    if table:
+        from followup_script.present.listing import contact_table
+
+        write(contact_table(table, today))
     if not count and not as_json:
         click.echo("no contacts yet: followup-script contact add NAME --company C --role R", err=True)
 
@@ -143,6 +146,7 @@ def contact_show(ctx, name, as_json, today, db_path):
         out = {k: getattr(item, k) for k in TRACKED_CONTACT_FIELDS}
         out["stop"] = {"on": item.stopped_on, "note": item.stop_note} if item.stopped else None
         out["snooze"] = {"until": item.snoozed_until, "note": item.snooze_note} if item.snoozed_until else None
+        out["bounce"] = {"on": item.bounced_on, "note": item.bounce_note} if item.bounced_on else None
         out["touches"] = [{"id": t.id, **t.to_dict()} for t in touches]
         out["plan"] = plan.to_dict() if plan else None
         write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
@@ -154,6 +158,8 @@ def contact_show(ctx, name, as_json, today, db_path):
             lines.append(f"  {key.replace('_', ' '):<12} {value}")
     if item.stopped:
         lines.append(f"  {'stop':<12} since {item.stopped_on}" + (f" ({item.stop_note})" if item.stop_note else ""))
+    if item.bounced_on:
+        lines.append(f"  {'bounced':<12} on {item.bounced_on} ({item.bounce_note})")
     if item.snoozed_until:
         lines.append(f"  {'snoozed':<12} until {item.snoozed_until}"
                      + (f" ({item.snooze_note})" if item.snooze_note else ""))

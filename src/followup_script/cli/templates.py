@@ -55,15 +55,9 @@ def list_templates(ctx, as_json=False):
     if as_json:
         click.echo(json.dumps([f.to_dict() for f in files], indent=2))
         return
-    rows = [("TEMPLATE", "CHANNELS", "STAGE", "SITUATION", "ORIGIN")]
-    for f in files:
-        origin = f.origin + (f" (overridden by {f.overridden_by})" if f.overridden_by else "")
-        stage = "(partial)" if f.partial else f.stage or "-"
-        rows.append((f.name, ",".join(f.channels) or "-", stage,
-                     (f.situation or "any") if f.stage else "-", origin))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+    from followup_script.present.listing import template_table
+
+    click.echo(template_table(files), nl=False)
 
 
 @templates.command()

@@ -114,7 +114,7 @@ def touch():
 @click.pass_context
 def touch_list(ctx, name, as_json, db_path):
     """NAME's touches, oldest first, with the ids `touch edit` takes."""
-    from followup_script.cli.contacts import touch_line
+    from followup_script.present.listing import touch_table
 
     contact, found = Session.of(ctx).tracker(db_path).touches(name)
     if as_json:
@@ -124,7 +124,7 @@ def touch_list(ctx, name, as_json, db_path):
     if not found:
         click.echo(f"{contact.label()} has no touches yet", err=True)
         return
-    write(f"{contact.label()}\n" + "".join(f"  {t.id:>4}  {touch_line(t)}\n" for t in found))
+    write(f"{contact.label()}\n" + touch_table(found))
 
 
 @touch.command("edit")

@@ -194,20 +194,22 @@ def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
         return _render_due(session, tracker, rows, today, channel, fmt, allow_tone)
     count = 0
     encode = json.JSONEncoder(ensure_ascii=False).encode
+    table = []
     if as_json:
         write("[")
     for row in rows:
         if as_json:
             write(("\n  " if count == 0 else ",\n  ") + encode(row.to_dict()))
         else:
-            plan, item = row.plan, row.contact
-            when = plan.due.isoformat() + (f" {plan.due_time:%H:%M}" if plan.due_time else "")
-            write(f"{item.name[:28]:<28}  {(item.company or '')[:24]:<24}  {plan.stage.value:<16}  "
-                 f"{when:<16}  {plan.overdue_days}\n")
+            table.append(row)
         count += 1
     if as_json:
         write("\n]\n" if count else "]\n")
-    elif not count:
+    elif count:
+        from followup_script.present.listing import due_table
+
+        write(due_table([(r.contact, r.plan) for r in table], today))
+    else:
         click.echo("nothing is due" + (f" in the next {within} days" if within else " today"), err=True)
 
 
