@@ -34,6 +34,7 @@ COMMANDS = {
     "plugins": "plugins_cmd:plugins",
     "snooze": "tracker:snooze",
     "stop": "tracker:stop",
+    "sync": "sync:sync",
     "templates": "templates:templates",
     "touch": "touches:touch",
     "undo": "touches:undo",

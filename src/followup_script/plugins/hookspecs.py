@@ -60,6 +60,22 @@ def register_commands(cli):
     """
 
 
+@hookspec
+def register_inboxes(register):
+    """Add inboxes that ``followup-script sync`` reads.
+
+    Call ``register(inbox)`` once per :class:`followup_script.inbox.Inbox`: a
+    name, a description, the config table it reads (``section``) and
+    ``read(settings, since, watch)``, which yields
+    :class:`followup_script.inbox.Event` objects (``reply``, ``sent``,
+    ``auto-reply``, ``bounce``, ``stop-request``) for what arrived and what was
+    sent since the date ``since`` about the addresses and phone numbers in
+    ``watch``. Called once per plugin, like ``register_channels``: a plugin that
+    raises is reported by name and the others' inboxes still load, and a name
+    another plugin already registered is a plugin error.
+    """
+
+
 @hookspec(firstresult=True)
 def deliver_message(channel, message, context):
     """Hand a rendered message to the outside world; returns a Receipt.

@@ -38,10 +38,12 @@ DEFAULT_PLUGINS = (
     "followup_script.plugins.builtin.call",
     "followup_script.plugins.builtin.email",
     "followup_script.plugins.builtin.deliver",
+    "followup_script.plugins.builtin.imap",
 )
 #: The hooks :meth:`Plugins.call_each` calls once per plugin; no wrappers here.
 CALLED_PER_PLUGIN = frozenset(
-    {"register_channels", "register_template_dirs", "prepare_jinja2_environment", "register_commands"}
+    {"register_channels", "register_template_dirs", "prepare_jinja2_environment", "register_commands",
+     "register_inboxes"}
 )
 
 
@@ -190,6 +192,15 @@ class Plugins:
             self.call_each("register_template_dirs", make_register)
             self._template_dirs = dirs
         return self._template_dirs
+
+    @property
+    def inboxes(self) -> dict:
+        """The inboxes registered through ``register_inboxes`` (see :mod:`.inboxes`)."""
+        if getattr(self, "_inboxes", None) is None:
+            from followup_script.plugins.inboxes import collect_inboxes
+
+            self._inboxes = collect_inboxes(self)
+        return self._inboxes
 
     def channel(self, name: str) -> Channel:
         channels = self.channels

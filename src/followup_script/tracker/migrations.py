@@ -134,6 +134,30 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE contacts ADD COLUMN {column} TEXT")
 
 
+_INBOX_EVENTS = """
+CREATE TABLE inbox_events (
+    inbox       TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    contact_id  INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    at          TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    touch_id    INTEGER REFERENCES touches(id) ON DELETE SET NULL,
+    seen_at     TEXT NOT NULL,
+    PRIMARY KEY (inbox, message_id)
+)
+"""
+
+
+def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
+    """What ``sync`` found (#18): each inbox event once, by (inbox, message id), with what
+    it did; and a bounce on the contact (``bounced_on``, ``bounce_note``)."""
+    conn.execute(_INBOX_EVENTS)
+    conn.execute("CREATE INDEX inbox_events_by_contact ON inbox_events(contact_id, at)")
+    for column in ("bounced_on", "bounce_note"):
+        conn.execute(f"ALTER TABLE contacts ADD COLUMN {column} TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3,
-                                                          _migrate_3_to_4, _migrate_4_to_5]
+                                                          _migrate_3_to_4, _migrate_4_to_5, _migrate_5_to_6]
 SCHEMA_VERSION = len(MIGRATIONS)

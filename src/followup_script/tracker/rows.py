@@ -52,6 +52,8 @@ class Contact:
     first_name: str | None = None  # the name to greet them by, as the user gave it (schema 5)
     greeting: str | None = None  # a whole greeting, as the user gave it ("Dear Dr. Natarajan,")
     topic: str | None = None  # what an info request asked about
+    bounced_on: str | None = None  # a message to them bounced (found by sync, schema 6)
+    bounce_note: str | None = None
 
     @property
     def stopped(self) -> bool:
