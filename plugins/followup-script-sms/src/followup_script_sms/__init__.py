@@ -14,7 +14,7 @@ from pathlib import Path
 import followup_script
 
 from .delivery import OPTIONS, deliver
-from .segments import GSM7, count_segments, non_gsm7, plain_punctuation
+from .segments import count_segments, culprit, plain_punctuation
 
 __version__ = "0.1.0"
 
@@ -48,15 +48,10 @@ def finish(message, job):
         words=len(message.text.split()),
     )
     if size.segments > 1:
-        if size.encoding == GSM7:
-            why = f"{size.units} GSM-7 septets; one segment holds 160"
-        else:
-            odd = " ".join(repr(ch) for ch in non_gsm7(message.text)[:3])
-            why = (f"{size.units} UCS-2 units because of {odd}; one segment holds 70 "
-                   "(160 without those characters)")
+        why = culprit(message.text, {"the contact's": message.contact, "your": message.profile})
         message.warnings.append(
-            f"this text is {size.segments} segments ({why}); shorten the wording or the "
-            "role and company names so it arrives as one message"
+            f"this text is {size.segments} segments ({why}); shorten the wording or that value "
+            "so it arrives as one message"
         )
 
 

@@ -110,3 +110,35 @@ def count_segments(text: str) -> Segments:
             used = 0
         used += cost
     return Segments(encoding, units, segments)
+
+
+# Where a value shown in a text came from, in the words the warning uses.
+_VALUE_NAMES = {"name": "name", "first_name": "name", "company": "company", "role": "role",
+                "topic": "topic", "update": "update"}
+
+
+def culprit(text: str, values: dict[str, dict]) -> str:
+    """Why ``text`` is long, naming what caused it: the characters that force UCS-2 and
+    the value they came from (``'í' in the contact's name 'María José López'``), or,
+    in GSM-7, the longest supplied value in the text.
+
+    ``values`` maps whose values they are (``"contact"``, ``"your"``) to their fields.
+    """
+    size = count_segments(text)
+    if size.encoding == UCS2:
+        odd = non_gsm7(text)
+        named = []
+        for ch in odd[:3]:
+            where = next((f"{owner} {_VALUE_NAMES.get(key, key)} {value!r}"
+                          for owner, fields in values.items()
+                          for key, value in fields.items()
+                          if isinstance(value, str) and ch in value), None)
+            named.append(f"{ch!r} in {where}" if where else f"{ch!r} in the template's wording")
+        return (f"{size.units} UCS-2 units because of {', '.join(named)}; one segment holds 70 "
+                "(160 without those characters)")
+    longest = max(((f"{owner} {_VALUE_NAMES.get(key, key)} {value!r}", len(value))
+                   for owner, fields in values.items() for key, value in fields.items()
+                   if key in _VALUE_NAMES and isinstance(value, str) and value and value in text),
+                  key=lambda item: item[1], default=None)
+    why = f"{size.units} GSM-7 septets; one segment holds 160"
+    return why + (f"; the longest value is {longest[0]}" if longest else "")
