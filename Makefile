@@ -97,10 +97,14 @@ test-lowest: $(VENV)/.installed-test
 	$(SAY) "the suite at the declared minimum versions, in $(LOWEST) (a few minutes)"
 	@test -x $(BIN)/uv || $(PIP) install -q uv
 	rm -rf $(LOWEST)
-	$(BIN)/uv venv -q --python $(BIN)/python $(LOWEST)
-	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip install -q --resolution lowest-direct \
-	  -e . $(foreach d,$(PLUGIN_DIRS),-e $(d)) --group test
-	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider -x
+	$(BIN)/uv venv -q --seed --python $(BIN)/python $(LOWEST)
+	@# the core's and the plugins' dependencies at their declared minimums, pinned; then the
+	@# test tools, which may not move those pins
+	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip install --resolution lowest-direct \
+	  -e . $(foreach d,$(PLUGIN_DIRS),-e $(d))
+	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip freeze --exclude-editable > $(LOWEST)/constraints.txt
+	VIRTUAL_ENV=$(LOWEST) $(BIN)/uv pip install -q --group test -c $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV)

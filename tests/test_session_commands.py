@@ -113,4 +113,4 @@ def test_plugin_commands_follow_the_plugins_loaded(monkeypatch, capsys):
     capsys.readouterr()
     use_plugins(monkeypatch)  # the plugins are loaded again, without it
     assert main(["intruder-hello"]) == 2
-    assert "No such command 'intruder-hello'" in capsys.readouterr().err
+    assert "no such command 'intruder-hello'" in capsys.readouterr().err

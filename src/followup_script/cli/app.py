@@ -19,6 +19,9 @@ from followup_script.cli.oneshot import ONE_SHOT, one_shot, one_shot_options
 from followup_script.cli.session import Session
 from followup_script.errors import FollowupError, InputError
 
+#: set by the shell when it asks for completions (click's ``_{PROG_NAME}_COMPLETE``)
+COMPLETE_VAR = "_FOLLOWUP_SCRIPT_COMPLETE"
+
 #: Every core command: its name and where it is defined (``module:attribute``).
 COMMANDS = {
     "batch": "batch:batch",
@@ -29,6 +32,7 @@ COMMANDS = {
     "due": "tracker:due",
     "export": "transfer:export",
     "import": "transfer:import_command",
+    "install": "install:install",
     "log": "tracker:log",
     "next": "tracker:next_command",
     "plugins": "plugins_cmd:plugins",
@@ -39,6 +43,7 @@ COMMANDS = {
     "touch": "touches:touch",
     "undo": "touches:undo",
     "unsnooze": "tracker:unsnooze",
+    "uninstall": "install:uninstall",
     "unstop": "tracker:unstop",
     "why": "tracker:why",
     "wizard": "wizard:wizard",
@@ -82,6 +87,10 @@ class FollowupGroup(click.Group):
         if command is None:
             self.load_plugin_commands(ctx)
             command = self.commands.get(cmd_name)
+        if command is not None and COMPLETE_VAR in os.environ:  # the shell asks: values too
+            from followup_script.cli.complete import attach
+
+            attach(command, (cmd_name,))
         return command
 
     def list_commands(self, ctx):
@@ -157,6 +166,24 @@ def error_line(exc: FollowupError) -> str:
     return str(exc)
 
 
+def usage_line(exc: click.UsageError) -> str:
+    """click's usage error as one sentence in this command's voice, with where to look:
+    ``no such option '--bogus'; see followup-script due --help``."""
+    import re
+
+    message = " ".join(exc.format_message().split())
+    if message[:1].isupper() and message[1:2].islower():
+        message = message[0].lower() + message[1:]
+    # "No such option '--outcom'. (Did you mean one of: '--outcome', '--output'?)"
+    message = re.sub(r"\.? \(?Did you mean ([^()]*\?)\)?$", r"; did you mean \1", message)
+    if exc.ctx is None:
+        return message.rstrip(".")
+    where = f"{exc.ctx.command_path} --help"
+    if message.endswith("?"):  # click's "Did you mean '--outcome'?"
+        return f"{message} (see {where})"
+    return f"{message.rstrip('.')}; see {where}"
+
+
 def what_is_known(exc: BaseException) -> str | None:
     """What an error that ended a delivery knows about it (``what_is_known``, set by
     :mod:`followup_script.tracker.delivery` and the commands that deliver), also when
@@ -179,6 +206,10 @@ def also_known(exc: BaseException) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line on ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
+    if COMPLETE_VAR in os.environ:  # the shell asks for completions (docs/cli.md)
+        from followup_script.cli.complete import attach
+
+        attach(cli)
     debug = "--debug" in args or os.environ.get("FOLLOWUP_SCRIPT_DEBUG") == "1"
     try:
         code = cli.main(args=args, prog_name="followup-script", standalone_mode=False)
@@ -192,9 +223,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except click.exceptions.NoArgsIsHelpError as exc:  # a bare group (`contact`): its help
+        click.echo(exc.ctx.get_help())
+        return 0
     except click.UsageError as exc:  # one line, like every other error
-        where = f"; see {exc.ctx.command_path} --help" if exc.ctx is not None else ""
-        click.echo(f"followup-script: error: {' '.join(exc.format_message().split())}{where}", err=True)
+        click.echo(f"followup-script: error: {usage_line(exc)}", err=True)
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()

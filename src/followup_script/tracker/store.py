@@ -21,6 +21,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import fields
+from pathlib import Path
 
 from followup_script.errors import InputError
 from followup_script.tracker.database import (  # noqa: F401 (part of the store's API)
@@ -289,3 +290,18 @@ class Store(TouchQueries, DeliveryQueries, Database):
 
     def contact_ids(self) -> list[int]:
         return [row[0] for row in self.conn.execute("SELECT id FROM contacts ORDER BY id")]
+
+
+def contact_names(path: Path) -> list[str]:
+    """Every contact's name by name, for shell completion: read only (no file or folder is
+    created, nothing waits on a lock), and [] when the file is missing or not a tracker."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+    except (sqlite3.Error, OSError, ValueError):
+        return []
+    try:
+        return [name for (name,) in conn.execute("SELECT name FROM contacts ORDER BY name_key")]
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
