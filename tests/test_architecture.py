@@ -72,7 +72,7 @@ def test_the_contracts_say_what_docs_architecture_says():
     assert contracts["layers"]["layers"] == [
         "followup_script.compose",
         "followup_script.plugins",
-        "followup_script.channels",
+        "followup_script.channels | followup_script.inbox",
         "followup_script.writing | followup_script.input",
         "followup_script.engine",
         "followup_script.errors | followup_script._cache | followup_script._speedups | followup_script._files",
@@ -83,7 +83,8 @@ def test_the_contracts_say_what_docs_architecture_says():
     tracker = contracts["tracker"]
     assert not tracker.get("allow_indirect_imports")
     assert set(tracker["forbidden_modules"]) == {
-        f"followup_script.{p}" for p in ("writing", "channels", "plugins", "compose", "present", "wizard", "cli")}
+        f"followup_script.{p}" for p in ("writing", "channels", "inbox", "plugins", "compose", "present", "wizard",
+                                            "cli")}
     present = contracts["present"]
     assert set(present["forbidden_modules"]) == {
         f"followup_script.{p}" for p in ("writing", "input", "plugins", "compose", "tracker", "wizard", "cli")}

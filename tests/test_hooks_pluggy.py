@@ -58,6 +58,8 @@ def run_hook(hook, plugins, config):
         return plugins.channels
     if hook == "register_template_dirs":
         return plugins.template_dirs
+    if hook == "register_inboxes":
+        return plugins.inboxes
     if hook == "prepare_jinja2_environment":
         writer = Scriptwriter(config, plugins)
         return writer.write("voicemail", plan(writer), CONTACT, today=TODAY)

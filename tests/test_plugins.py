@@ -23,7 +23,7 @@ from .conftest import CONTACT, TODAY
 
 LAST = dt.date(2026, 11, 20)
 HOOKS = ["register_channels", "register_template_dirs", "prepare_jinja2_environment",
-         "register_commands", "deliver_message"]
+         "register_commands", "register_inboxes", "deliver_message"]
 
 
 class Spy:

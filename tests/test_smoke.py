@@ -51,6 +51,7 @@ SMOKE = [
     ("plugins", [], ["plugins"], 0, '"plugins": []'),
     ("snooze", [DANA, LOGGED], [*SNOOZED], 0, "snoozed Dana Reyes (Acme Analytics) until Monday 14 December 2026"),
     ("stop", [DANA, LOGGED], [*STOPPED], 0, "stopped Dana Reyes (Acme Analytics) since 2026-11-25"),
+    ("sync", [DANA, LOGGED], ["sync", *T], 2, "err:followup-script: error: no inbox is set up for sync"),
     ("templates", [], ["templates", "list"], 0, "voicemail/three-day-check.txt.j2"),
     ("touch", [DANA, LOGGED], ["touch", "list", "Dana"], 0, " 1  2026-11-20  call  no-commitment"),
     ("undo", [DANA, LOGGED], ["undo", "Dana", "--yes", *T], 0, "removed the last touch with Dana Reyes"),

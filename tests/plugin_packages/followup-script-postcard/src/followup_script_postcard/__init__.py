@@ -64,3 +64,25 @@ def deliver_message(channel, message, context):
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(json.dumps({"channel": channel.name, "id": receipt.id}) + "\n")
     return receipt
+
+
+def _replies(settings, since, watch):
+    """Postcards back: a JSON-lines file of {id, from, at} (postcard.replies)."""
+    import datetime as dt
+
+    from followup_script.inbox import Event
+
+    path = settings.get("replies")
+    for line in Path(path).read_text(encoding="utf-8").splitlines() if path else ():
+        item = json.loads(line)
+        at = dt.datetime.fromisoformat(item["at"])
+        if at.date() >= since and item["from"] in watch.addresses:
+            yield Event("reply", "postcard", item["id"], at, address=item["from"])
+
+
+@followup_script.hookimpl
+def register_inboxes(register):
+    from followup_script.inbox import Inbox
+
+    register(Inbox(name="postcard", description="Postcards that came back", read=_replies, section="postcard",
+                   configured=lambda settings: bool(settings.get("replies"))))
