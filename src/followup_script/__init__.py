@@ -23,7 +23,7 @@ __version__ = "0.2.0"
 
 _LAZY = {
     "Channel": "channels.base", "DeliveryContext": "channels.base", "Message": "channels.base",
-    "Receipt": "channels.base", "RenderJob": "channels.base",
+    "Receipt": "channels.base", "RenderJob": "channels.base", "Option": "channels.channel",
     "Scriptwriter": "compose.scriptwriter",
     "History": "engine.stages", "Outcome": "engine.stages", "Plan": "engine.stages",
     "Situation": "engine.stages", "Stage": "engine.stages", "plan": "engine.stages",
@@ -47,7 +47,7 @@ def __dir__():
 
 __all__ = [
     "Channel", "ConfigError", "DeliveryContext", "DeliveryError", "DeliveryVetoed",
-    "FollowupError", "History", "InputError", "Message", "Outcome", "Plan", "PluginError",
+    "FollowupError", "History", "InputError", "Message", "Option", "Outcome", "Plan", "PluginError",
     "Receipt", "RefusedError", "RenderJob", "Scriptwriter", "Situation", "Stage",
     "StoppedError", "TemplateError", "ToneError", "Tracker", "hookimpl", "plan", "__version__",
 ]

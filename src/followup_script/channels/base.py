@@ -1,4 +1,8 @@
-"""The objects a channel plugin works with: Channel, Message, Receipt, DeliveryContext."""
+"""The objects a channel plugin works with: Channel, Message, Receipt, DeliveryContext.
+
+:class:`Channel` and :class:`Option` live in :mod:`followup_script.channels.channel`;
+they are imported here too.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from followup_script import _speedups
+from followup_script.channels.channel import VIA_BY_KIND, VIAS, Channel, Option  # noqa: F401 (re-exported)
 from followup_script.errors import PluginError
 from followup_script.writing.speech import speak_phone
 
 if TYPE_CHECKING:  # pragma: no cover
     from email.message import EmailMessage
 
+    from followup_script.channels.email import EmailThread
     from followup_script.engine.stages import Plan
     from followup_script.input.config import Config
-
-
-#: What the tracker's ``via`` column records for a delivered message of each built-in kind.
-VIA_BY_KIND = {"voicemail": "voicemail", "email": "email", "sms": "sms", "call": "call"}
 
 
 @dataclass
@@ -27,9 +29,15 @@ class Message:
     """A rendered follow-up for one contact on one channel.
 
     ``text`` is the script (``None`` when the plan is done or stopped).
-    Email-kind messages also carry ``subject`` and ``html``. ``metrics`` holds
-    what the channel measured (``words``, ``estimated_seconds``, ``segments``...),
-    ``warnings`` what the user should know (over the voicemail budget, ...).
+    ``profile`` and ``contact`` are dicts of the values supplied (``name``,
+    ``phone``, ``email``, ``callback_window`` for you; ``name``, ``company``,
+    ``role``, ``email``, ``phone`` for them; only those given). Messages of an
+    email channel (``is_email``) also carry ``subject`` and ``html``, the
+    ``message_id`` their ``.eml`` is built with (set on first build) and, for a
+    weekly nudge to someone who got an email before, the ``thread`` it replies in.
+    ``metrics`` holds what the channel measured (``words``, ``estimated_seconds``,
+    ``segments``...), ``warnings`` what the user should know. ``via`` is what the
+    tracker logs once it is delivered (the channel's ``via``).
     """
 
     channel: str
@@ -43,16 +51,20 @@ class Message:
     template: str | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    is_email: bool = False
+    via: str | None = None
+    message_id: str | None = None
+    thread: EmailThread | None = None
+
+    def __post_init__(self) -> None:
+        if self.via is None:
+            self.via = VIA_BY_KIND.get(self.kind) or ("email" if self.is_email else "sms")
+        if self.kind == "email":
+            self.is_email = True
 
     @property
     def stopped(self) -> bool:
         return self.plan.stage.value == "stopped"
-
-    @property
-    def via(self) -> str:
-        """How the tracker logs this message once delivered: its kind for the built-in
-        kinds; a plugin's own kind is an email when it has a subject, else an SMS."""
-        return VIA_BY_KIND.get(self.kind) or ("email" if self.subject else "sms")
 
     def data_values(self) -> list[str]:
         """Every value the user or the contact supplied (masked by the guard).
@@ -81,7 +93,8 @@ class Message:
         return out
 
     def to_email(self) -> EmailMessage:
-        """A real RFC 5322 multipart/alternative message (text and HTML)."""
+        """A real RFC 5322 message (text and HTML: multipart/alternative), with reply headers
+        when it answers a thread (:func:`followup_script.channels.email.build_email`)."""
         from followup_script.channels.email import build_email
 
         return build_email(self)
@@ -113,7 +126,14 @@ _supplied_by_me = _speedups.remember_last(_supplied)
 
 @dataclass
 class Receipt:
-    """What a channel's ``deliver`` returns: where the message went."""
+    """What a channel's ``deliver`` returns: where the message went.
+
+    ``id``, ``url``, ``path`` and ``detail`` say where it went; an email channel may add
+    ``message_id`` (the Message-ID the service gave it, when not the one it was built
+    with) and ``thread_id`` (the service's conversation id, such as Gmail's threadId),
+    which the tracker keeps so the next weekly nudge replies in the same thread.
+    ``contact_stopped=True`` says the recipient opted out: the core records a stop.
+    """
 
     channel: str
     id: str | None = None
@@ -121,13 +141,15 @@ class Receipt:
     path: str | None = None
     detail: str | None = None
     contact_stopped: bool = False
+    message_id: str | None = None
+    thread_id: str | None = None
 
     def to_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
 
     #: The text fields of a receipt, and how much of each is kept (a receipt is stored in the
     #: tracker file and shown in one line).
-    TEXT_FIELDS = ("id", "url", "path", "detail")
+    TEXT_FIELDS = ("id", "url", "path", "detail", "message_id", "thread_id")
     LONGEST = 500
 
     @classmethod
@@ -139,11 +161,12 @@ class Receipt:
         into text, at most :attr:`LONGEST` characters) and ``contact_stopped`` a bool,
         so saving a receipt never fails. Anything else (not a Receipt or a dict, unknown
         keys) is a :class:`BadReceipt`: the message was delivered all the same, and the
-        error carries the receipt to record (:attr:`BadReceipt.delivered`).
+        error carries the receipt to record (:attr:`BadReceipt.delivered`). A dict may
+        hold ``channel`` too; the receipt always names the channel that delivered.
         """
         if isinstance(value, Receipt):
             fields = {name: getattr(value, name, None) for name in (*cls.TEXT_FIELDS, "contact_stopped")}
-        elif isinstance(value, dict) and not set(value) - {*cls.TEXT_FIELDS, "contact_stopped"}:
+        elif isinstance(value, dict) and not set(value) - {*cls.TEXT_FIELDS, "contact_stopped", "channel"}:
             fields = dict(value)
         else:
             shown = _one_line(repr(value))[:80]
@@ -187,7 +210,13 @@ def _receipt_text(value: Any, longest: int) -> str | None:
 
 @dataclass
 class DeliveryContext:
-    """Handed to ``deliver``: the user's config and how to deliver."""
+    """Handed to ``deliver``: the user's config and how to deliver.
+
+    ``settings`` is the channel's table checked against its options. ``key`` is the
+    same for the same follow-up on the same channel: use it to avoid duplicates.
+    ``dry_run``: check everything and build what would be sent, but contact no service
+    and change nothing; return a Receipt whose ``detail`` says it was a dry run.
+    """
 
     config: Config
     key: str
@@ -199,11 +228,13 @@ class DeliveryContext:
     #: in an error. Either way it may have reached the service: a channel that can look
     #: (Gmail drafts, Twilio's message log) checks before creating a second one.
     previous_attempt: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class RenderJob:
-    """Handed to ``Channel.finish``: the channel's settings and ways to render again.
+    """Handed to ``Channel.finish``: the channel's settings (its table, checked against its
+    options) and ways to render again.
 
     ``render_markdown()`` renders the same template as Markdown for HTML: every
     value it prints is Markdown-escaped, so only the template's own words are
@@ -215,43 +246,3 @@ class RenderJob:
     settings: dict
     rerender: Callable[[Callable[[str], str]], str]
     render_markdown: Callable[[], str] | None = None
-
-
-@dataclass
-class Channel:
-    """A way to hand a follow-up to the outside world.
-
-    - ``name``: what users type after ``--channel``.
-    - ``description``: one line for ``followup-script channels``.
-    - ``kind``: the template folder it renders (``voicemail``, ``call``,
-      ``email``, ``sms`` or a kind of its own shipped with
-      ``register_template_dirs``).
-    - ``deliver(message, context) -> Receipt``: optional; a channel without it
-      only prints.
-    - ``finish(message, job)``: optional; measures or completes a rendered
-      message (seconds, segments, subject, HTML). ``job.settings`` is the
-      channel's table from the config file (``[voicemail]``, ``[sms]``...);
-      ``job.render_markdown()`` renders the same template again as Markdown
-      with every printed value escaped (the email channel's HTML comes from it),
-      and ``job.rerender(transform)`` with every supplied value passed through
-      ``transform``.
-    - ``options``: names and help of the config keys the channel reads.
-    """
-
-    name: str
-    description: str
-    kind: str
-    deliver: Callable[[Message, DeliveryContext], Receipt] | None = None
-    finish: Callable[[Message, RenderJob], None] | None = None
-    options: dict[str, str] = field(default_factory=dict)
-    plugin: str | None = None
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "kind": self.kind,
-            "delivers": self.deliver is not None,
-            "options": dict(self.options),
-            "plugin": self.plugin,
-        }

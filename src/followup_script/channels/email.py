@@ -1,4 +1,21 @@
-"""Email: the subject line convention and RFC 5322 messages (SMTP: :mod:`.smtp`).
+"""Email for every email channel: subject, HTML, .eml, reply threading (SMTP: :mod:`.smtp`).
+
+This module is public: the built-in ``email`` channel, the Gmail plugin and any
+third-party channel use the same functions. A channel that declares itself an
+email channel (``Channel(email=True)``, or ``kind="email"``) gets :func:`finish`
+from the core unless it has a ``finish`` of its own (which may call it first).
+
+- :func:`finish` (message, job): the one place an email message is completed from its
+  render: the ``Subject:`` line split off (:func:`split_subject`), ``Re: <subject>`` for
+  a weekly nudge that answers an earlier email (``message.thread``), the HTML from the
+  template's Markdown with every value escaped (:func:`to_html`), the word count and
+  its warning (:data:`WORDS`).
+- :func:`build_email` (message): the RFC 5322 message (text, and HTML as
+  multipart/alternative), ``X-Unsent: 1`` (Outlook opens it as a draft), and
+  ``In-Reply-To``/``References`` when it answers a thread; ``message.to_email()`` calls it.
+- :func:`eml` (message): those bytes, as ``--format eml`` writes them.
+- :func:`html_text` (html): what an HTML part says, as text (the courtesy guard reads it).
+- :class:`EmailThread`: the earlier email a reply answers, as the tracker recorded it.
 
 Addresses with an internationalised domain (``dana@acmé.example``) are written
 with the domain in IDNA form (``dana@xn--acm-dma.example``) in the headers, and
@@ -8,11 +25,53 @@ so in the SMTP envelope, which is taken from them.
 from __future__ import annotations
 
 import email.policy
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from followup_script.errors import InputError, TemplateError
+
+#: How many words an email body should have; outside the range the message carries a warning.
+WORDS = (50, 150)
+WORDS_LOW, WORDS_HIGH = WORDS
+#: The stages whose email answers the last delivered email (same thread) instead of starting one.
+REPLY_STAGES = frozenset({"weekly-nudge"})
+
+__all__ = ["WORDS", "EmailThread", "build_email", "eml", "finish", "html_text", "reply_subject",
+           "split_subject", "to_html"]
+
+
+@dataclass(frozen=True)
+class EmailThread:
+    """The last email delivered to a contact, which a weekly nudge replies to.
+
+    ``subject`` as it was sent, ``message_id`` its Message-ID (``<...@...>``),
+    ``references`` the Message-IDs it itself answered (oldest first), and
+    ``thread_id`` the service's conversation id (Gmail's threadId), when known.
+    """
+
+    subject: str
+    message_id: str | None = None
+    references: tuple[str, ...] = ()
+    thread_id: str | None = None
+
+    @classmethod
+    def of(cls, value) -> EmailThread | None:
+        """From an EmailThread or a dict of the same keys (as the tracker returns it)."""
+        if value is None or isinstance(value, cls):
+            return value
+        refs = value.get("references") or ()
+        return cls(subject=str(value.get("subject") or ""), message_id=value.get("message_id") or None,
+                   references=tuple(str(r) for r in refs if isinstance(r, str)),
+                   thread_id=value.get("thread_id") or None)
+
+    def reply_references(self) -> list[str]:
+        """What a reply's ``References`` holds: this email's references, then its own id."""
+        chain = [r for r in self.references if r]
+        if self.message_id and self.message_id not in chain:
+            chain.append(self.message_id)
+        return chain[-20:]  # long threads keep the newest ids (RFC 5322 allows trimming)
 
 
 def split_subject(text: str, template: str | None) -> tuple[str, str]:
@@ -26,6 +85,71 @@ def split_subject(text: str, template: str | None) -> tuple[str, str]:
     if not subject:
         raise TemplateError(f"email template {template} has an empty subject; write one")
     return subject, body.lstrip("\n")
+
+
+def reply_subject(subject: str) -> str:
+    """``Re: <subject>``, once (``Re: Re: x`` is never made)."""
+    base = subject
+    while base[:3].lower() == "re:":
+        base = base[3:].lstrip()
+    return f"Re: {base}"
+
+
+def to_html(markdown: str) -> str:
+    """HTML from Markdown (CommonMark): raw HTML is shown as text, and only http, https
+    and mailto links survive. Values must already be escaped in ``markdown``, as
+    ``job.render_markdown()`` escapes them."""
+    from followup_script.writing.markdown import markdown_to_html
+
+    return markdown_to_html(markdown)
+
+
+def finish(message, job) -> None:
+    """Complete an email message from its render (the core's ``finish`` for every email channel).
+
+    Splits the subject from the text, makes it ``Re: <subject>`` when the message answers
+    an earlier email (``message.thread``, a weekly nudge), builds the HTML from
+    ``job.render_markdown()`` (every value escaped) and counts the words
+    (``metrics["words"]``, a warning outside :data:`WORDS`).
+    """
+    message.is_email = True
+    message.subject, message.text = split_subject(message.text, message.template)
+    if message.thread is not None and message.plan.stage.value in REPLY_STAGES and message.thread.subject:
+        message.subject = reply_subject(message.thread.subject)
+    else:
+        message.thread = None
+    message.html = to_html(split_subject(job.render_markdown(), message.template)[1])
+    words = len(message.text.split())
+    message.metrics["words"] = words
+    if not WORDS_LOW <= words <= WORDS_HIGH:
+        message.warnings.append(
+            f"this email body has {words} words; {WORDS_LOW} to {WORDS_HIGH} reads best"
+        )
+
+
+def html_text(html: str | None) -> str:
+    """What an HTML part says, as plain text: tags dropped, entities read, a line per block."""
+    if not html:
+        return ""
+    from html.parser import HTMLParser
+
+    parts: list[str] = []
+
+    class _Text(HTMLParser):
+        def handle_data(self, data):
+            parts.append(data)
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("p", "br", "li", "div", "h1", "h2", "h3", "tr"):
+                parts.append("\n")
+            for name, value in attrs:  # an image's words and a link's title are read too
+                if name in ("alt", "title") and value:
+                    parts.append(f" {value} ")
+
+    reader = _Text(convert_charrefs=True)
+    reader.feed(html)
+    reader.close()
+    return "".join(parts)
 
 
 def ascii_domain(domain: str) -> str:
@@ -54,8 +178,24 @@ def _address(name: str | None, addr: str, what: str) -> Address:
         raise InputError(f"{what} email {addr!r} is not a valid address ({exc}); fix it") from None
 
 
+def _msgid(value: str | None) -> str | None:
+    """A Message-ID as a header may carry it (``<...>``, one line), else None."""
+    text = "".join(str(value or "").split())
+    if not text or any(c in text for c in "\r\n"):
+        return None
+    return text if text.startswith("<") and text.endswith(">") else f"<{text.strip('<>')}>"
+
+
 def build_email(message) -> EmailMessage:
-    """multipart/alternative (text/plain + text/html), opened as a draft by Outlook."""
+    """multipart/alternative (text/plain + text/html; text alone when a channel made no
+    HTML), opened as a draft by Outlook; ``In-Reply-To`` and ``References`` when the
+    message answers a thread. The Message-ID is made on the first build and kept in
+    ``message.message_id``, so the .eml, the sent email and the tracker agree."""
+    if message.text is None:
+        raise InputError(f"there is no email to build: the follow-up is {message.plan.stage.value}")
+    if not message.subject:
+        raise InputError(f"channel {message.channel!r} made no subject, so it cannot be an email; "
+                         "use an email channel (followup-script channels lists them)")
     me, them = message.profile, message.contact
     msg = EmailMessage(policy=email.policy.default)
     try:
@@ -66,10 +206,24 @@ def build_email(message) -> EmailMessage:
         if them.get("email"):
             msg["To"] = _address(them.get("name"), them["email"], "the contact's")
         msg["Date"] = formatdate(localtime=True)
-        msg["Message-ID"] = make_msgid(domain=sender.domain if sender else "followup-script.local")
+        if message.message_id is None:
+            message.message_id = make_msgid(domain=sender.domain if sender else "followup-script.local")
+        msg["Message-ID"] = message.message_id
+        thread = message.thread
+        if thread is not None:
+            chain = [m for m in (_msgid(r) for r in thread.reply_references()) if m]
+            if chain:
+                msg["In-Reply-To"] = chain[-1]
+                msg["References"] = " ".join(chain)
         msg["X-Unsent"] = "1"
     except ValueError as exc:  # CR/LF or other header injection attempts
         raise InputError(f"an email header value was refused ({exc}); remove line breaks from it") from None
     msg.set_content(message.text)
-    msg.add_alternative(message.html, subtype="html")
+    if message.html:
+        msg.add_alternative(message.html, subtype="html")
     return msg
+
+
+def eml(message) -> bytes:
+    """The message as an ``.eml`` file's bytes (what ``--format eml`` writes)."""
+    return bytes(build_email(message))

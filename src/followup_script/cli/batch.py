@@ -99,11 +99,11 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
                 unneeded[message.plan.stage.value] = unneeded.get(message.plan.stage.value, 0) + 1
                 continue
             if out_dir:
-                if message.text is not None and message.kind == "email":
+                if message.text is not None and message.is_email:
                     data = bytes(message.to_email())
                 else:
                     data = (f"# {heading(message)}\n" + text_report(message)).encode()
-                name = unique(slug(message.contact.get("name")), ".eml" if message.kind == "email" else ".txt")
+                name = unique(slug(message.contact.get("name")), ".eml" if message.is_email else ".txt")
                 write_file(Path(out_dir) / name, data, field="out_dir")
             elif fmt == "jsonl":
                 record = message.to_dict()

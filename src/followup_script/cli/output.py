@@ -20,7 +20,7 @@ def emit(message, fmt: str, output: str | None, receipt=None) -> None:
     for warning in message.warnings:
         click.echo(f"followup-script: warning: {warning}", err=True)
     if fmt == "eml":
-        if message.kind != "email":
+        if not message.is_email:
             raise InputError(f"--format eml needs an email channel; {message.channel!r} renders {message.kind}")
         if message.text is None:
             raise InputError(f"there is no email to write: the follow-up is {message.plan.stage.value}")

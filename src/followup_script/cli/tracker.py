@@ -290,7 +290,7 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
     plan = tracker.plan_for(found, today)
     # printed, it is worded for the day it is due; delivered, for today (compose.scriptwriter.reading_day)
     message = writer.write(chosen, plan, found.script_fields(), session.profile, today=today,
-                           delivering=deliver)
+                           delivering=deliver, thread=tracker.email_thread(found) if chosen.email else None)
     receipt = None
     if deliver:
         if found.stopped or message.stopped:

@@ -163,5 +163,5 @@ def file_name(result: Result) -> str:
     """``000002-dana-reyes.txt``: sortable by line, safe on every file system."""
     message = result.message
     who = _UNSAFE.sub("-", (message.contact.get("name") or "contact").lower()).strip("-.")[:40] or "contact"
-    suffix = ".eml" if message.kind == "email" and message.text is not None else ".txt"
+    suffix = ".eml" if message.is_email and message.text is not None else ".txt"
     return f"{result.line:06d}-{who}{suffix}"

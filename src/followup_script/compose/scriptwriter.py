@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from contextlib import contextmanager
 
+from followup_script.channels import email
 from followup_script.channels.base import Channel, DeliveryContext, Message, Receipt, RenderJob
 from followup_script.compose import variation
 from followup_script.engine.stages import History, Plan
@@ -83,34 +84,42 @@ class Scriptwriter:
         return decide(history, today, business_days)
 
     def write(self, channel: str | Channel, plan: Plan, contact: dict, profile: dict | None = None,
-              today: dt.date | None = None, delivering: bool = False) -> Message:
+              today: dt.date | None = None, delivering: bool = False, thread=None) -> Message:
         """Render the script for ``plan`` on ``channel``; ``text`` is None when done or stopped.
 
         ``today`` is the day it is written (default: the clock's); its words are those of
         the day it is read, :func:`reading_day` (``delivering``: it goes now, so today's).
+        ``thread``: the last email delivered to this contact (``Tracker.email_thread``), which
+        a weekly nudge on an email channel answers (``Re:``, ``In-Reply-To``, ``References``).
         """
         channel = channel if isinstance(channel, Channel) else self.channel(channel)
         profile = self.config.profile if profile is None else profile
-        message = Message(channel.name, channel.kind, plan, None, dict(profile), dict(contact))
+        message = Message(channel.name, channel.kind, plan, None, dict(profile), dict(contact),
+                          is_email=bool(channel.email), via=channel.via)
         if not plan.active:
             return message
+        if channel.email and thread is not None:
+            message.thread = email.EmailThread.of(thread)
         read_on = reading_day(plan, today or dt.date.today(), delivering)
         context = build_context(plan, profile, contact, read_on)
         context["nudge"] = variation.turns(contact, plan.attempt)  # which wording each slot takes
-        template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value)
+        template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
+                                          channel=channel.name, fallback="email" if channel.email else None)
         message.template = template.name
         message.text = self.renderer.render(template, context)
-        if channel.finish is not None:
+        finish = channel.finish or (email.finish if channel.email else None)
+        if finish is not None:
             job = RenderJob(
-                settings=self.config.section(channel.name),
+                settings=channel.settings(self.config),
                 rerender=lambda transform: self.renderer.render(
                     template, transform_values(context, transform)
                 ),
                 render_markdown=lambda: self.renderer.render_markdown(template, context),
             )
             try:
-                channel.finish(message, job)
-            except FollowupError:
+                finish(message, job)
+            except FollowupError as exc:
+                exc.raised_by_finish = channel.name  # not a template's missing value (templates check)
                 raise
             except Exception as exc:
                 raise PluginError(
@@ -125,14 +134,19 @@ class Scriptwriter:
         return message
 
     def guard(self, message: Message) -> None:
-        """The courtesy guard; with ``allow_tone`` the problems become warnings."""
-        text = "\n".join(filter(None, [message.subject, message.text]))
+        """The courtesy guard, on every part that is delivered: the subject, the text and
+        what the HTML says; with ``allow_tone`` the problems become warnings."""
         where = f"the {message.channel} script ({message.template})"
-        if self.allow_tone:
-            for problem in tone.check(text, message.data_values()):
-                message.warnings.append(f"courtesy guard overridden: {problem}")
-            return
-        tone.enforce(text, where, message.data_values())
+        parts = [("\n".join(filter(None, [message.subject, message.text])), where)]
+        shown = email.html_text(message.html)
+        if shown and shown.split() != (message.text or "").split():  # the HTML says something else
+            parts.append((shown, f"the HTML of {where}"))
+        for text, what in parts:
+            if self.allow_tone:
+                for problem in tone.check(text, message.data_values()):
+                    message.warnings.append(f"courtesy guard overridden: {problem}")
+                continue
+            tone.enforce(text, what, message.data_values())
 
     def delivery_key(self, message: Message) -> str:
         """The same follow-up on the same channel always gets the same key."""
@@ -164,7 +178,8 @@ class Scriptwriter:
                 "or pick a channel that delivers (see followup-script channels)"
             )
         context = DeliveryContext(self.config, self.delivery_key(message), dry_run=dry_run,
-                                  now=dt.datetime.now(dt.UTC), previous_attempt=previous_attempt)
+                                  now=dt.datetime.now(dt.UTC), previous_attempt=previous_attempt,
+                                  settings=channel.settings(self.config))
         with _user_interrupts() as interrupted:
             try:
                 result = self.plugins.pm.hook.deliver_message(channel=channel, message=message,

@@ -156,8 +156,7 @@ class Plugins:
                         raise PluginError(
                             f"register() takes a followup_script.Channel, not {channel!r}"
                         )
-                    if not channel.name or not str(channel.name).strip():
-                        raise PluginError("a channel needs a non-empty name")
+                    channel.check()  # a name, a kind, a via the tracker knows, callables
                     if channel.name in found:
                         other = found[channel.name].plugin
                         self.fail(

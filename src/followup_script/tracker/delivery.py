@@ -145,7 +145,50 @@ def _finish(store, key: str, message, receipt) -> None:
     if receipt.contact_stopped:
         store.finish_delivery(key, "failed", error=_one_line(f"opted out: {receipt.detail}"))
     else:
-        store.finish_delivery(key, "done", receipt=json.dumps(receipt.to_dict()))
+        record = receipt.to_dict()
+        record.update(email_record(message, receipt))
+        store.finish_delivery(key, "done", receipt=json.dumps(record))
+
+
+def email_record(message, receipt) -> dict:
+    """What the tracker keeps of a delivered email, so the next weekly nudge replies in its
+    thread: ``subject`` as sent, ``message_id`` (the receipt's, else the one the email was
+    built with), ``references`` (the ids it answered) and ``thread_id`` (a service's
+    conversation id). Empty for a message that is not an email."""
+    if not getattr(message, "is_email", False) or not getattr(message, "subject", None):
+        return {}
+    out = {"subject": message.subject}
+    message_id = getattr(receipt, "message_id", None) or getattr(message, "message_id", None)
+    if message_id:
+        out["message_id"] = message_id
+    thread = getattr(message, "thread", None)
+    if thread is not None:
+        out["references"] = list(thread.reply_references())
+        if thread.thread_id and not getattr(receipt, "thread_id", None):
+            out["thread_id"] = thread.thread_id
+    return out
+
+
+def email_thread(tracker, contact: Contact) -> dict | None:
+    """The last email delivered to ``contact``, as :func:`email_record` kept it: ``subject``,
+    ``message_id``, ``references``, ``thread_id``; None when none was. Handed to
+    ``Scriptwriter.write(thread=...)``. The last is the newest one no other email answered
+    (the end of the chain: deliveries a second apart have the same time), by time after that."""
+    emails = []
+    for found in tracker.store.deliveries_of(contact.id):
+        try:
+            record = json.loads(found.receipt) if found.status == "done" and found.receipt else None
+        except ValueError:
+            record = None
+        if isinstance(record, dict) and record.get("subject") and (
+                record.get("message_id") or record.get("thread_id")):
+            emails.append((found.finished_at or found.started_at or "", len(emails), record))
+    answered = {ref for _, _, record in emails for ref in record.get("references") or ()}
+    ends = [item for item in emails if item[2].get("message_id") not in answered] or emails
+    if not ends:
+        return None
+    record = max(ends, key=lambda item: item[:2])[2]
+    return {key: record.get(key) for key in ("subject", "message_id", "references", "thread_id")}
 
 
 def note_known(exc: BaseException, known: str) -> None:

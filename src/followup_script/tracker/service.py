@@ -263,6 +263,7 @@ class Tracker:
     record_delivery = delivery.record_delivery
     deliver_once = delivery.deliver_once
     record_and_deliver = delivery.record_and_deliver
+    email_thread = delivery.email_thread
     calendar = to_ical
     export = transfer.export_data
     import_records = transfer.import_records

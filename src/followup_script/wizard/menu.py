@@ -120,7 +120,7 @@ class ScriptMenu:
         if path.exists() and not self.ask(overwrite(path)):
             self.echo("Not saved.")
             return
-        if path.suffix.lower() == ".eml" and message.kind == "email":
+        if path.suffix.lower() == ".eml" and message.is_email:
             data = bytes(message.to_email())
         else:
             data = text_report(message).encode()

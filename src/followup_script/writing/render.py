@@ -207,11 +207,22 @@ class Renderer:
             f"{kind}/{stage}.{situation}.{ext}.j2" for ext in EXTENSIONS
         ] + [f"{kind}/{stage}.{ext}.j2" for ext in EXTENSIONS]
 
-    def template(self, kind: str, stage: str, situation: str) -> jinja2.Template:
-        key = (kind, stage, situation)
+    def template(self, kind: str, stage: str, situation: str, channel: str | None = None,
+                 fallback: str | None = None) -> jinja2.Template:
+        """The template for a stage: ``<channel>/`` before ``<kind>/`` (then ``<fallback>/``:
+        ``email/`` for an email channel of a kind of its own), each in the plugin folders, then
+        the built-in one; the user's own folder before all (its ``<channel>/``, then its
+        ``<kind>/``), so a plugin restyles its own channel and nobody else's."""
+        key = (kind, stage, situation, channel, fallback)
         template = self._templates.get(key)
         if template is None:
             names = self.candidates(kind, stage, situation)
+            if fallback and fallback != kind:
+                names += self.candidates(fallback, stage, situation)
+            if channel and channel != kind:
+                names = self.candidates(channel, stage, situation) + names
+                user = [folder for origin, folder in self.search_path if origin == "user"]
+                names = [n for n in names if user and (user[0] / n).is_file()] + names
             try:
                 template = self.env.select_template(names)
             except jinja2.TemplatesNotFound:

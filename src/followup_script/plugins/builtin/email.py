@@ -1,23 +1,12 @@
-"""The ``email`` channel: subject, text and HTML; delivered over SMTP when asked."""
+"""The ``email`` channel: subject, text and HTML (the core's email finish); delivered over SMTP.
+
+It has no ``finish`` of its own: as an email channel it gets
+:func:`followup_script.channels.email.finish`, as every email channel does.
+"""
 
 from followup_script import Channel, Receipt, hookimpl
-
-WORDS_LOW, WORDS_HIGH = 60, 180
-
-
-def finish(message, job):
-    """Split the subject; the HTML is the template's Markdown with every value escaped."""
-    from followup_script.channels.email import split_subject
-    from followup_script.writing.markdown import markdown_to_html
-
-    message.subject, message.text = split_subject(message.text, message.template)
-    message.html = markdown_to_html(split_subject(job.render_markdown(), message.template)[1])
-    words = len(message.text.split())
-    message.metrics["words"] = words
-    if not WORDS_LOW <= words <= WORDS_HIGH:
-        message.warnings.append(
-            f"this email body has {words} words; {WORDS_LOW} to {WORDS_HIGH} reads best"
-        )
+from followup_script.channels.channel import Option
+from followup_script.channels.email import WORDS_HIGH, WORDS_LOW, finish  # noqa: F401 (0.1 names, kept)
 
 
 def deliver(message, context):
@@ -44,7 +33,8 @@ def deliver(message, context):
     if isinstance(limit, bool) or not isinstance(limit, (int, float)):
         limit = None  # the tracker checks [delivery] itself; the SMTP default then is 120 s
     message_id = send_smtp(msg, context.config.section("email"), delivery_limit=limit)
-    return Receipt(channel=message.channel, id=message_id, detail=f"sent to {message.contact['email']}")
+    return Receipt(channel=message.channel, id=message_id, message_id=message_id,
+                   detail=f"sent to {message.contact['email']}")
 
 
 @hookimpl
@@ -54,16 +44,23 @@ def register_channels(register):
             name="email",
             description="An email with a specific subject, as text and HTML (.eml or SMTP)",
             kind="email",
-            finish=finish,
             deliver=deliver,
             options={
-                "host": "SMTP server",
-                "port": "SMTP port (587 for starttls, 465 for ssl)",
-                "security": "starttls (default), ssl or none",
-                "user": "SMTP login",
-                "password_env": "name of the env var that holds the SMTP password",
-                "password_command": "a command that prints the SMTP password",
-                "timeout": "seconds to wait for the SMTP server (default: delivery.timeout_seconds)",
+                "host": Option("SMTP server", type=None),
+                "port": Option("SMTP port (587 for starttls, 465 for ssl)", type=None),
+                "security": Option("starttls (default), ssl or none", type=None),
+                "user": Option("SMTP login", type=None),
+                "password_env": Option("name of the env var that holds the SMTP password", type=None),
+                "password_command": Option("a command that prints the SMTP password", type=None),
+                "timeout": Option("seconds to wait for the SMTP server (default: delivery.timeout_seconds)",
+                                  type=None),
             },
         )
     )
+
+
+def ready(config):
+    """Raise the ConfigError saying what to set when SMTP is not set up (see present/offers.py)."""
+    from followup_script.channels.smtp import smtp_settings
+
+    smtp_settings(config.section("email"))
