@@ -113,7 +113,9 @@ def finish(message, job) -> None:
     (``metrics["words"]``, a warning outside :data:`WORDS`).
     """
     message.is_email = True
-    message.subject, message.text = split_subject(message.text, message.template)
+    message.subject, text = split_subject(message.text, message.template)
+    # the text part ends no line in spaces: Markdown's two-space line break is for the HTML
+    message.text = "\n".join(line.rstrip() for line in text.split("\n"))
     if message.thread is not None and message.plan.stage.value in REPLY_STAGES and message.thread.subject:
         message.subject = reply_subject(message.thread.subject)
     else:
