@@ -19,7 +19,7 @@ from followup_script.inbox import Event, Inbox
 from followup_script.inbox.classify import back_on, event_of
 from followup_script.inbox.imap import checked, password, search_terms
 from followup_script.plugins.manager import build_plugin_manager
-from tests.conftest import ok, one_error_line
+from tests.conftest import ok
 from tests.inbox_server import bounce, mail
 
 ROOT = Path(__file__).parent.parent

@@ -64,10 +64,9 @@ def sync(ctx, since, dry_run, inbox_names, as_json, today, db_path):
                          "look for; add one: followup-script contact edit NAME --email ADDRESS")
     results, unreadable = [], []
     for inbox in inboxes:
-        settings = session.config.section(inbox.section or inbox.name)
         start = given_since or _default_since(last_sync(tracker.store, inbox.name), today)
         seen = 0
-        for event in inbox.events(settings, start, watch):
+        for event in inbox.events(session.config, start, watch):
             seen += 1
             if seen % PROGRESS_EVERY == 0 and sys.stderr.isatty() and not as_json:
                 click.echo(f"\r{inbox.name}: {seen} messages read", err=True, nl=False)
@@ -96,8 +95,7 @@ def _chosen(session: Session, names: tuple[str, ...]) -> list:
             valid = ", ".join(sorted(registered)) or "none"
             raise InputError("is not an inbox", field="inbox", value=unknown[0], fix=f"use one of: {valid}")
         return [registered[n] for n in dict.fromkeys(names)]
-    found = [inbox for inbox in registered.values()
-             if inbox.configured(session.config.section(inbox.section or inbox.name))]
+    found = [inbox for inbox in registered.values() if inbox.configured(session.config)]
     if not found:
         raise InputError("no inbox is set up for sync; add an [imap] table to the config (host, user, "
                          "password_command: see docs/inbox.md), or name one with --inbox")

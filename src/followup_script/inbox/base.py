@@ -86,23 +86,23 @@ class Watch:
 class Inbox:
     """An inbox a plugin registers.
 
-    ``read(settings, since, watch)`` yields :class:`Event` objects for what arrived and
+    ``read(config, since, watch)`` yields :class:`Event` objects for what arrived and
     what was sent since ``since`` (a date) about the ``watch`` (and an :class:`Unreadable`
-    for a message it could not read). ``settings`` is the
-    config table named ``section`` (``[imap]`` for the built-in one). It raises
+    for a message it could not read). ``config`` is the user's config
+    (``config.section(name)`` is a table: ``[imap]`` for the built-in inbox). It raises
     :class:`InboxAuthError` for a refused login and :class:`InboxServerError` when the
     server fails; events already yielded stand (sync records each as it comes).
-    ``configured(settings)`` says whether the user set it up (an inbox that is not
-    is skipped unless asked for by name).
+    ``configured(config)`` says whether the user set it up (an inbox that is not
+    is skipped unless asked for by name); ``section`` names the table it reads.
     """
 
     name: str
     description: str
-    read: Callable[[dict, dt.date, Watch], Iterable[Event]]
+    read: Callable[..., Iterable[Event]]
     section: str = ""
-    configured: Callable[[dict], bool] = lambda settings: bool(settings)
+    configured: Callable[..., bool] = lambda config: True
     options: dict = field(default_factory=dict)
     plugin: str | None = None
 
-    def events(self, settings: dict, since: dt.date, watch: Watch) -> Iterator[Event]:
-        yield from self.read(settings, since, watch)
+    def events(self, config, since: dt.date, watch: Watch) -> Iterator[Event]:
+        yield from self.read(config, since, watch)

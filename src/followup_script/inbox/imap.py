@@ -54,8 +54,8 @@ OPTIONS = {
 }
 
 
-def configured(settings: dict) -> bool:
-    return bool(settings.get("host"))
+def configured(config) -> bool:
+    return bool(config.section("imap").get("host"))
 
 
 def checked(settings: dict) -> dict:
@@ -232,10 +232,10 @@ def _folder(client, settings: dict, sent: bool) -> str | None:
     return "Sent" if client.folder_exists("Sent") else None
 
 
-def read(settings: dict, since: dt.date, watch: Watch) -> Iterator[Event]:
+def read(config, since: dt.date, watch: Watch) -> Iterator[Event | Unreadable]:
     """The events since ``since``: replies, auto-replies, bounces and requests to stop in the
-    inbox folder, and messages sent to tracked addresses in the sent folder."""
-    settings = checked(settings)
+    inbox folder, and messages sent to tracked addresses in the sent folder (``[imap]``)."""
+    settings = checked(config.section("imap"))
     if not watch.addresses:
         return
     senders, recipients = search_terms(watch)

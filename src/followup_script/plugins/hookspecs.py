@@ -66,7 +66,7 @@ def register_inboxes(register):
 
     Call ``register(inbox)`` once per :class:`followup_script.inbox.Inbox`: a
     name, a description, the config table it reads (``section``) and
-    ``read(settings, since, watch)``, which yields
+    ``read(config, since, watch)``, which yields
     :class:`followup_script.inbox.Event` objects (``reply``, ``sent``,
     ``auto-reply``, ``bounce``, ``stop-request``) for what arrived and what was
     sent since the date ``since`` about the addresses and phone numbers in

@@ -70,5 +70,15 @@ def register_channels(register):
 
 
 @followup_script.hookimpl
+def register_inboxes(register):
+    from followup_script.inbox import Inbox
+
+    from . import inbox
+
+    register(Inbox(name="sms", description="Texts your contacts sent to your Twilio number (a STOP stops)",
+                   read=inbox.read, configured=inbox.configured, section="sms"))
+
+
+@followup_script.hookimpl
 def register_template_dirs(register):
     register(TEMPLATES)

@@ -3,14 +3,14 @@
 from followup_script import hookimpl
 
 
-def _read(settings, since, watch):
+def _read(config, since, watch):
     from followup_script.inbox.imap import read
 
-    return read(settings, since, watch)
+    return read(config, since, watch)
 
 
-def _configured(settings):
-    return bool(settings.get("host"))
+def _configured(config):
+    return bool(config.section("imap").get("host"))
 
 
 @hookimpl

@@ -66,13 +66,13 @@ def deliver_message(channel, message, context):
     return receipt
 
 
-def _replies(settings, since, watch):
+def _replies(config, since, watch):
     """Postcards back: a JSON-lines file of {id, from, at} (postcard.replies)."""
     import datetime as dt
 
     from followup_script.inbox import Event
 
-    path = settings.get("replies")
+    path = config.section("postcard").get("replies")
     for line in Path(path).read_text(encoding="utf-8").splitlines() if path else ():
         item = json.loads(line)
         at = dt.datetime.fromisoformat(item["at"])
@@ -85,4 +85,4 @@ def register_inboxes(register):
     from followup_script.inbox import Inbox
 
     register(Inbox(name="postcard", description="Postcards that came back", read=_replies, section="postcard",
-                   configured=lambda settings: bool(settings.get("replies"))))
+                   configured=lambda config: bool(config.section("postcard").get("replies"))))
