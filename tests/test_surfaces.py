@@ -158,3 +158,23 @@ def test_a_table_is_cut_with_an_ellipsis_at_the_terminal_width(width):
     assert lines[1].endswith("overdue") and lines[2].endswith("2 days overdue")  # the unit is never cut
     starts = columns_of(lines[0])
     assert all(line[starts[-1]:].strip() for line in lines)  # the last column lines up
+
+
+# -- honest offers: next --deliver ---------------------------------------------------------------
+
+
+def test_next_deliver_refuses_before_asking_when_the_contact_has_no_address(cli):
+    assert cli("contact", "add", "Seán Murphy", "--company", "Fabrikam").returncode == 0
+    assert cli("log", "Seán", "--outcome", "no-commitment", "--date", "2026-11-20").returncode == 0
+    line = one_error_line(cli("--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "next", "Seán",
+                              "--channel", "email", "--deliver", "--yes", "--today", "2026-11-25"),
+                          "cannot deliver by email: Seán Murphy has no email address")
+    assert "followup-script contact edit 'Seán Murphy' --email" in line
+
+
+def test_next_deliver_says_what_to_set_when_smtp_is_not_set_up(cli):
+    assert cli("contact", "add", "Dana", "--email", "dana@acme.example").returncode == 0
+    assert cli("log", "Dana", "--outcome", "no-commitment", "--date", "2026-11-20").returncode == 0
+    one_error_line(cli("--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "next", "Dana",
+                       "--channel", "email", "--deliver", "--yes", "--today", "2026-11-25"),
+                   "cannot deliver by email: ", "followup-script config set email.host")

@@ -47,7 +47,7 @@ def test_profile_name_question():
     assert questions.profile_name("Ana Lima").default == "Ana Lima"
 
 
-@pytest.mark.parametrize("text", ["555 12", "call me", "+1 555 123 4567 ext 9", ""])
+@pytest.mark.parametrize("text", ["555 12", "call me", "+1 555 123 4567 ext nine", ""])
 def test_profile_phone_refuses(text):
     result = questions.profile_phone().check(text)
     assert isinstance(result, str) and "is not a phone number" in result
@@ -243,7 +243,7 @@ def test_clipboard_command_needs_a_tool_and_a_display(tmp_path):
 
 def test_file_name_and_via():
     assert questions.file_name("Dana Reyes-Ortiz", "email", "email") == "followup-dana-reyes-ortiz-email.eml"
-    assert questions.file_name("José", "voicemail", "voicemail") == "followup-jos-voicemail.txt"
+    assert questions.file_name("José", "voicemail", "voicemail") == "followup-jose-voicemail.txt"
     assert questions.VIA_FOR_OUTCOME[Outcome.NO_ANSWER] == "voicemail"
     assert set(questions.VIA_FOR_OUTCOME) == set(Outcome) == set(OUTCOME_WORDS)
 

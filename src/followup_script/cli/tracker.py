@@ -299,9 +299,22 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
             raise InputError(f"{found.label()} is snoozed until {found.snoozed_until}, so nothing is "
                              f"delivered before then; end it first with followup-script unsnooze "
                              f"{shell_quote(found.name)}")
+        _offer_honestly(writer, chosen, found, message)
         session.confirm_delivery(message, yes)
         receipt = _deliver_and_log(tracker, writer, found, message, today, resend=resend or session.resend)
     emit_delivered(message, fmt, output, receipt)  # an --output error also says it was delivered
+
+
+def _offer_honestly(writer, channel, found, message) -> None:
+    """Refuse, before asking, a delivery that cannot work: the contact lacks the address or
+    number, or the channel is not set up; the line says what to set."""
+    from followup_script.present.offers import not_deliverable
+
+    if message.text is None:
+        return
+    blocked = not_deliverable(channel, writer.config, {**message.contact, "name": found.name})
+    if blocked:
+        raise InputError(f"cannot deliver by {channel.name}: {blocked}")
 
 
 def _deliver_and_log(tracker, writer, found, message, today, resend: bool = False):

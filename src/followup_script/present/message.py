@@ -64,10 +64,16 @@ def text_report(message: Message, receipt: Receipt | None = None) -> str:
 
 
 def delivery_target(message: Message) -> str:
-    """Who a delivery goes to, as the confirmation names them: their email, else their
-    phone, else their name."""
+    """Who a delivery goes to, as the confirmation names them: their email for an email,
+    their phone for a text or a call, else their name."""
     contact = message.contact
-    return contact.get("email") or contact.get("phone") or contact.get("name") or "the contact"
+    if getattr(message, "is_email", None) or message.kind == "email" or message.subject:
+        where = contact.get("email")
+    elif message.kind in ("sms", "voicemail", "call"):
+        where = contact.get("phone")
+    else:
+        where = contact.get("email") or contact.get("phone")
+    return where or contact.get("name") or "the contact"
 
 
 def delivered_where(receipt: Receipt | Mapping | None) -> str:

@@ -21,6 +21,7 @@ from followup_script.engine.stages import Outcome, human_date
 from followup_script.errors import FollowupError, InputError
 from followup_script.present.files import write_file
 from followup_script.present.message import delivered_where, delivery_target, length_line, text_report
+from followup_script.present.offers import not_deliverable
 from followup_script.present.plan import plan_sentence
 from followup_script.present.shell import shell_quote
 from followup_script.tracker.rows import NewTouch
@@ -66,8 +67,11 @@ class ScriptMenu:
                     continue
                 return action
             self.show(message)
+            blocked = not_deliverable(channels[name], wizard.writer.config, self.follow.script_fields())
+            if blocked and channels[name].deliver is not None and not logged:
+                self.echo(f"Delivery by {name} is not offered: {blocked}")
             while True:
-                can_deliver = channels[name].deliver is not None and not logged
+                can_deliver = blocked is None and not logged
                 action = self.ask(next_action(name, bool(wizard.clipboard), can_deliver, not logged))
                 if action in ("another", "quit"):
                     return action

@@ -258,3 +258,12 @@ def refresh_reason(exc) -> str:
         description = args[1].get("error_description")
         return f"{error}: {description}" if description else error
     return str(args[0]) if args else type(exc).__name__
+
+
+def ready(config):
+    """The line saying to log in when there is no saved Gmail login (the core asks before it
+    offers a delivery: followup_script/present/offers.py)."""
+    settings = Settings.from_config(config)
+    if not settings.token_file.is_file():
+        return f"Gmail is not logged in (no {settings.token_file}); {LOGIN_HINT}"
+    return None

@@ -332,3 +332,9 @@ def stopped_receipt(message, to: str) -> Receipt:
         contact_stopped=True,
         detail=f"not sent: {to} opted out (replied STOP) of texts from this number (Twilio error 21610)",
     )
+
+
+def ready(config):
+    """Raise the ConfigError saying what to set when Twilio is not set up (the core asks
+    before it offers a delivery: followup_script/present/offers.py)."""
+    load_settings(config.section("sms"))
