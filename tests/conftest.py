@@ -202,6 +202,8 @@ def run_cli(*args, env: dict | None = None, cwd=None) -> Ran:
                     code = 1
                 sys.stdout.flush()
                 sys.stderr.flush()
+            # read before the isolation ends: click < 8.3.2 closes the buffers at its end
+            shown = (_text(out.getvalue()), _text(err.getvalue()), _text(both.getvalue()))
     finally:
         os.chdir(here)
         vars(cli).clear()
@@ -209,7 +211,7 @@ def run_cli(*args, env: dict | None = None, cwd=None) -> Ran:
         cli.commands = commands
         manager.set_plugins_dir(None)
         manager.reset()
-    return Ran(argv, code, _text(out.getvalue()), _text(err.getvalue()), _text(both.getvalue()))
+    return Ran(argv, code, *shown)
 
 
 def run_installed(*args, env=None, input=None, timeout=60, cwd=None):

@@ -145,7 +145,7 @@ def test_speech_timing():
     text = f"this is Ana at {speak_phone(phone)}. Thanks."
     measured = measure_speech(text, [speak_phone(phone)])
     assert measured["words"] == 5 and measured["phone_numbers"] == 1
-    assert measured["estimated_seconds"] == pytest.approx(5 * 60 / 150 + 4)
+    assert measured["estimated_seconds"] == pytest.approx(5 * 60 / 150 + 10 * 0.5)  # digits: 2 a second
     assert speak_phone("555-123-4567") == "five five five, one two three, four five six seven"
     assert phone_groups("+44 20 7946 0958") == ["44", "20", "7946", "0958"]
 

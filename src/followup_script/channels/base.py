@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from followup_script import _speedups
 from followup_script.channels.channel import VIA_BY_KIND, VIAS, Channel, Option  # noqa: F401 (re-exported)
 from followup_script.errors import PluginError
-from followup_script.writing.speech import speak_phone
+from followup_script.writing.people import name_to_greet
+from followup_script.writing.phones import DEFAULT_REGION, spoken_forms
 
 if TYPE_CHECKING:  # pragma: no cover
     from email.message import EmailMessage
@@ -101,7 +102,8 @@ class Message:
 
 
 def _supplied(fields: dict) -> list[str]:
-    """Each string value, its one-line form, a name's first word, a phone spoken."""
+    """Each string value, its one-line form, a name's first word and the name it is greeted by,
+    a phone in every form a script says it."""
     values = []
     for key, value in fields.items():
         if not isinstance(value, str):
@@ -115,8 +117,11 @@ def _supplied(fields: dict) -> list[str]:
             values.append(line)
         if key == "name":
             values.append(words[0])
+            greeted = name_to_greet(line)  # "Dr. Natarajan": how the scripts address them
+            if greeted:
+                values.append(greeted)
         elif key == "phone":
-            values.append(speak_phone(line))
+            values.extend(spoken_forms(line, str(fields.get("region") or DEFAULT_REGION)))
     return values
 
 

@@ -45,11 +45,16 @@ _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 # -- people and how to reach them ---------------------------------------------------------
 
 
+_EXTENSION = re.compile(r"[\s,;]*(?:ext\.?|extension|x|#)\s*\d{1,6}$", re.IGNORECASE)
+
+
 def check_phone(value: str, field: str = "phone") -> str:
-    """A phone number with 7 to 15 digits; returns it tidied (single spaces)."""
+    """A phone number with 7 to 15 digits, and maybe an extension (``ext. 204``, ``x204``);
+    returns it tidied (single spaces)."""
     value = " ".join(str(value).split())
-    digits = re.sub(r"\D", "", value)
-    if not re.fullmatch(r"\+?[\d\s().\-/]+", value) or not 7 <= len(digits) <= 15:
+    number = _EXTENSION.sub("", value)  # an extension ("ext. 204") is said, not dialled
+    digits = re.sub(r"\D", "", number)
+    if not re.fullmatch(r"\+?[\d\s().\-/]+", number) or not 7 <= len(digits) <= 15:
         raise InputError("is not a phone number", field=field, value=value,
                          fix="use digits, e.g. '+1 555 123 4567'")
     return value
@@ -87,15 +92,10 @@ def check_name(value: str, field: str = "name") -> str:
 
 def check_timezone(value: str, field: str = "timezone") -> str:
     """An IANA time zone name such as ``Europe/Lisbon``."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from followup_script.engine.zones import check_zone  # names the zone meant: did you mean ...?
 
-    text = value.strip()
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError("is not known", field=field, value=value,
-                         fix="use an IANA name such as America/New_York or Europe/Lisbon") from None
-    return text
+    check_zone(value, field)
+    return value.strip()
 
 
 def check_call_window(value: str, field: str = "call_window") -> str:

@@ -11,8 +11,27 @@ import datetime as dt
 from collections.abc import Callable
 
 from followup_script import _speedups
+from followup_script.engine.grammar import end_sentence, with_article
+from followup_script.engine.slots import window
 from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
-from followup_script.writing.speech import speak_phone
+from followup_script.engine.zones import zone_country
+from followup_script.writing.clock import (
+    DEFAULT_WINDOW,
+    Clock,
+    call_slots,
+    clock_style,
+    offer_words,
+    say_time,
+    window_words,
+)
+from followup_script.writing.people import address
+from followup_script.writing.phones import (
+    DEFAULT_REGION,
+    country_code,
+    country_code_for,
+    region_code,
+    say_number,
+)
 
 
 class Fields(dict):
@@ -37,7 +56,13 @@ def collapse(value: str) -> str:
 
 
 def first_name(full: str | None) -> str | None:
+    """The first word of a name (the user's own first name, ``me.first_name``). A
+    contact is addressed by :func:`followup_script.writing.people.address` instead."""
     return full.split()[0] if full and full.split() else None
+
+
+#: Filters every template may use (``{{ "interview"|a_an }}``, ``{{ contact.company|sentence }}``).
+FILTERS = {"a_an": with_article, "sentence": end_sentence}
 
 
 @_speedups.remember  # a batch has few distinct dates (a speed trick, docs/performance.md)
@@ -57,17 +82,76 @@ def when_words(day: dt.date, today: dt.date) -> str:
     return f"on {DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
+def _region(me: dict) -> str:
+    """The user's country (ISO code): ``profile.region``, else their phone's, else US."""
+    given = me.get("region", "").strip().upper()
+    if given:
+        return given
+    return region_code(country_code(me.get("phone"), DEFAULT_REGION)) or DEFAULT_REGION
+
+
+def _my_window(me: dict) -> tuple[dt.time, dt.time]:
+    return window(me.get("call_hours"), DEFAULT_WINDOW)
+
+
 @_speedups.remember_last  # the same profile for every row of a batch: derived once (a speed trick)
 def profile_values(profile: dict) -> Fields:
     """The profile as templates see it: one-line values, the first name, the phone
-    spoken, a callback window. Read-only for templates (the sandbox is immutable)."""
+    (written to dial, spoken, spoken slowly: the national forms), a callback window.
+    Read-only for templates (the sandbox is immutable). :func:`build_context` gives
+    the international forms, and zones, to a contact who needs them."""
     me = {k: collapse(v) for k, v in profile.items() if isinstance(v, str) and v.strip()}
     if "name" in me:
-        me["first_name"] = first_name(me["name"])
+        me.setdefault("first_name", first_name(me["name"]))
+    region = _region(me)
     if "phone" in me:
-        me["phone_spoken"] = speak_phone(me["phone"])
-    me.setdefault("callback_window", "any weekday")
+        me["phone_dial"], me["phone_spoken"], me["phone_slow"] = say_number(me["phone"], region)
+    if "callback_window" not in me:
+        start, end = _my_window(me)
+        me["callback_window"] = window_words(start, end, clock_style(me.get("clock"), region))
     return Fields.of("profile", me)
+
+
+class _Scene:
+    """What one message knows about the two people: the user's region, whether the
+    contact is in another country, and how times are said to them."""
+
+    def __init__(self, me: dict, them: dict):
+        self.region = _region(me)
+        mine = country_code(me.get("phone"), self.region) or country_code_for(self.region)
+        theirs = (country_code(them.get("phone"), self.region)
+                  or country_code_for(zone_country(them.get("timezone"))))
+        self.abroad = bool(mine and theirs and mine != theirs)
+        self.clock = Clock.of(clock_style(me.get("clock"), self.region), me.get("timezone"),
+                              them.get("timezone"), self.abroad)
+
+    def me(self, base: Fields, profile: dict) -> Fields:
+        """``me`` for this contact: the phone said internationally to a contact abroad, the
+        default callback window with the user's zone when zones are said."""
+        changes = {}
+        if self.abroad and "phone" in base:
+            changes["phone_dial"], changes["phone_spoken"], changes["phone_slow"] = \
+                say_number(base["phone"], self.region, True)
+        if self.clock.words and self.clock.mine_words and not str(profile.get("callback_window") or "").strip():
+            changes["callback_window"] = self.clock.window_words(*_my_window(base))
+        return Fields.of("profile", {**base, **changes}) if changes else base
+
+
+def _time_words(plan: Plan, clock: Clock) -> dict:
+    """The agreed call and the due time as the message says them."""
+    agreed_day = plan.agreed.date() if isinstance(plan.agreed, dt.datetime) else plan.agreed
+    agreed_at = plan.agreed_time
+    if agreed_day:  # the agreed call of a scheduled or missed call
+        scheduled = human_date(agreed_day) + (f" at {clock.time(agreed_at)}" if agreed_at else "")
+    elif plan.due:
+        scheduled = human_date(plan.due) + (f" at {clock.time(plan.due_time)}" if plan.due_time else "")
+    else:
+        scheduled = None
+    return {
+        "scheduled_for": scheduled,
+        "agreed_time": say_time(agreed_at, clock.style) if agreed_at else "",
+        "agreed_said": clock.at(agreed_day, agreed_at) if agreed_day else "",
+    }
 
 
 def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
@@ -75,27 +159,36 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
     the day the message is read (``compose.scriptwriter.reading_day``): every ``*_words``
     counts from it, and templates see it as ``today``."""
     them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
-    if "name" in them:
-        them["first_name"] = first_name(them["name"])
-    scheduled = None
+    update = them.pop("update", "")
+    greeted = address(them.get("name"), them.get("first_name"), them.get("greeting"))
+    if greeted.first_name:
+        them["first_name"] = greeted.first_name
+    else:
+        them.pop("first_name", None)
+    base = profile_values(profile)
+    scene = _Scene(base, them)
+    clock = scene.clock
     agreed_day = plan.agreed.date() if isinstance(plan.agreed, dt.datetime) else plan.agreed
-    agreed_time = f"{plan.agreed_time:%H:%M}" if plan.agreed_time else ""
-    if agreed_day:  # the agreed call of a scheduled or missed call
-        scheduled = human_date(agreed_day) + (f" at {agreed_time}" if agreed_time else "")
-    elif plan.due:
-        scheduled = human_date(plan.due) + (f" at {plan.due_time:%H:%M}" if plan.due_time else "")
+    slots = [Fields.of("slot", slot)
+             for slot in call_slots(plan.due or today, clock, them.get("call_window"), base.get("call_hours"))]
     return {
-        "me": profile_values(profile),
+        "me": scene.me(base, profile),
         "contact": Fields.of("contact", them),
+        "hello": greeted.hello,
+        "dear": greeted.dear,
         "situation": plan.situation.value,
         "stage": plan.stage.value,
         "attempt": plan.attempt or 0,
         "variant": plan.variant,
         "due": plan.due,
         "due_words": when_words(plan.due, today) if plan.due else "",
-        "scheduled_for": scheduled,
-        "agreed_time": agreed_time,
+        **_time_words(plan, clock),
         "agreed_words": when_words(agreed_day, today) if agreed_day else "",
+        "zone_words": clock.words,
+        "call_slots": slots,
+        "call_offer": offer_words(slots, clock),
+        "topic": them.get("topic", ""),
+        "update": end_sentence(update) if update else "",
         "last_contact": plan.last_contact,
         "last_contact_words": when_words(plan.last_contact, today),
         "today": today,

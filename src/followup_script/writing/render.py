@@ -24,6 +24,7 @@ from followup_script._cache import cache_path, read_private, write_private
 from followup_script.engine.stages import human_date
 from followup_script.errors import ConfigError, InputError, TemplateError
 from followup_script.writing.context import (  # noqa: F401 (re-exported: the context moved to context.py)
+    FILTERS,
     Fields,
     build_context,
     collapse,
@@ -74,7 +75,7 @@ _FIELD_FIX = {
 }
 
 
-_DERIVED = {"phone_spoken": "phone", "first_name": "name"}
+_DERIVED = {"phone_spoken": "phone", "phone_slow": "phone", "phone_dial": "phone", "first_name": "name"}
 
 
 class MissingValue(Exception):
@@ -188,6 +189,7 @@ class Renderer:
             auto_reload=False,
         )
         self.env.filters["speak_phone"] = speak_phone
+        self.env.filters.update(FILTERS)  # a_an, sentence (writing/context.py)
         self.env.filters["human_date"] = human_date
         self.env.filters["capitalize_first"] = lambda s: s[:1].upper() + s[1:]
         bound(self.env)

@@ -1,0 +1,88 @@
+"""How to address a contact: the name to greet them by, ``hello`` and ``dear``.
+
+The name is split by nameparser (imported here, only when a name has to be
+split), never by taking the first word: "Dr. Priya Natarajan" is greeted as
+"Dr. Natarajan", "Ms. Dana Reyes" as "Ms. Reyes", and a generic addressee
+("Hiring Manager", "Recruiting") by no name at all ("Hello", "Dear Hiring
+Manager"). Name order is not guessed: for a family-name-first name ("Nguyễn
+Văn An") or a compound given name ("María José") the user says how to address
+them (``first_name``, or a whole ``greeting``), and that is used as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+# Words that make up an addressee who is a function, not a person ("Hiring Manager",
+# "The Recruiting Team", "HR Department", "To whom it may concern").
+GENERIC_WORDS = frozenset("""
+    hiring manager managers team recruiting recruiter recruiters recruitment talent acquisition
+    hr human resources people careers career jobs job department dept committee search panel
+    staffing office admissions the and of to whom it may concern sir madam or dear
+    applications application employer employment personnel selection interview interviewer
+""".split())
+# Generic addressees an email may still name in "Dear ...": a person's function.
+_DEAR_GENERIC_LAST = frozenset({"manager", "team", "committee", "recruiter", "panel", "interviewer"})
+# Titles after which a first name, not the surname, is used ("Sir Alex", "Dame Judi").
+_FIRST_NAME_TITLES = frozenset({"sir", "dame", "lord", "lady"})
+_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+
+
+class Address(NamedTuple):
+    """How a contact is addressed: ``first_name`` (None for no name), ``hello`` (said,
+    texted) and ``dear`` (an email's salutation), both without punctuation."""
+
+    first_name: str | None
+    hello: str
+    dear: str
+
+
+def is_generic(name: str) -> bool:
+    """True for an addressee who is a function, not a person: "Hiring Manager",
+    "Recruiting", "The HR Team"."""
+    words = [w.casefold() for w in _WORD.findall(name)]
+    return bool(words) and all(w in GENERIC_WORDS for w in words)
+
+
+@lru_cache(maxsize=1024)
+def name_to_greet(name: str) -> str | None:
+    """The name to greet ``name`` by: "Dr. Natarajan", "Ms. Reyes", "Dana", "Sir Alex";
+    None for a generic addressee or no name."""
+    name = " ".join(str(name).split())
+    if not name or is_generic(name):
+        return None
+    from nameparser import HumanName  # a name parser: only when a name is split
+
+    parsed = HumanName(name)
+    title, first, last = parsed.title, parsed.first, parsed.last
+    if title:
+        if title.rstrip(".").casefold().split()[-1] in _FIRST_NAME_TITLES and first:
+            return f"{title} {first}"
+        rest = last or first
+        return f"{title} {rest}" if rest else None
+    return first or last or name.split()[0]
+
+
+def _salutation(greeting: str) -> str:
+    return greeting.strip().rstrip(",;:").rstrip()
+
+
+def address(name: str | None, first_name: str | None = None, greeting: str | None = None) -> Address:
+    """How to address a contact called ``name``. ``first_name`` (the name the user
+    says to greet them by) and ``greeting`` (a whole greeting, e.g. "Chào anh An,")
+    are used as written when given."""
+    name = " ".join(str(name or "").split())
+    first_name = " ".join(str(first_name or "").split()) or None
+    greet = first_name or (name_to_greet(name) if name else None)
+    if greeting and greeting.strip():
+        words = _salutation(" ".join(greeting.split()))
+        return Address(greet, words, words)
+    if greet:
+        return Address(greet, f"Hi {greet}", f"Dear {greet}")
+    words = _WORD.findall(name)
+    if words and is_generic(name) and words[-1].casefold() in _DEAR_GENERIC_LAST:
+        return Address(None, "Hello", f"Dear {_THE.sub('', name)}")
+    return Address(None, "Hello", "Hello")
