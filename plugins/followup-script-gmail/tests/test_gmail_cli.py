@@ -172,7 +172,7 @@ def test_one_shot_deliver_creates_a_draft(run, tmp_path, httpserver):
     assert out["receipt"] == {
         "channel": "gmail", "id": "r-e2e",
         "url": "https://mail.google.com/mail/u/0/#drafts?compose=m-e2e",
-        "detail": "draft created, not sent",
+        "detail": "draft created, not sent", "thread_id": "m-e2e",
     }
     ((request, _),) = httpserver.log
     raw = request.get_json()["message"]["raw"]

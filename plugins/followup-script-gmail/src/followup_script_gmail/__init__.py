@@ -1,7 +1,9 @@
 """followup-script-gmail: the ``gmail`` channel saves each follow-up as a Gmail draft.
 
-It renders the built-in email templates (subject, text and HTML) and creates a
-draft in your Gmail account through the Gmail API. It never sends: you read
+As an email channel it gets the subject, the HTML, the .eml and reply threading
+from the core's public email API (``followup_script.channels.email``), renders
+the built-in email templates (or ``gmail/`` ones of your own), and creates a
+draft in your Gmail account through the Gmail REST API (google-auth alone). It never sends: you read
 the draft in Gmail and press Send yourself. ``followup-script gmail login``
 signs in with the ``gmail.compose`` scope.
 """
@@ -9,7 +11,6 @@ signs in with the ``gmail.compose`` scope.
 from __future__ import annotations
 
 import followup_script
-from followup_script.plugins.builtin.email import finish
 
 from .drafts import deliver
 from .login import OPTIONS
@@ -24,7 +25,6 @@ def register_channels(register):
             name="gmail",
             description="An email saved as a draft in your Gmail account (never sent)",
             kind="email",
-            finish=finish,
             deliver=deliver,
             options=dict(OPTIONS),
         )

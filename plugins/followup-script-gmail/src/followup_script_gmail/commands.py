@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 from followup_script.errors import ConfigError
-from followup_script.input.config import load
 
 from .login import SCOPE, SCOPES, Settings, file_mode, parse_expiry, read_token, scopes_of, write_token
 
 
 def _settings(ctx: click.Context) -> Settings:
-    return Settings.from_config(load(ctx.find_root().params.get("config_path")))
+    """The ``[gmail]`` settings of the run's config file (``--config`` honoured): ``ctx.obj``
+    is the run's session (docs/plugins.md, register_commands)."""
+    return Settings.from_config(ctx.obj.config)
 
 
 def check_client_secrets(path: str) -> dict:

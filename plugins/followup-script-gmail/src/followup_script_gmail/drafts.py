@@ -1,5 +1,8 @@
 """Creating the Gmail draft: ``POST {api_root}gmail/v1/users/me/drafts``.
 
+The REST calls go through google-auth's ``AuthorizedSession`` (requests); no other
+Google client is needed. A weekly nudge that answers an earlier Gmail draft goes in
+its thread (``threadId``, with the ``In-Reply-To``/``References`` the core adds).
 Only drafts are created; nothing is ever sent. A 401 refreshes the login once
 and retries once (google-auth does the refresh, with the saved refresh
 token); 429 ``rateLimitExceeded`` is
@@ -10,7 +13,6 @@ retried: the draft may already exist, and a second one would be a duplicate.
 from __future__ import annotations
 
 import base64
-import json
 import time
 
 from followup_script import Receipt
@@ -56,19 +58,21 @@ def deliver(message, context) -> Receipt:
     settings = Settings.from_config(context.config)
     raw = raw_message(message, context.key)
     to = message.contact.get("email")
+    thread = message.thread.thread_id if getattr(message, "thread", None) is not None else None
     if context.dry_run:
         return Receipt(channel=message.channel, detail="dry run: no Gmail draft was created")
     data = read_token(settings.token_file)
     creds = credentials(data, settings)
     secrets = secrets_of(data)
     try:
-        answer = _create_draft(raw, creds, settings, key=context.key if context.previous_attempt else None)
+        answer = _create_draft(raw, creds, settings, key=context.key if context.previous_attempt else None,
+                               thread_id=thread)
     except (ConfigError, DeliveryError) as exc:
         raise type(exc)(scrub(str(exc), secrets + secrets_of({}, creds))) from None
     finally:
         if creds.token and creds.token != data.get("token"):
             write_token(settings.token_file, updated(data, creds))
-    if not isinstance(answer, dict):  # the client hands back text it could not parse
+    if not isinstance(answer, dict):  # a proxy's page, or anything else that is not Gmail's JSON
         raise DeliveryError(
             f"the server at {settings.api_root} did not answer like Gmail (not JSON: "
             f"{scrub(str(answer)[:80], secrets)}); check gmail.api_root"
@@ -76,6 +80,7 @@ def deliver(message, context) -> Receipt:
     draft_id = answer.get("id")
     inner = answer.get("message")
     message_id = inner.get("id") if isinstance(inner, dict) else None
+    thread_id = inner.get("threadId") if isinstance(inner, dict) else None
     if not draft_id:
         raise DeliveryError(
             f"Gmail answered without a draft id ({scrub(str(answer)[:200], secrets)}); "
@@ -91,74 +96,90 @@ def deliver(message, context) -> Receipt:
         id=str(draft_id),
         url=DRAFT_URL.format(message_id) if message_id else None,
         detail=detail,
+        thread_id=str(thread_id) if thread_id else None,
     )
 
 
-def _existing_draft(service, key: str) -> dict | None:
+class _Refused(Exception):
+    """Gmail answered with an error status: ``status``, Google's ``reason`` and ``text``, and
+    the ``headers`` of the answer (``Retry-After``)."""
+
+    def __init__(self, response):
+        super().__init__(response.status_code)
+        self.status, self.reason, self.text = error_of(response)
+        self.headers = response.headers
+
+
+def _call(session, settings: Settings, method: str, path: str, **kwargs):
+    """One request to the Gmail API: its JSON (or its text when it is not JSON), or _Refused."""
+    response = session.request(method, settings.api_root + path, timeout=settings.timeout, **kwargs)
+    if response.status_code >= 400:
+        raise _Refused(response)
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _existing_draft(session, settings: Settings, key: str) -> dict | None:
     """The draft among the most recent ones whose ``X-Followup-Key`` is ``key``, if any.
 
     ``users.drafts.list`` gives draft and message ids; ``users.messages.get`` with
     ``format=metadata`` reads just that header of each.
     """
-    listing = service.users().drafts().list(userId="me", maxResults=LOOKBACK).execute(num_retries=0)
-    for item in (listing or {}).get("drafts", []) or []:
+    listing = _call(session, settings, "GET", "gmail/v1/users/me/drafts", params={"maxResults": LOOKBACK})
+    for item in (listing if isinstance(listing, dict) else {}).get("drafts", []) or []:
         inner = item.get("message") if isinstance(item, dict) else None
         if not isinstance(inner, dict) or not inner.get("id"):
             continue
-        found = service.users().messages().get(
-            userId="me", id=inner["id"], format="metadata", metadataHeaders=[KEY_HEADER],
-        ).execute(num_retries=0)
-        headers = ((found or {}).get("payload") or {}).get("headers") or []
+        found = _call(session, settings, "GET", f"gmail/v1/users/me/messages/{inner['id']}",
+                      params={"format": "metadata", "metadataHeaders": KEY_HEADER})
+        headers = ((found if isinstance(found, dict) else {}).get("payload") or {}).get("headers") or []
         if any(isinstance(h, dict) and str(h.get("name", "")).lower() == KEY_HEADER.lower()
                and h.get("value") == key for h in headers):
             return {"id": item.get("id"), "message": found, "_found": True}
     return None
 
 
-def _create_draft(raw: str, creds, settings: Settings, key: str | None = None) -> dict:
-    import google_auth_httplib2
-    import httplib2
-    from googleapiclient.discovery import build
-    from googleapiclient.errors import HttpError
-    from googleapiclient.http import build_http
+def _create_draft(raw: str, creds, settings: Settings, key: str | None = None,
+                  thread_id: str | None = None) -> dict:
+    """``users.drafts.create`` through google-auth's AuthorizedSession (requests): the
+    Gmail REST API needs no other client. ``thread_id`` puts the draft in that thread."""
+    import requests
+    from google.auth.transport.requests import AuthorizedSession, Request
 
-    http = build_http()
-    http.timeout = settings.timeout
-    # Refreshing is done here, not inside AuthorizedHttp, so that a 401 refreshes exactly once
+    # Refreshing is done here, not inside AuthorizedSession, so that a 401 refreshes exactly once
     # and a token endpoint that cannot be reached is told apart from Gmail itself.
-    authed = google_auth_httplib2.AuthorizedHttp(creds, http=http, max_refresh_attempts=0)
-    service = build(
-        "gmail", "v1", http=authed, client_options={"api_endpoint": settings.api_root},
-        static_discovery=True, cache_discovery=False,
-    )
-    refresh_with = google_auth_httplib2.Request(http)
+    session = AuthorizedSession(creds, refresh_status_codes=(), max_refresh_attempts=0)
+    refresh_with = Request(session=requests.Session())
     refreshed = False
     if not creds.valid:  # expired, or saved without an access token
         _refresh(creds, refresh_with)
         refreshed = True
-    body = {"message": {"raw": raw}}
+    body: dict = {"message": {"raw": raw}}
+    if thread_id:
+        body["message"]["threadId"] = thread_id
     attempt = 0
     looked = key is None  # after an interrupted attempt, look for its draft before creating one
     while True:
         try:
             if not looked:
-                found = _existing_draft(service, key)
+                found = _existing_draft(session, settings, key)
                 looked = True
                 if found is not None:
                     return found
-            return service.users().drafts().create(userId="me", body=body).execute(num_retries=0)
-        except HttpError as exc:
-            status, reason, text = error_of(exc)
-            if status == 401 and not refreshed:
+            return _call(session, settings, "POST", "gmail/v1/users/me/drafts", json=body)
+        except _Refused as exc:
+            if exc.status == 401 and not refreshed:
                 _refresh(creds, refresh_with)
                 refreshed = True
                 continue
-            if is_rate_limit(status, reason) and attempt < settings.retries:
+            if is_rate_limit(exc.status, exc.reason) and attempt < settings.retries:
                 time.sleep(wait_before_retry(exc, attempt, settings))
                 attempt += 1
                 continue
-            raise translate(status, reason, text, attempt) from None
-        except (OSError, httplib2.HttpLib2Error) as exc:
+            raise translate(exc.status, exc.reason, exc.text, attempt) from None
+        except (OSError, requests.RequestException) as exc:
             raise DeliveryError(
                 f"could not reach Gmail at {settings.api_root} ({type(exc).__name__}: {exc}); "
                 "check your connection (or gmail.api_root) and try again"
@@ -167,7 +188,6 @@ def _create_draft(raw: str, creds, settings: Settings, key: str | None = None) -
 
 def _refresh(creds, request) -> None:
     """Get a new access token from the token endpoint with the saved refresh token."""
-    import httplib2
     from google.auth import exceptions as auth_errors
 
     try:
@@ -177,20 +197,19 @@ def _refresh(creds, request) -> None:
             f"your Gmail login could not be refreshed ({refresh_reason(exc)}): it may have been "
             f"revoked or expired; {LOGIN_HINT}"
         ) from None
-    except (auth_errors.TransportError, OSError, httplib2.HttpLib2Error) as exc:
+    except (auth_errors.TransportError, OSError) as exc:
         raise DeliveryError(
             f"could not reach the Google token endpoint {creds.token_uri} to refresh the login "
             f"({type(exc).__name__}: {exc}); check your connection (or gmail.token_uri) and try again"
         ) from None
 
 
-def error_of(exc) -> tuple[int, str, str]:
-    """Status, Google's reason code (``rateLimitExceeded``...) and message from an HttpError."""
-    status = int(getattr(exc.resp, "status", 0) or 0)
+def error_of(response) -> tuple[int, str, str]:
+    """Status, Google's reason code (``rateLimitExceeded``...) and message of an error answer."""
+    status = int(response.status_code or 0)
     reason, text = "", ""
     try:
-        content = exc.content.decode("utf-8", "replace") if isinstance(exc.content, bytes) else str(exc.content)
-        error = json.loads(content).get("error", {})
+        error = response.json().get("error", {})
         if isinstance(error, dict):
             text = str(error.get("message") or "")
             details = error.get("errors") or []
@@ -201,7 +220,7 @@ def error_of(exc) -> tuple[int, str, str]:
     except (ValueError, AttributeError):
         pass
     if not text:
-        text = str(getattr(exc.resp, "reason", "") or "")
+        text = str(getattr(response, "reason", "") or "")
     return status, reason, text
 
 
@@ -211,7 +230,7 @@ def is_rate_limit(status: int, reason: str) -> bool:
 
 def wait_before_retry(exc, attempt: int, settings: Settings) -> float:
     wait = settings.retry_backoff * (2 ** attempt)
-    retry_after = exc.resp.get("retry-after") if hasattr(exc.resp, "get") else None
+    retry_after = exc.headers.get("retry-after") if hasattr(exc.headers, "get") else None
     if retry_after:
         try:
             wait = max(wait, float(retry_after))
