@@ -150,7 +150,7 @@ class Matcher:
         key = getattr(event, "key", None)
         if key and key in self.by_key and self.by_key[key][0] is not None:
             return self.by_key[key][0], key, ()
-        for message_id in (*getattr(event, "thread", ()), event.message_id):
+        for message_id in (*getattr(event, "thread", ()), event.message_id, getattr(event, "thread_id", None)):
             if message_id in self.by_message_id:
                 contact_id, delivery = self.by_message_id[message_id]
                 return contact_id, delivery, ()

@@ -32,6 +32,16 @@ def register_channels(register):
 
 
 @followup_script.hookimpl
+def register_inboxes(register):
+    from followup_script.inbox import Inbox
+
+    from . import inbox
+
+    register(Inbox(name="gmail", description="Replies and sent drafts in Gmail (after gmail login --inbox)",
+                   read=inbox.read, configured=inbox.configured, section="gmail"))
+
+
+@followup_script.hookimpl
 def register_commands(cli):
     from .commands import add_commands
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from followup_script.errors import ConfigError
 
+from .inbox import READ_SCOPE
 from .login import SCOPE, SCOPES, Settings, file_mode, parse_expiry, read_token, scopes_of, write_token
 
 
@@ -69,8 +70,9 @@ def add_commands(cli: click.Group) -> None:
     @click.option("--client-secrets", "client_secrets", required=True, metavar="FILE",
                   help="The OAuth client JSON of a Desktop app from the Google Cloud console.")
     @click.option("--no-browser", is_flag=True, help="Print the sign-in link instead of opening a browser.")
+    @click.option("--inbox", is_flag=True, help="Also let `sync` read replies (adds the gmail.readonly scope).")
     @click.pass_context
-    def login(ctx, client_secrets, no_browser):
+    def login(ctx, client_secrets, no_browser, inbox):
         """Sign in with Google in your browser and save the login token (mode 0600).
 
         Only the gmail.compose scope is asked for: followup-script can create
@@ -82,7 +84,7 @@ def add_commands(cli: click.Group) -> None:
 
         try:
             flow = InstalledAppFlow.from_client_secrets_file(
-                str(Path(client_secrets).expanduser()), scopes=SCOPES
+                str(Path(client_secrets).expanduser()), scopes=SCOPES + ([READ_SCOPE] if inbox else [])
             )
         except ValueError as exc:
             raise ConfigError(f"client-secrets file {client_secrets!r} was refused: {exc}") from None
