@@ -48,6 +48,7 @@ SMOKE = [
     ("install", [], ["install"], 2, "err:followup-script: error: say which plugin to install"),
     ("log", [DANA], [*LOGGED], 0, "logged Friday 20 November 2026: call, no-commitment with Dana Reyes"),
     ("next", [DANA, LOGGED], ["next", "Dana", *T], 0, "Stage:   three-day-check (attempt 1)"),
+    ("plugin", [], ["plugin", "new", "Bad Name"], 2, "err:plugin name 'Bad Name' is not one"),
     ("plugins", [], ["plugins"], 0, '"plugins": []'),
     ("snooze", [DANA, LOGGED], [*SNOOZED], 0, "snoozed Dana Reyes (Acme Analytics) until Monday 14 December 2026"),
     ("stop", [DANA, LOGGED], [*STOPPED], 0, "stopped Dana Reyes (Acme Analytics) since 2026-11-25"),

@@ -35,6 +35,7 @@ COMMANDS = {
     "install": "install:install",
     "log": "tracker:log",
     "next": "tracker:next_command",
+    "plugin": "plugin_new:plugin",
     "plugins": "plugins_cmd:plugins",
     "snooze": "tracker:snooze",
     "stop": "tracker:stop",
