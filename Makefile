@@ -85,10 +85,22 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
-# What a user gets from PyPI: the wheel and sdist built, the wheel installed into a new
-# venv and run, the sdist's own tests run (tests/test_packaging.py, marked dist).
+# What a user gets from PyPI: the wheel installed into a new venv, pipx and uv tool
+# installs with a plugin added by `followup-script install` (tests/test_packaging.py, the
+# tests marked by FOLLOWUP_SCRIPT_TEST_DIST), then the sdist's own suite, run from the sdist.
+SDIST_TREE := build/sdist-test
+empty :=
+SDIST_PATH := $(subst $(empty) $(empty),:,src $(addsuffix /src,$(PLUGIN_DIRS)))
 test-dist: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m dist --run-dist tests/test_packaging.py
+	$(SAY) "building and installing the distributions as a user would (about a minute)"
+	@test -x $(BIN)/uv || $(PIP) install -q uv
+	FOLLOWUP_SCRIPT_TEST_DIST=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_packaging.py
+	$(SAY) "the sdist's own tests, run from the unpacked sdist (a few minutes)"
+	rm -rf $(SDIST_TREE) && mkdir -p $(SDIST_TREE)
+	$(BIN)/python -c 'import sys, hatchling.build as b; b.build_sdist(sys.argv[1])' $(SDIST_TREE)
+	tar -xzf $(SDIST_TREE)/*.tar.gz -C $(SDIST_TREE)
+	cd $(SDIST_TREE)/followup_script-*/ && \
+	  PYTHONPATH=$(SDIST_PATH) $(abspath $(BIN))/python -m pytest -q -p no:cacheprovider
 
 # The declared lower bounds are true: a separate venv with the lowest version of every
 # direct dependency (uv's --resolution lowest-direct) runs the whole suite.

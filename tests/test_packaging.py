@@ -259,3 +259,63 @@ def test_the_sdist_holds_what_its_tests_need(tmp_path):
                    "plugins/followup-script-gmail/pyproject.toml"):
         assert (tree / needed).exists(), needed
     assert not (tree / "bench" / "work").exists()
+
+
+def tool_env() -> dict:
+    """The user's environment: every installed plugin allowed, no test session's path."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FOLLOWUP_SCRIPT_LOAD_PLUGINS")}
+
+
+def channels_of(command: Path, env: dict) -> str:
+    listed = subprocess.run([command, "channels"], capture_output=True, text=True, env=env)
+    assert listed.returncode == 0, listed.stderr
+    return listed.stdout
+
+
+@dist
+def test_pipx_install_then_followup_script_install_a_plugin(tmp_path):
+    """The llm/datasette way: the tool from pipx, a plugin added by the tool itself, into the
+    tool's own environment (a `pip install` there would go elsewhere)."""
+    wheels = tmp_path / "dist"
+    core = build(ROOT, wheels)
+    sms = build(ROOT / "plugins" / "followup-script-sms", wheels)
+    tools = tmp_path / "tools"
+    subprocess.run([sys.executable, "-m", "venv", str(tools)], check=True)
+    done = subprocess.run([tools / "bin" / "python", "-m", "pip", "install", "-q", "pipx"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    env = {**tool_env(), "PIPX_HOME": str(tmp_path / "pipx"), "PIPX_BIN_DIR": str(tmp_path / "bin"),
+           "PIPX_MAN_DIR": str(tmp_path / "man")}
+    done = subprocess.run([tools / "bin" / "pipx", "install", "--python", sys.executable, str(core)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    command = tmp_path / "bin" / "followup-script"
+    assert "voicemail" in channels_of(command, env) and "sms" not in channels_of(command, env)
+    done = subprocess.run([command, "install", str(sms)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "sms" in channels_of(command, env)
+    assert list((tmp_path / "pipx" / "venvs" / "followup-script").glob("lib/*/site-packages/followup_script_sms"))
+    done = subprocess.run([command, "uninstall", "followup-script-sms", "--yes"], capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "sms" not in channels_of(command, env)
+
+
+@dist
+def test_uv_tool_install_then_followup_script_install_a_plugin(tmp_path):
+    """uv tool environments have no pip: install goes through `uv pip --python`."""
+    uv = shutil.which("uv") or shutil.which("uv", path=str(Path(sys.executable).parent))
+    if uv is None:
+        pytest.skip("no uv here (make test-lowest installs it)")
+    wheels = tmp_path / "dist"
+    core = build(ROOT, wheels)
+    sms = build(ROOT / "plugins" / "followup-script-sms", wheels)
+    env = {**tool_env(), "UV_TOOL_DIR": str(tmp_path / "tools"), "UV_TOOL_BIN_DIR": str(tmp_path / "bin"),
+           "PATH": f"{Path(uv).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run([uv, "tool", "install", "-q", "--python", sys.executable, str(core)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    command = tmp_path / "bin" / "followup-script"
+    done = subprocess.run([command, "install", str(sms)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "sms" in channels_of(command, env)
