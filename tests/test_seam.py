@@ -316,3 +316,24 @@ def test_only_a_weekly_nudge_replies(config):
     assert (msg["In-Reply-To"], msg["References"]) == ("<a@b>", "<a@b>")
     voicemail = writer.write("voicemail", nudge_plan(writer, attempts=1), CONTACT, today=TODAY, thread=thread)
     assert voicemail.thread is None
+
+
+def test_config_masks_secrets_but_not_the_names_that_point_at_them(tmp_path):
+    from followup_script.input.config import Config
+
+    shown = Config(tmp_path / "c.toml", {"sms": {"token_env": "TWILIO_TOKEN", "auth_token": "s3cr3t",
+                                                 "token_file": "/x/t.json", "api_key": "k"}}).display()
+    assert shown["sms"] == {"token_env": "TWILIO_TOKEN", "auth_token": "********",
+                            "token_file": "/x/t.json", "api_key": "********"}
+
+
+def test_templates_check_files_a_finish_error_under_the_channel(config):
+    from followup_script.compose import lint
+    from followup_script.errors import InputError
+
+    def finish(message, job):
+        raise InputError("the drafts service needs a role; pass --role")
+
+    report = lint.check(writer_with(config, drafts_plugin(finish=finish)), channels=["drafts"])
+    rules = {problem.rule for problem in report.problems if "drafts service" in problem.detail}
+    assert rules == {"channel"}

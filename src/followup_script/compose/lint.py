@@ -212,6 +212,8 @@ def _lint_file(writer: Scriptwriter, item: TemplateFile, context_names: set[str]
 
 
 def _rule(exc: FollowupError) -> str:
+    if getattr(exc, "raised_by_finish", None) is not None and not isinstance(exc, ToneError):
+        return "channel"  # the channel's finish refused the message: no template value is missing
     if isinstance(exc, ToneError):
         return "courtesy-guard"
     if isinstance(exc, TemplateError):

@@ -21,7 +21,9 @@ PROFILE_KEYS = {
     "email": "your email address, the From of emails",
     "callback_window": "when they can reach you, e.g. 'weekdays between 9 and 5'",
 }
-SECRET = re.compile(r"token|password|secret|auth|key", re.IGNORECASE)
+#: A setting whose value is a secret (masked by ``config``); a name that only points at one
+#: (``token_env``: a variable's name, ``token_file``: a path, ``token_uri``) is not.
+SECRET = re.compile(r"^(?!.*_(?:env|file|uri|url)$).*(?:token|password|secret|auth|key)", re.IGNORECASE)
 
 #: The kind of each built-in setting that is not text: ``"bool"``, ``"seconds"`` (a number
 #: above 0), ``"port"`` (1 to 65535) or a tuple of the words it may be.
