@@ -117,7 +117,8 @@ def test_a_plugin_restyles_its_own_channel_and_nobody_elses(config, tmp_path):
         def register_template_dirs(self, register):
             register(tmp_path / "tpl")
 
-    writer = writer_with(config, drafts_plugin(), Templates())
+    templates = Templates()
+    writer = writer_with(config, drafts_plugin(), templates)
     plan = nudge_plan(writer)
     assert writer.write("drafts", plan, CONTACT, today=TODAY).subject == "A drafts-only subject for Dana Reyes"
     assert "drafts-only" not in writer.write("email", plan, CONTACT, today=TODAY).subject
@@ -127,6 +128,12 @@ def test_a_plugin_restyles_its_own_channel_and_nobody_elses(config, tmp_path):
     (user / "three-day-check.md.j2").write_text("Subject: Mine\n\nHi {{ contact.first_name }}, thank you.\n")
     mine = Scriptwriter(config, writer.plugins, templates_dir=tmp_path / "mine")
     assert mine.write("drafts", plan, CONTACT, today=TODAY).subject == "Mine"
+    # templates list says which channels each folder serves
+    from followup_script.compose.catalog import template_files
+
+    listed = {(f.name, f.origin): f.channels for f in template_files(mine)}
+    assert listed[("drafts/three-day-check.md.j2", f"plugin {writer.plugins.pm.get_name(templates)}")] == ["drafts"]
+    assert "drafts" in listed[("email/three-day-check.md.j2", "user")]
 
 
 def test_via_is_the_channels_own_and_checked(config):

@@ -1,6 +1,7 @@
 """The templates that exist and where each comes from, reading one, and copying one to edit.
 
-Template names follow ``<kind>/<stage>[.<situation>].<ext>.j2``; a file whose
+Template names follow ``<channel-or-kind>/<stage>[.<situation>].<ext>.j2`` (a channel
+renders its own folder first, then its kind's); a file whose
 name starts with ``_`` is a partial (macros to import), never picked on its own.
 Linting a pack is :mod:`followup_script.compose.lint`.
 """
@@ -69,9 +70,11 @@ def read_template(folder: Path, name: str) -> str:
 
 def template_files(writer: Scriptwriter) -> list[TemplateFile]:
     """Every template on the search path, in search order, with where it comes from."""
-    kinds: dict[str, list[str]] = {}
+    kinds: dict[str, list[str]] = {}  # a folder: the channels that may render from it
     for channel in writer.plugins.channels.values():
-        kinds.setdefault(channel.kind, []).append(channel.name)
+        folders = {channel.name, channel.kind} | ({"email"} if channel.email else set())
+        for folder in folders:
+            kinds.setdefault(folder, []).append(channel.name)
     found: list[TemplateFile] = []
     first: dict[str, str] = {}
     for origin, folder in writer.renderer.search_path:
