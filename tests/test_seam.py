@@ -232,6 +232,13 @@ def test_a_typed_subclass_is_a_channel():
     assert channel.email and channel.via == "email" and channel.deliver is not None
     assert channel.finish is None  # the core's email finish applies
     assert channel.to_dict()["options"] == {"folder": "the folder"}
+    from followup_script.present.offers import not_deliverable
+
+    said = Channel("fax", "faxes", "fax", via="call", needs="phone", deliver=lambda m, c: None,
+                   ready=lambda config: "set fax.line first")
+    assert not_deliverable(said, None, {"name": "Dana", "phone": "+1 555 987 6543"}) == "set fax.line first"
+    with pytest.raises(followup_script.PluginError, match="needs="):
+        Channel("fax", "faxes", "fax", via="call", needs="pigeon").check()
 
 
 def test_the_01_form_keeps_working_without_a_warning(config):

@@ -123,6 +123,10 @@ class Channel:
     - ``options``: ``{key: Option(...)}`` for the settings it reads from its table
       (a plain help string takes any value); checked by the core before ``finish``
       and ``deliver`` see them as ``job.settings`` / ``context.settings``.
+    - ``ready(config) -> str | None``: optional; None when the channel is set up to
+      deliver, else the line saying what to set (a login, a server); asked before a
+      delivery is offered. ``needs``: what it needs from the contact, ``"email"`` or
+      ``"phone"`` (default: an address for an email channel, a number for ``sms``).
     """
 
     name: str = ""
@@ -136,14 +140,19 @@ class Channel:
     deliver: Deliver | None = None
     #: ``finish(message, job) -> None``; ``None``: the core's (the email one for an email channel).
     finish: Finish | None = None
+    #: ``ready(config) -> str | None``: what to set before it can deliver; ``None``: not asked.
+    ready: Callable[[Any], str | None] | None = None
+    #: ``"email"`` or ``"phone"``: what a delivery needs from the contact (see ``ready``).
+    needs: str | None = None
 
     def __init__(self, name: str | None = None, description: str | None = None, kind: str | None = None,
                  deliver: Callable | None = None, finish: Callable | None = None,
                  options: Mapping[str, Option | str] | None = None, plugin: str | None = None, *,
-                 via: str | None = None, email: bool | None = None) -> None:
+                 via: str | None = None, email: bool | None = None, ready: Callable | None = None,
+                 needs: str | None = None) -> None:
         for attr, value in (("name", name), ("description", description), ("kind", kind),
                             ("deliver", deliver), ("finish", finish), ("plugin", plugin),
-                            ("via", via), ("email", email)):
+                            ("via", via), ("email", email), ("ready", ready), ("needs", needs)):
             if value is not None:
                 setattr(self, attr, value)
         self.options = {key: _option(value) for key, value in dict(
@@ -174,7 +183,9 @@ class Channel:
             raise PluginError(
                 f"channel {self.name!r} of kind {self.kind!r}: {said} how the tracker logs it; "
                 f"pass via= one of {', '.join(VIAS)}")
-        for attr in ("deliver", "finish"):
+        if self.needs not in (None, "email", "phone"):
+            raise PluginError(f"channel {self.name!r}: needs={self.needs!r} must be 'email', 'phone' or None")
+        for attr in ("deliver", "finish", "ready"):
             value = getattr(self, attr)
             if value is not None and not callable(value):
                 raise PluginError(f"channel {self.name!r}: {attr} must be a function, not {value!r}")
