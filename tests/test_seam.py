@@ -242,14 +242,25 @@ def test_a_typed_subclass_is_a_channel():
 
 
 def test_the_01_form_keeps_working_without_a_warning(config):
-    from followup_script.plugins.builtin.email import finish
+    from followup_script.plugins.builtin.email import finish  # where 0.1 plugins took it from
+
+    sent = []
+
+    class Old:
+        @followup_script.hookimpl
+        def register_channels(self, register):
+            register(Channel(name="old", description="0.1", kind="email", finish=finish,
+                             deliver=lambda m, c: sent.append(m) or Receipt(channel="old", id="o-1"),
+                             options={"host": "a server"}))
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        old = Channel(name="old", description="0.1", kind="email", deliver=lambda m, c: Receipt(channel="old"),
-                      finish=finish, options={"host": "a server"})
-    old.check()
-    assert old.options["host"].help == "a server"
+        writer = writer_with(config, Old())
+        message = writer.write("old", nudge_plan(writer), CONTACT, today=TODAY)
+        assert writer.deliver(message).id == "o-1"
+    assert writer.plugins.channels["old"].options["host"].help == "a server"
+    assert message.subject and message.html and sent == [message]
+    assert message.to_email().get_content_type() == "multipart/alternative"
 
 
 def test_register_commands_reach_the_session_and_its_config(cli, tmp_path):

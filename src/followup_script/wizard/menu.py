@@ -92,8 +92,10 @@ class ScriptMenu:
     def write(self, channel: str, delivering: bool = False):
         """The script for ``channel``, worded for the day it is read (today's words when ``delivering``)."""
         wizard, follow = self.wizard, self.follow
+        tracker = wizard.tracker() if follow.contact is not None else None  # a weekly nudge replies in its thread
+        thread = tracker.email_thread(follow.contact) if tracker is not None else None
         return wizard.writer.write(channel, follow.plan, follow.script_fields(), wizard.profile,
-                                   today=wizard.today, delivering=delivering)
+                                   today=wizard.today, delivering=delivering, thread=thread)
 
     def show(self, message, delivering: bool = False) -> None:
         self.echo("")
