@@ -145,11 +145,29 @@ def plain_markdown_html(text: str) -> str | None:
     spaces: no link, image or attribute can come out of it. A property test
     compares it with markdown-it on Markdown of every kind.
     """
-    escape, not_text, not_a_paragraph_line, paragraph_break, hard_break = _plain_markdown()
+    escape, not_text, not_a_paragraph_line, _, _ = _plain_markdown()
     bare = escape.sub("a", text)
     if not_text.search(bare) or not_a_paragraph_line.search("\n" + bare):
         return None
-    text = escape.sub(r"\1", text)
+    return _paragraphs(escape.sub(r"\1", text))
+
+
+def plain_text_html(text: str, bare: str) -> str | None:
+    """:func:`plain_markdown_html` of the Markdown of one render, from its text: ``bare``
+    is that text with every character a value's escaping escapes made ``a``
+    (``writing.markdown.bare_of``, as long as ``text``) and the template's own words
+    as written. When the template's words hold no backslash, the Markdown with its
+    escapes undone is ``text`` itself, so neither the Markdown nor a pass to undo
+    its escapes is made. None when it may be anything but paragraphs."""
+    _, not_text, not_a_paragraph_line, _, _ = _plain_markdown()
+    if not_text.search(bare) or not_a_paragraph_line.search("\n" + bare):
+        return None  # (a backslash of the template's own is in not_text: the long way)
+    return _paragraphs(text)
+
+
+def _paragraphs(text: str) -> str:
+    """Paragraphs of escaped text, ``<br />`` where a line ends in two spaces."""
+    *_, paragraph_break, hard_break = _plain_markdown()
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     text = text.strip(" \n")
     if not text:

@@ -245,9 +245,12 @@ class RenderJob:
     value it prints is Markdown-escaped, so only the template's own words are
     Markdown (``writing.render.markdown_to_html`` then makes the HTML).
     ``rerender(transform)`` renders it with every supplied value passed through
-    ``transform``.
+    ``transform``. ``render_html(start)`` is the HTML of that Markdown from character
+    ``start`` of the rendered text (an email passes where its body starts): all three
+    come from the one render the text came from.
     """
 
     settings: dict
     rerender: Callable[[Callable[[str], str]], str]
     render_markdown: Callable[[], str] | None = None
+    render_html: Callable[[int], str] | None = None

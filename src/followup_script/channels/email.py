@@ -114,13 +114,17 @@ def finish(message, job) -> None:
     """
     message.is_email = True
     message.subject, text = split_subject(message.text, message.template)
+    body_at = len(message.text) - len(text)  # where the body starts in the render
     # the text part ends no line in spaces: Markdown's two-space line break is for the HTML
     message.text = "\n".join(line.rstrip() for line in text.split("\n"))
     if message.thread is not None and message.plan.stage.value in REPLY_STAGES and message.thread.subject:
         message.subject = reply_subject(message.thread.subject)
     else:
         message.thread = None
-    message.html = to_html(split_subject(job.render_markdown(), message.template)[1])
+    if job.render_html is not None:  # the HTML of the same render, made once
+        message.html = job.render_html(body_at)
+    else:
+        message.html = to_html(split_subject(job.render_markdown(), message.template)[1])
     words = len(message.text.split())
     message.metrics["words"] = words
     if not WORDS_LOW <= words <= WORDS_HIGH:

@@ -106,7 +106,8 @@ class Scriptwriter:
         template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
                                           channel=channel.name, fallback="email" if channel.email else None)
         message.template = template.name
-        message.text = self.renderer.render(template, context)
+        rendered = self.renderer.render_parts(template, context)  # once: the HTML's Markdown comes from it
+        message.text = rendered.text
         finish = channel.finish or (email.finish if channel.email else None)
         if finish is not None:
             job = RenderJob(
@@ -114,7 +115,8 @@ class Scriptwriter:
                 rerender=lambda transform: self.renderer.render(
                     template, transform_values(context, transform)
                 ),
-                render_markdown=lambda: self.renderer.render_markdown(template, context),
+                render_markdown=rendered.markdown,
+                render_html=rendered.html,
             )
             try:
                 finish(message, job)

@@ -21,6 +21,7 @@ from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from followup_script.errors import TemplateError
+from followup_script.writing.markdown import TemplateText, captured
 
 RENDER_SECONDS = 2.0  # one render (a script, or the HTML of an email) may take this long
 MAX_TEXT = 1_000_000  # characters (or items) in a rendered script, and in any string or list it builds
@@ -38,18 +39,38 @@ def _too_big(what: str) -> RenderLimit:
     return RenderLimit(f"it builds {what} longer than {MAX_TEXT:,} characters or items")
 
 
-_CODE = "bounded-2"  # names the compiled-template cache: change it whenever the generated code changes
+_CODE = "bounded-3"  # names the compiled-template cache: change it whenever the generated code changes
 
 
 class _BoundedCodeGenerator(CodeGenerator):
     """Every ``{% for %}`` iterates through ``environment.bounded_loop``, which counts
     the steps and looks at the clock every :data:`CHECK_EVERY` of them: nested loops
-    cannot run past the render's deadline, even with nothing in their body."""
+    cannot run past the render's deadline, even with nothing in their body.
+
+    The template's own text is output as :class:`~followup_script.writing.markdown.TemplateText`
+    (made once, when the compiled module is loaded), so the Markdown of an email can
+    be told from the same render (``writing/markdown.py``); anything printed with
+    ``{{ }}``, even a constant, is computed while rendering and so is a value."""
 
     def visit_Template(self, node, frame=None):
         self._loops = node.find(nodes.For) is not None
+        self._texts: dict[str, str] = {}
         super().visit_Template(node, frame)
         self.writeline(f"has_loops = {self._loops!r}")  # read by Renderer.render
+        for text, name in self._texts.items():
+            self.writeline(f"{name} = environment.template_text({text!r})")
+
+    def _output_const_repr(self, group):
+        text = "".join(group)
+        name = self._texts.get(text)
+        if name is None:
+            name = self._texts[text] = f"template_text_{len(self._texts)}"
+        return name
+
+    def _output_child_to_const(self, node, frame, finalize):
+        if not isinstance(node, nodes.TemplateData):
+            raise nodes.Impossible()  # {{ "x" }} is printed at render time, escaped like any value
+        return super()._output_child_to_const(node, frame, finalize)
 
     def write_commons(self):
         super().write_commons()
@@ -80,7 +101,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
     _ticks = CHECK_EVERY
     _deadline = float("inf")
-    plain_concat = "".join
+    plain_concat = staticmethod(captured)
+    template_text = TemplateText
 
     def start_clock(self) -> None:
         self._deadline = time.monotonic() + RENDER_SECONDS
@@ -101,26 +123,32 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def concat(self, parts) -> str:
         """Jinja's ``"".join`` of the output (of the template, a macro, a block), which
         counts the characters before joining them (the template's own output a few
-        hundred parts at a time, as it is produced)."""
+        hundred parts at a time, as it is produced). The result remembers its parts
+        (:func:`~followup_script.writing.markdown.captured`)."""
         if type(parts) is list:  # a macro's or a block's output
             if len(parts) < 64:  # a few parts, each made within the limits: joined, then measured
-                text = "".join(parts)
+                text = captured(parts)
                 if len(text) > MAX_TEXT:
                     raise _too_big("a script")
                 return text
             if sum(map(len, parts)) > MAX_TEXT:  # many (a loop's): measured before joining
                 raise _too_big("a script")
-            return "".join(parts)
+            return captured(parts)
+        return captured(self.collect(parts))
+
+    def collect(self, parts) -> list:
+        """The parts of a template's output as it produces them, measured a few hundred at
+        a time: stopped before they pass :data:`MAX_TEXT` characters."""
         out = list(islice(parts, 256))
         size = sum(map(len, out))
         while True:
             if size > MAX_TEXT:
                 raise _too_big("a script")
             if len(out) % 256:
-                return "".join(out)
+                return out
             more = list(islice(parts, 256))
             if not more:
-                return "".join(out)
+                return out
             size += sum(map(len, more))
             out += more
 

@@ -1,15 +1,21 @@
-"""Markdown for email HTML: values escaped as literal text, and HTML from Markdown.
+"""Markdown for email HTML from the one render of a template, and HTML from Markdown.
 
-A template renders as Markdown with Jinja's autoescape on and :func:`markdown_literal`
-as its ``finalize`` (``writing.render.Renderer.render_markdown``), so every value it
-prints is literal text; :func:`markdown_to_html` makes the HTML with raw HTML off
-and only web and mail links.
+An email template is rendered once (``writing.render.Renderer.render_parts``). Its
+text is the output as it is. Its Markdown is built from the same output, part by
+part, with one rule: **only the template's own words are Markdown**. The code
+generator (``writing.limits``) makes every piece of literal template text a
+:class:`TemplateText` when the template is compiled; whatever is computed while it
+renders (a value, a filter's result, a concatenation, a ``{% filter %}`` block)
+is a plain string and is Markdown-escaped whole (:func:`escape_markdown`). A macro's
+or a ``{% set %}`` block's output is a :class:`Captured` string, which remembers
+its parts and obeys the same rule inside. Nothing a template does at render time
+can make a :class:`TemplateText`, so no value reaches the Markdown unescaped.
+
+:func:`markdown_to_html` then makes the HTML with raw HTML off and only web and
+mail links (a ``[link](javascript:...)`` the template itself writes stays text).
 """
 
 from __future__ import annotations
-
-from markupsafe import Markup
-from markupsafe import escape as markupsafe_escape
 
 from followup_script import _speedups
 
@@ -21,27 +27,70 @@ def escape_markdown(value: str) -> str:
     return value.translate(_MD_ESCAPES)
 
 
-def markdown_literal(value) -> Markup:
-    """Jinja's ``finalize`` for Markdown renders: a printed value becomes literal
-    Markdown. Markup is what the render itself built from escaped values (a macro's
-    or a block's output) and stays as it is."""
-    if isinstance(value, Markup):
-        return value
-    return Markup(escape_markdown(str(value)))
+class TemplateText(str):
+    """Literal text of a template, as compiled (never made from anything rendered)."""
+
+    __slots__ = ()
 
 
-def _as_text(value) -> str:
-    return str(value)
+class Captured(str):
+    """What a macro, a ``{% set %}`` block or ``super()`` rendered: a string like any
+    other to the template (``str()`` keeps it as it is), which remembers its parts so
+    that its Markdown escapes the values in it and keeps the template's own words."""
+
+    __slots__ = ("_parts",)
+
+    def __str__(self):  # Jinja prints with str(): keep the parts
+        return self
 
 
-def _escape_as_text(value) -> str:
-    return str(markupsafe_escape(value))
+def captured(parts) -> Captured:
+    """``"".join(parts)``, remembering the parts (the ``concat`` of rendered output)."""
+    parts = parts if type(parts) is list else list(parts)
+    out = Captured("".join(parts))
+    out._parts = parts
+    return out
 
 
-# In a Markdown render, |safe does not let a value through as Markdown, and |e
-# gives the same characters the text shows (escaped again as a value).
-MARKDOWN_FILTERS = {"safe": _as_text, "e": _escape_as_text, "escape": _escape_as_text,
-                     "forceescape": _escape_as_text}
+def _leaves(parts, out: list) -> list:
+    """The parts of rendered output with every captured output opened up, in order."""
+    for part in parts:
+        if type(part) is Captured:
+            _leaves(part._parts, out)
+        else:
+            out.append(part)
+    return out
+
+
+def _text(part) -> str:
+    return str.__str__(part) if isinstance(part, str) else str(part)
+
+
+def markdown_of(parts, start: int = 0) -> str:
+    """The Markdown of rendered output (from character ``start`` of its text): the
+    template's own words as they are, anything computed while rendering escaped."""
+    out = []
+    for part in _leaves(parts, []):
+        literal = type(part) is TemplateText
+        if start:
+            if len(part) <= start:
+                start -= len(part)
+                continue
+            part, start = part[start:], 0
+        out.append(part if literal else escape_markdown(_text(part)))
+    return "".join(out)
+
+
+_BARE = dict.fromkeys(_MD_ESCAPES, "a")  # each character escape_markdown escapes
+
+
+def bare_of(parts) -> str:
+    """The text of rendered output with each character a value's escaping would escape
+    made the letter ``a`` (what an escape counts as when Markdown is read): as long as
+    the text, character for character. For ``_speedups.plain_text_html``."""
+    return "".join(part if type(part) is TemplateText else _text(part).translate(_BARE)
+                   for part in _leaves(parts, []))
+
 
 _WEB_LINK = ("http:", "https:", "mailto:")
 

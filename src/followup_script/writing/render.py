@@ -35,9 +35,9 @@ from followup_script.writing.context import (  # noqa: F401 (re-exported: the co
 )
 from followup_script.writing.limits import _CODE, BoundedSandbox, RenderLimit, bound  # noqa: F401 (RenderLimit: re-exported)
 from followup_script.writing.markdown import (  # noqa: F401 (escape_markdown, markdown_to_html: re-exported)
-    MARKDOWN_FILTERS,
+    bare_of,
     escape_markdown,
-    markdown_literal,
+    markdown_of,
     markdown_to_html,
 )
 from followup_script.writing.roots import RootedLoader
@@ -163,6 +163,31 @@ class _PrivateBytecodeCache(jinja2.FileSystemBytecodeCache):
         write_private(self._file(bucket), bucket.bytecode_to_string())
 
 
+class Rendered:
+    """One render of a template: its ``text``, and the Markdown and HTML of that same
+    render (writing/markdown.py: only the template's own words are Markdown)."""
+
+    __slots__ = ("parts", "text")
+
+    def __init__(self, parts: list[str]):
+        self.parts = parts
+        self.text = "".join(parts)
+
+    def markdown(self, start: int = 0) -> str:
+        """The output as Markdown (from character ``start`` of the text): the template's
+        own words as written, every value escaped."""
+        return markdown_of(self.parts, start)
+
+    def html(self, start: int = 0) -> str:
+        """``markdown_to_html(self.markdown(start))``: raw HTML shown as text, only web
+        and mail links. An email passes where its body starts in the text."""
+        if _speedups.enabled():  # a speed trick: Markdown that is only paragraphs, from the text
+            html = _speedups.plain_text_html(self.text[start:], bare_of(self.parts)[start:])
+            if html is not None:
+                return html
+        return markdown_to_html(markdown_of(self.parts, start))
+
+
 class Renderer:
     """Finds and renders templates for a kind, stage and situation."""
 
@@ -202,7 +227,6 @@ class Renderer:
             self.env.bytecode_cache = _PrivateBytecodeCache(
                 cache_path(f"templates-{__version__}-jinja-{jinja2.__version__}-{_CODE}"))
         self._templates: dict[tuple, jinja2.Template] = {}
-        self._markdown_env: jinja2.Environment | None = None
 
     def candidates(self, kind: str, stage: str, situation: str) -> list[str]:
         return [
@@ -239,26 +263,28 @@ class Renderer:
             self._templates[key] = template
         return template
 
-    def render_markdown(self, template: jinja2.Template, context: dict) -> str:
-        """``template`` rendered as Markdown for HTML: every value it prints is
-        Markdown-escaped (Jinja's autoescape, with Markdown in place of HTML: a
-        ``finalize`` escapes, and macros and blocks come back escaped already), so
-        only the template's own words are Markdown."""
-        if self._markdown_env is None:
-            env = self.env.overlay(autoescape=True, finalize=markdown_literal, bytecode_cache=None)
-            env.filters = {**self.env.filters, **MARKDOWN_FILTERS}
-            self._markdown_env = env
-        return self.render(self._markdown_env.get_template(template.name), context)
+    def render_parts(self, template: jinja2.Template, context: dict) -> Rendered:
+        """``template`` rendered once: its text, and its Markdown for an email's HTML
+        when asked (``Rendered.markdown()``, from the same render: writing/markdown.py)."""
+        return Rendered(self._parts(template, context))
 
     def render(self, template: jinja2.Template, context: dict) -> str:
+        return "".join(self._parts(template, context))
+
+    def render_markdown(self, template: jinja2.Template, context: dict) -> str:
+        """``template`` rendered as Markdown for HTML: only the template's own words are
+        Markdown, every value it prints is escaped (``Rendered.markdown``)."""
+        return markdown_of(self._parts(template, context))
+
+    def _parts(self, template: jinja2.Template, context: dict) -> list[str]:
         name = template.name
         env = template.environment
         try:
             env.start_clock()
             root = template.root_render_func
-            if root.__globals__.get("has_loops", True):
-                return template.render(context)  # its output measured as it is made (BoundedSandbox.concat)
-            return "".join(root(template.new_context(context)))  # no loop: no flood (a speed trick)
+            if root.__globals__.get("has_loops", True):  # measured as it is made (BoundedSandbox.collect)
+                return env.collect(root(template.new_context(context)))
+            return list(root(template.new_context(context)))  # no loop: no flood (a speed trick)
         except RenderLimit as exc:
             raise RenderLimit(f"template {name} was stopped: {exc}; simplify it") from None
         except RecursionError:
