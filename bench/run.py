@@ -30,7 +30,7 @@ PROFILE = ["--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "--from
 
 
 TIME = "cpu_seconds"  # what ratios compare (see the docstring)
-BENCHMARKS = ("start-up", "one-shot", "batch", "scale", "email", "tracker")
+BENCHMARKS = ("start-up", "one-shot", "batch", "scale", "email", "sync", "tracker")
 
 
 FIRST_PARTY_PLUGINS = ",".join(sorted(p.name for p in (HERE.parent / "plugins").iterdir()
@@ -219,6 +219,11 @@ def main(argv=None):
                         "target": None, "met": None, "higher_is_better": True})
     elif "email" in args.only:
         results.append({"name": "mailmerge peer", "skipped": "mailmerge is not installed"})
+
+    if "sync" in args.only:  # bench/sync_bench.py: against a local IMAP server (#18)
+        from sync_bench import bench_sync
+
+        results.extend(bench_sync(measure, compare, COMMAND, env, work, args.tiny, runs))
 
     contacts = 200 if args.tiny else 10_000
     sizes = [contacts] if args.tiny else [10_000, 100_000]

@@ -209,3 +209,32 @@ def noise(count: int, start: int = 0) -> list[bytes]:
                  f"Item {n}: nothing to do with your job search.\r\n" * 3,
                  when=when + dt.timedelta(minutes=n), message_id=f"<noise-{n}@list.example.org>")
             for n in range(start, start + count)]
+
+
+def main(argv=None) -> None:
+    """``python -m tests.inbox_server --noise N [--replies FILE]``: serve a seeded mailbox from a
+    process of its own (the benchmark measures its clients alone: a client forked from a
+    process holding the mailbox would count that memory as its own)."""
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--noise", type=int, default=0)
+    parser.add_argument("--replies", help="a file of addresses: one reply from each")
+    args = parser.parse_args(argv)
+    server = ImapServer().start()
+    for start in range(0, args.noise, 5_000):
+        server.add(noise(min(5_000, args.noise - start), start=start))
+    if args.replies:
+        with open(args.replies, encoding="utf-8") as handle:
+            addresses = [line.strip() for line in handle if line.strip()]
+        server.add([mail(a, USER, "Re: Following up", "Thanks, let's talk next week.",
+                         when=dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC), message_id=f"<reply-{n}@bench>")
+                    for n, a in enumerate(addresses)])
+    print(server.port, flush=True)
+    signal.sigwait({signal.SIGTERM, signal.SIGINT})
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
