@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from followup_script import History, Scriptwriter, Tracker
+from followup_script import ConfigError, History, Scriptwriter, Tracker
 from followup_script.input.config import Config
 from followup_script.plugins.manager import build_plugin_manager
 
@@ -162,6 +162,6 @@ def test_the_example_looks_before_a_second_draft_and_dry_runs(outbox, httpserver
     # an interrupted attempt may have made it: the channel finds it instead of making another
     found = writer.deliver(message, previous_attempt="interrupted")
     assert (found.id, len(drafts.made)) == ("d-1", 1)
-    missing = Config(tmp_path / "config.toml", {"profile": config.profile})
-    with pytest.raises(Exception, match=r"outbox.api_root"):
-        Scriptwriter(missing, plugins).write("outbox", plan, {"name": "Dana Reyes"}, today=today)
+    missing = Scriptwriter(Config(tmp_path / "config.toml", {"profile": config.profile}), plugins)
+    with pytest.raises(ConfigError, match=r"needs outbox.api_root"):  # checked by the core
+        missing.deliver(missing.write("outbox", plan, {"name": "Dana Reyes"}, today=today))

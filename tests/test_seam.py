@@ -212,9 +212,11 @@ def test_options_are_typed_and_checked_by_the_core(tmp_path):
     bad = Config(tmp_path / "c.toml", {"profile": dict(PROFILE), "drafts": {"outbox": "out", "retries": "many"}})
     with pytest.raises(ConfigError, match=r"drafts.retries = 'many' is not a whole number"):
         writer_with(bad, plugin).write("drafts", nudge_plan(writer), CONTACT, today=TODAY)
-    missing = Config(tmp_path / "c.toml", {"profile": dict(PROFILE)})
+    missing = writer_with(Config(tmp_path / "c.toml", {"profile": dict(PROFILE)}), plugin)
+    message = missing.write("drafts", nudge_plan(writer), CONTACT, today=TODAY)  # written without it
     with pytest.raises(ConfigError, match=r"needs drafts.outbox"):
-        writer_with(missing, plugin).write("drafts", nudge_plan(writer), CONTACT, today=TODAY)
+        missing.deliver(message)
+    assert len(seen) == 1
 
 
 def test_a_typed_subclass_is_a_channel():

@@ -1,9 +1,9 @@
-"""#15: which wording each weekly-nudge slot takes (compose/variation.py)."""
+"""#15: which wording each weekly-nudge slot takes (engine/variation.py)."""
 
 import subprocess
 import sys
 
-from followup_script.compose import variation
+from followup_script.engine import variation
 
 CONTACTS = [{"name": "Dana Reyes"}, {"name": "María José López García"}, {"email": "hr@acme.example"}, {}]
 
@@ -27,7 +27,7 @@ def test_an_eight_way_slot_gives_eight_different_wordings_in_any_eight_weeks():
 
 
 def test_the_choice_is_the_same_in_every_process_and_differs_between_contacts():
-    code = "from followup_script.compose import variation; print(variation.turns({'name': 'Dana Reyes'}, 3))"
+    code = "from followup_script.engine import variation; print(variation.turns({'name': 'Dana Reyes'}, 3))"
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env={"PYTHONHASHSEED": "12345"}, check=True).stdout  # another str hash
     assert other == f"{variation.turns({'name': 'Dana Reyes'}, 3)}\n"

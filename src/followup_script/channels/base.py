@@ -52,16 +52,16 @@ class Message:
     template: str | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    is_email: bool = False
+    is_email: bool | None = None
     via: str | None = None
     message_id: str | None = None
     thread: EmailThread | None = None
 
     def __post_init__(self) -> None:
+        if self.is_email is None:
+            self.is_email = self.kind == "email"
         if self.via is None:
             self.via = VIA_BY_KIND.get(self.kind) or ("email" if self.is_email else "sms")
-        if self.kind == "email":
-            self.is_email = True
 
     @property
     def stopped(self) -> bool:

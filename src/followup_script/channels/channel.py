@@ -47,8 +47,9 @@ class Option:
     ``type`` is ``str``, ``int``, ``float`` or ``bool`` (``None``: any value, as the
     0.1 form's plain help strings are); the core checks and converts the value
     (``config set`` stores ``"3"`` as text: it becomes ``3`` for an ``int``) before
-    ``finish`` or ``deliver`` runs, and refuses a missing ``required`` one or a value
-    not in ``choices``, naming the key and the fix (a :class:`ConfigError`, exit 2).
+    ``finish`` or ``deliver`` runs, and refuses a value not in ``choices`` and, before a
+    delivery, a missing ``required`` one, naming the key and the fix (a
+    :class:`ConfigError`, exit 2).
     """
 
     help: str
@@ -190,16 +191,18 @@ class Channel:
             if value is not None and not callable(value):
                 raise PluginError(f"channel {self.name!r}: {attr} must be a function, not {value!r}")
 
-    def settings(self, config: Config) -> dict:
+    def settings(self, config: Config, delivering: bool = False) -> dict:
         """This channel's table of ``config``, checked against its :attr:`options`: each
-        declared option converted to its type (a default filled in), a missing required one
-        or a wrong value a ConfigError naming the key. Keys it does not declare pass as they are."""
+        declared option converted to its type (a default filled in), a wrong value a
+        ConfigError naming the key, and, when ``delivering``, a missing required one too
+        (a script is written, printed or saved as .eml without them). Keys it does not
+        declare pass as they are."""
         table = config.section(self.name)
         out = dict(table)
         for key, option in self.options.items():
             if key in table and table[key] is not None:
                 out[key] = option.check(self.name, key, table[key])
-            elif option.required:
+            elif option.required and delivering:
                 raise ConfigError(f"channel {self.name} needs {self.name}.{key} ({option.help}), which "
                                   f"is not set; run: followup-script config set {self.name}.{key} VALUE")
             elif option.default is not None:

@@ -181,7 +181,7 @@ class Scriptwriter:
             )
         context = DeliveryContext(self.config, self.delivery_key(message), dry_run=dry_run,
                                   now=dt.datetime.now(dt.UTC), previous_attempt=previous_attempt,
-                                  settings=channel.settings(self.config))
+                                  settings=channel.settings(self.config, delivering=True))
         with _user_interrupts() as interrupted:
             try:
                 result = self.plugins.pm.hook.deliver_message(channel=channel, message=message,

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from followup_script import _speedups
+from followup_script.engine import variation
 from followup_script.engine.grammar import end_sentence, with_article
 from followup_script.engine.slots import window
 from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
@@ -180,6 +181,7 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
         "stage": plan.stage.value,
         "attempt": plan.attempt or 0,
         "variant": plan.variant,
+        "nudge": variation.turns(contact, plan.attempt),  # the wording each weekly-nudge slot takes
         "due": plan.due,
         "due_words": when_words(plan.due, today) if plan.due else "",
         **_time_words(plan, clock),
