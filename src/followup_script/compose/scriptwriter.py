@@ -102,7 +102,6 @@ class Scriptwriter:
             message.thread = email.EmailThread.of(thread)
         read_on = reading_day(plan, today or dt.date.today(), delivering)
         context = build_context(plan, profile, contact, read_on)
-        context["nudge"] = variation.turns(contact, plan.attempt)  # which wording each slot takes
         template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
                                           channel=channel.name, fallback="email" if channel.email else None)
         message.template = template.name
