@@ -18,7 +18,6 @@ from contextlib import contextmanager
 
 from followup_script.channels import email
 from followup_script.channels.base import Channel, DeliveryContext, Message, Receipt, RenderJob
-from followup_script.engine import variation
 from followup_script.engine.stages import History, Plan
 from followup_script.engine.stages import plan as decide
 from followup_script.errors import FollowupError, InputError, PluginError, StoppedError
