@@ -218,3 +218,25 @@ def test_no_inbox_set_up_is_one_line(isolated_home, cli):
 
 def test_unknown_inbox_is_one_line(imap, cli):
     one_error_line(sync(cli, "--inbox", "pigeon"), "pigeon", "imap", code=2)
+
+
+def test_due_and_the_wizard_say_who_replied_as_sync_found(imap, isolated_home, cli, capsys):
+    from followup_script.wizard.flow import Wizard
+    from tests.test_wizard import ENTER, PROFILE, drive, new_writer
+
+    add(cli, "Dana Reyes", "--email", "dana@acme.example", "--company", "Acme")
+    add(cli, "Lee Park", "--email", "lee@globex.example")
+    imap.add([mail("dana@acme.example", USER, "Re: hi", "Yes, let's talk.",
+                   when=dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC))])
+    ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", env=ENV)
+    due = ok(cli, "due", "--today", TODAY)
+    assert "Lee Park" in due.stdout and "Dana Reyes" not in due.stdout
+    assert due.stderr.strip() == "Replied: Dana Reyes on Monday 23 November 2026 (found by sync)"
+    assert "Replied:" not in ok(cli, "due", "--today", "2026-12-07").stderr  # a week later: old news
+    session = Wizard(new_writer(isolated_home / "c.toml", {"profile": dict(PROFILE)}), dt.date(2026, 11, 27),
+                     isolated_home / "tracker.sqlite3", clipboard=None)
+    capsys.readouterr()
+    drive(session, "Dana Reyes", ENTER, "q", ENTER)
+    out = capsys.readouterr().out
+    assert "Replied: Dana Reyes on Monday 23 November 2026 (found by sync)" in out
+    assert "Done: they got back to you" in out or "Done:" in out

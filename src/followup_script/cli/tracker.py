@@ -211,6 +211,13 @@ def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
         write(due_table([(r.contact, r.plan) for r in table], today))
     else:
         click.echo("nothing is due" + (f" in the next {within} days" if within else " today"), err=True)
+    if not as_json:  # who replied lately: sync logged it, so they are not in the queue (#18)
+        from followup_script.present.sync import RECENT_DAYS, replied_line
+        from followup_script.tracker.sync_store import sync_replies_since
+
+        line = replied_line(sync_replies_since(tracker.store, today - dt.timedelta(days=RECENT_DAYS)))
+        if line:
+            click.echo(line, err=True)
 
 
 def _render_due(session, tracker, rows, today, channel_name, fmt, allow_tone):

@@ -7,7 +7,8 @@ import datetime as dt
 from followup_script.engine.stages import human_date
 from followup_script.present.shell import shell_quote
 
-__all__ = ["sync_lines"]
+__all__ = ["replied_line", "sync_lines"]
+RECENT_DAYS = 7  # how far back due and the wizard mention replies sync found
 
 _COUNTED = {  # action: (one, many)
     "replied": ("reply logged", "replies logged"),
@@ -51,6 +52,14 @@ def _line(found, dry_run: bool) -> str | None:
     if action == "already-stopped":
         return f"{name}: wrote on {human_date(day)}; marked stop already, nothing logged"
     return None
+
+
+def replied_line(found: list[tuple[str, str]]) -> str | None:
+    """``due`` and the wizard: who replied lately, as sync found (name, day), in one line."""
+    if not found:
+        return None
+    return "Replied: " + ", ".join(f"{name} on {human_date(dt.date.fromisoformat(day))} (found by sync)"
+                                   for name, day in found)
 
 
 def sync_lines(results: list, dry_run: bool = False) -> list[str]:

@@ -27,7 +27,8 @@ def set_bounce(store, contact_id: int, on: dt.date, note: str) -> None:
 
 
 def sync_replies_since(store, since: dt.date) -> list[tuple[str, str]]:
-    """(contact name, day) of each reply sync logged on or after ``since``, newest first."""
+    """(contact name, day) of each reply sync logged on or after ``since``, newest first
+    (none from a tracker file older than schema 6: it has no inbox events)."""
     with store.read():
         return [(name, at) for name, at in store.conn.execute(
             "SELECT c.name, t.at FROM inbox_events e JOIN touches t ON t.id = e.touch_id "

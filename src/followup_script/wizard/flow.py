@@ -34,11 +34,13 @@ from followup_script.engine.stages import Outcome, Plan, human_date
 from followup_script.input.config import Config, set_value
 from followup_script.present.plan import plan_sentence, status_words
 from followup_script.present.shell import shell_quote
+from followup_script.present.sync import RECENT_DAYS, replied_line
 from followup_script.tracker.history import history_after, history_of
 from followup_script.tracker.names import closest, fold, matches, pick
 from followup_script.tracker.rows import NewTouch, name_key
 from followup_script.tracker.service import Recorded, Tracker
 from followup_script.tracker.store import default_path
+from followup_script.tracker.sync_store import sync_replies_since
 from followup_script.wizard.menu import ScriptMenu
 from followup_script.wizard.questions import (
     ADD_NEW,
@@ -307,6 +309,9 @@ class Wizard:
             shown = ", ".join(f"{c.name} ({status_words(p, self.today)})" for c, p in due[:5])
             more = f" and {len(due) - 5} more" if len(due) > 5 else ""
             self.echo(f"Due now: {shown}{more}")
+        replied = replied_line(sync_replies_since(tracker.store, self.today - dt.timedelta(days=RECENT_DAYS)))
+        if replied:  # found by sync (#18): why they left the queue
+            self.echo(replied)
         statuses = [(c.name, status_words(p, self.today, c.stopped)) for c, p in rows]
         self.echo("Type a name (Tab completes); a name not in the list adds a new contact.")
         while True:
