@@ -4,9 +4,18 @@ It has no ``finish`` of its own: as an email channel it gets
 :func:`followup_script.channels.email.finish`, as every email channel does.
 """
 
-from followup_script import Channel, Receipt, hookimpl
-from followup_script.channels.channel import Option
-from followup_script.channels.email import WORDS_HIGH, WORDS_LOW, finish  # noqa: F401 (0.1 names, kept)
+from followup_script import Channel, Option, Receipt, hookimpl
+
+
+def __getattr__(name: str):
+    """``finish``, ``WORDS_LOW`` and ``WORDS_HIGH``, where 0.1 plugins took them from: now
+    :mod:`followup_script.channels.email`'s, loaded on use (the email package is not
+    imported at start-up)."""
+    if name in ("finish", "WORDS_LOW", "WORDS_HIGH"):
+        from followup_script.channels import email
+
+        return getattr(email, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def deliver(message, context):
