@@ -8,7 +8,9 @@ import os
 import re
 import subprocess
 import sys
+import time
 import tomllib
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -217,3 +219,123 @@ def test_the_one_shot_command_does_not_import_questionary(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip().endswith("ok")
     assert "three-day-check" in result.stdout
+
+
+# -- the layout at 80 and 60 columns, on the screen a terminal shows (pyte) ----------------------
+
+
+class Terminal:
+    """A terminal screen (pyte) fed by the wizard's output, answering cursor-position
+    requests with where the cursor really is, as a terminal does."""
+
+    def __init__(self, child, columns: int, rows: int = 24):
+        import pyte
+
+        self.child, self.columns = child, columns
+        self.screen = pyte.Screen(columns, rows)
+        self.stream = pyte.Stream(self.screen)
+        self.seen: list[str] = []  # every screen checked, for the message of a failed check
+
+    def feed(self, data: str) -> None:
+        parts = data.split("\x1b[6n")
+        for number, part in enumerate(parts):
+            self.stream.feed(part)
+            if number < len(parts) - 1:
+                y, x = self.screen.cursor.y, self.screen.cursor.x
+                self.child.send(f"\x1b[{y + 1};{x + 1}R")
+
+    def text(self) -> str:
+        """What the screen says, rows joined (a wrapped sentence reads as one)."""
+        return " ".join(" ".join(row.split()) for row in self.screen.display if row.strip())
+
+    def wait_for(self, *texts: str, timeout: float = 20) -> str:
+
+        deadline = time.monotonic() + timeout
+        while not all(" ".join(t.split()) in self.text() for t in texts):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{texts} not on the screen:\n" + "\n".join(self.screen.display))
+            try:
+                self.child.read_nonblocking(4096, timeout=0.1)
+            except pexpect.TIMEOUT:
+                pass
+        return self.text()
+
+    def check_fits(self) -> None:
+        """No row reaches the last column: the terminal never split a word or cut a line."""
+        rows = self.screen.display
+        self.seen.append("\n".join(rows))
+        over = [row for row in rows if row.rstrip() and len(row.rstrip()) >= self.columns]
+        assert not over, "a row reaches the last column:\n" + "\n".join(rows)
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_the_wizard_fits_the_terminal_width(columns):
+    import shutil
+    import tempfile
+
+    from followup_script.plugins.manager import build_plugin_manager
+    from followup_script.wizard.questions import other_date
+
+    short = Path(tempfile.mkdtemp(prefix="w", dir="/tmp"))  # a path as short as a real one (~/.config/...)
+    try:
+        _fits(columns, {"home": short, "cwd": short, "config": short / "config.toml", "db": short / "t.sqlite3"},
+              build_plugin_manager, other_date)
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+
+
+def _fits(columns, paths, build_plugin_manager, other_date):
+    paths["config"].write_text("[profile]\n" + "".join(f'{k} = "{v}"\n' for k, v in PROFILE.items()))
+    with Tracker(Store.open(paths["db"])) as tracker:
+        tracker.add_contact({"name": "Seán Murphy", "company": "Fabrikam Worldwide Industrial Holdings",
+                             "role": "Senior Data Platform Engineer", "email": "sean@fabrikam.example"})
+        tracker.log("Seán Murphy", "no-commitment", via="call", at=dt.date(2026, 11, 20), today=TODAY)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWUP_SCRIPT_")}
+    env.update(HOME=str(paths["home"]), FOLLOWUP_SCRIPT_CONFIG=str(paths["config"]),
+               FOLLOWUP_SCRIPT_DB=str(paths["db"]), FOLLOWUP_SCRIPT_LOAD_PLUGINS="", TERM="xterm-256color",
+               XDG_CONFIG_HOME=str(paths["home"] / ".config"), XDG_DATA_HOME=str(paths["home"] / ".local/share"))
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    child = pexpect.spawn(COMMAND, ["wizard", "--today", "2026-11-30"], env=env, cwd=str(paths["cwd"]),
+                          dimensions=(24, columns), encoding="utf-8", timeout=30)
+    term = Terminal(child, columns)
+
+    class Log:
+        write = staticmethod(term.feed)
+        flush = staticmethod(lambda: None)
+
+    child.logfile_read = Log()
+    today = dt.date(2026, 11, 30)
+    term.wait_for("Who are you following up with?")
+    term.check_fits()
+    child.sendline("Seán Murphy")
+    term.wait_for("What happened last with Seán Murphy", "They asked me to stop")
+    term.check_fits()
+    child.send("g")
+    child.send("\r")
+    term.wait_for("When?", "Another date")
+    term.check_fits()
+    child.send("a")
+    child.send("\r")
+    term.wait_for("Which date")
+    child.sendline("2026-11-")  # refused: the reason, in full, under the question
+    term.wait_for(other_date(today).check("2026-11-"))
+    term.check_fits()
+    child.send("\x15")
+    child.sendline("2026-11-27")
+    channels = build_plugin_manager(load_entrypoints=False).channels.values()
+    term.wait_for("Which channel", *(f"{c.name}: {c.description}" for c in channels))  # no choice cut
+    screen_text = term.text()
+    assert "Next: three-day-check" in screen_text and "Why:" in screen_text  # the plan preview, whole
+    term.check_fits()
+    child.send("\r")  # voicemail
+    term.wait_for("What now?", "Quit")
+    term.check_fits()
+    child.send("q")
+    child.send("\r")
+    term.wait_for("Keep ")
+    term.check_fits()
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

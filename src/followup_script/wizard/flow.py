@@ -3,7 +3,8 @@ one-shot command and the tracker.
 
 The questions are built by the pure functions of
 :mod:`followup_script.wizard.questions`; :class:`Wizard` asks them through
-:func:`ask`, the one place that imports questionary, and calls the library
+:func:`~followup_script.wizard.layout.ask`, the one place that imports questionary
+(it wraps every question and line to the terminal's width), and calls the library
 only: the scripts through ``Scriptwriter.write``, the tracker through
 :class:`~followup_script.Tracker` (``preview`` for the plan before anything is
 saved, ``record`` and ``record_and_deliver`` to save), and the words it shows
@@ -41,6 +42,7 @@ from followup_script.tracker.rows import NewTouch, name_key
 from followup_script.tracker.service import Recorded, Tracker
 from followup_script.tracker.store import default_path
 from followup_script.tracker.sync_store import sync_replies_since
+from followup_script.wizard.layout import ask, say
 from followup_script.wizard.menu import ScriptMenu
 from followup_script.wizard.questions import (
     ADD_NEW,
@@ -80,33 +82,6 @@ CLIPBOARDS = (
 
 
 # -- asking -------------------------------------------------------------------------------------
-
-
-def ask(question: Question) -> Any:
-    """Ask one :class:`Question` on the terminal; Ctrl-C raises KeyboardInterrupt."""
-    import questionary
-
-    if question.kind == "confirm":
-        prompt = questionary.confirm(question.message, default=bool(question.default))
-    elif question.kind == "select":
-        shortcuts = len(question.choices) <= 36
-        choices = [questionary.Choice(o.title, o.value, shortcut_key=o.key if o.key else True)
-                   for o in question.choices]
-        prompt = questionary.select(question.message, choices=choices, default=question.default,
-                                    use_shortcuts=shortcuts, use_jk_keys=False,
-                                    instruction=question.instruction)
-    elif question.kind == "autocomplete":
-        prompt = questionary.autocomplete(
-            question.message, choices=[o.title for o in question.choices], default=question.default or "",
-            meta_information=dict(question.hints), validate=question.validate,
-        )
-    else:
-        prompt = questionary.text(question.message, default=question.default or "",
-                                  validate=question.validate, instruction=question.instruction)
-    answer = prompt.unsafe_ask()
-    if answer is None:  # an aborted prompt, e.g. end of input
-        raise KeyboardInterrupt
-    return question.answer(answer)
 
 
 def clipboard_command(env: dict | None = None) -> list[str] | None:
@@ -194,15 +169,14 @@ class Wizard:
     """One wizard session. ``ask`` asks a :class:`Question`; ``echo`` shows a line."""
 
     def __init__(self, writer, today: dt.date, db_path: str | Path | None = None,
-                 ask: Callable[[Question], Any] = ask, echo: Callable[[str], None] = click.echo,
+                 ask: Callable[[Question], Any] = ask, echo: Callable[[str], None] = say,
                  clipboard: list[str] | None | bool = True, business_days: bool | None = None,
                  channel: str | None = None):
         """``business_days`` and ``channel`` None: as the writer's config says."""
         self.writer = writer
         self.today = today
         self.db_path = Path(db_path).expanduser() if db_path else default_path()
-        self.ask = ask
-        self.echo = echo
+        self.ask, self.echo = ask, echo
         self.clipboard = clipboard_command() if clipboard is True else (clipboard or None)
         self.saved: list[str] = []
         self._tracker: Tracker | None = None
