@@ -198,3 +198,12 @@ def test_the_server_searches_domains_and_plain_addresses():
     senders, recipients = search_terms(Watch(addresses=frozenset({"dana@acme.example", "sam+jobs@gmail.com"})))
     assert senders == ["acme.example", "sam+jobs@gmail.com", "sam@gmail.com", "mailer-daemon", "postmaster"]
     assert recipients == ["dana@acme.example", "sam+jobs@gmail.com"]
+
+
+def test_config_set_knows_the_imap_settings(cli):
+    ok(cli, "config", "set", "imap.port", "993")
+    refused = cli("config", "set", "imap.password", "hunter2")
+    assert refused.returncode == 2 and "imap.password_command" in refused.stderr and "hunter2" not in refused.stderr
+    assert cli("config", "set", "imap.security", "plain").returncode == 2
+    ok(cli, "config", "set", "imap.keyring", "true")  # kept as text, as a secret-like key is
+    assert checked({"host": "h", "user": "u", "keyring": "true"})["keyring"] is True

@@ -94,7 +94,7 @@ def checked(settings: dict) -> dict:
             "user": text("user", "ana@example.com", required=True),
             "password_command": text("password_command", "'secret-tool lookup imap ana'"),
             "password_env": text("password_env", "IMAP_PASSWORD"),
-            "keyring": settings.get("keyring") is True,
+            "keyring": settings.get("keyring") is True or str(settings.get("keyring")).lower() in ("true", "yes"),
             "inbox_folder": text("inbox_folder", "INBOX") or "INBOX",
             "sent_folder": text("sent_folder", "Sent")}
 

@@ -34,6 +34,9 @@ KINDS: dict[str, object] = {
     "email.port": "port",
     "email.timeout": "seconds",
     "email.security": ("starttls", "ssl", "none"),
+    "imap.port": "port",
+    "imap.timeout": "seconds",
+    "imap.security": ("ssl", "starttls", "none"),
 }
 #: The tables of the core and their keys (``profile`` also takes other keys: template values).
 CORE = {
@@ -49,6 +52,8 @@ NEVER_STORED = {
     "email.password": "the SMTP password is never stored in the config file; use email.password_command "
                       "(a command that prints it, e.g. 'secret-tool lookup smtp ana' from the system keyring, "
                       "or 'pass show smtp') or email.password_env (the name of an environment variable)",
+    "imap.password": "the IMAP password is never stored in the config file; use imap.password_command, "
+                     "imap.password_env or imap.keyring = true (docs/inbox.md)",
 }
 
 
