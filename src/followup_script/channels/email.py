@@ -24,13 +24,14 @@ so in the SMTP envelope, which is taken from them.
 
 from __future__ import annotations
 
-import email.policy
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
 from followup_script.errors import InputError, TemplateError
+
+if TYPE_CHECKING:  # pragma: no cover - the email package is imported where a message is built
+    from email.headerregistry import Address
+    from email.message import EmailMessage
 
 #: How many words an email body should have; outside the range the message carries a warning.
 WORDS = (50, 150)
@@ -169,6 +170,8 @@ def ascii_domain(domain: str) -> str:
 
 
 def _address(name: str | None, addr: str, what: str) -> Address:
+    from email.headerregistry import Address
+
     local, _, domain = addr.rpartition("@")
     if not local.isascii():
         raise InputError(f"{what} email {addr!r} has letters outside ASCII before the @, which "
@@ -197,6 +200,10 @@ def build_email(message) -> EmailMessage:
     HTML), opened as a draft by Outlook; ``In-Reply-To`` and ``References`` when the
     message answers a thread. The Message-ID is made on the first build and kept in
     ``message.message_id``, so the .eml, the sent email and the tracker agree."""
+    import email.policy  # ~10 ms: only where an email is built
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
     if message.text is None:
         raise InputError(f"there is no email to build: the follow-up is {message.plan.stage.value}")
     if not message.subject:
