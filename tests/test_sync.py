@@ -121,6 +121,8 @@ def test_sync_end_to_end(imap, isolated_home, cli):
 
     after = json.loads(ok(cli, "due", "--json", "--today", TODAY, "--within", "30").stdout)
     assert "Dana Reyes" not in [row["name"] for row in after]  # the weekly series stopped
+    calendar = ok(cli, "calendar", "--today", TODAY).stdout
+    assert "Cancelled: follow up with Dana Reyes" in calendar and "STATUS:CANCELLED" in calendar
     why = ok(cli, "why", "Dana Reyes", "--today", TODAY).stdout
     assert "Stage:  done" in why and "replied (found by sync: reply from hr@acme.example)" in why
     lee = ok(cli, "touch", "list", "Lee Park").stdout
