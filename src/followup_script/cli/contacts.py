@@ -25,6 +25,10 @@ def contact_options(func):
         click.option("--timezone", metavar="TZ", help="Their time zone, an IANA name such as America/Chicago."),
         click.option("--call-window", metavar="HH:MM-HH:MM",
                      help="When they prefer calls, in their time zone, e.g. 09:30-11:00."),
+        click.option("--first-name", metavar="NAME",
+                     help="The name to greet them by, used as written: 'María José', or 'An' for Nguyễn Văn An."),
+        click.option("--greeting", metavar="TEXT", help="A whole greeting, used as written: 'Dear Dr. López,'."),
+        click.option("--topic", metavar="TEXT", help="What an info request asked about: 'the salary range'."),
         click.option("--notes", help="Anything worth remembering about them."),
     ]
     for option in reversed(options):

@@ -18,6 +18,7 @@ from followup_script.engine.vocabulary import OUTCOME_HELP, SITUATION_HELP
 ONE_SHOT = (
     "name", "company", "role", "phone", "email", "last_contact", "outcome",
     "scheduled_for", "attempts", "from_name", "from_phone", "from_email",
+    "first_name", "greeting", "timezone", "call_window", "topic", "update",
 )
 
 
@@ -31,6 +32,18 @@ _OPTIONS = [
     click.option("--role", help="The role you are after, e.g. 'Data Engineer'."),
     click.option("--phone", help="The contact's phone number (for SMS)."),
     click.option("--email", help="The contact's email address (To: of emails)."),
+    click.option("--first-name", metavar="NAME",
+                 help="The name to greet them by, used as written: 'María José', or 'An' for Nguyễn Văn An "
+                      "(default: from --name, 'Dr. Natarajan' for 'Dr. Priya Natarajan')."),
+    click.option("--greeting", metavar="TEXT", help="A whole greeting, used as written: 'Dear Dr. López,'."),
+    click.option("--timezone", metavar="TZ",
+                 help="The contact's time zone, an IANA name such as Europe/London: times are said in it, "
+                      "with the zone (yours is profile.timezone)."),
+    click.option("--call-window", metavar="HH:MM-HH:MM",
+                 help="When they prefer calls, in their time zone: the call slots offered fall in it."),
+    click.option("--topic", metavar="TEXT", help="What an info request asked about: 'the salary range'."),
+    click.option("--update", metavar="TEXT",
+                 help="One sentence of news for this message: 'I just finished the AWS certification.'"),
     click.option(
         "--situation", default="application", show_default=True, metavar="S",
         help="What you did: " + _choice_help(SITUATION_HELP) + ".",

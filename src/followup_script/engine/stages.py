@@ -166,6 +166,10 @@ class Plan:
     last_contact: dt.date
     #: the agreed day (a date) or day and time (a datetime) of a scheduled or missed call
     agreed: dt.date | dt.datetime | None = None
+    #: a scheduled call's confirmation is due the day the time was agreed (not the day of the call)
+    confirm_on: dt.date | None = None
+    #: and a reminder may go the weekday before the call (None when that is not after the agreement)
+    remind_on: dt.date | None = None
 
     @property
     def active(self) -> bool:
@@ -194,6 +198,8 @@ class Plan:
             "situation": self.situation.value,
             "last_contact": self.last_contact.isoformat(),
             "agreed": moment_words(self.agreed) if self.agreed is not None else None,
+            "confirm_on": self.confirm_on.isoformat() if self.confirm_on else None,
+            "remind_on": self.remind_on.isoformat() if self.remind_on else None,
         }
 
 
@@ -213,6 +219,16 @@ def later(day: dt.date, delta: dt.timedelta) -> dt.date:
         return day + delta
     except OverflowError:
         return dt.date.max
+
+
+def day_before(day: dt.date) -> dt.date:
+    """The weekday before ``day``: a Monday's is the Friday before."""
+    if day <= dt.date.min + ONE_WEEK:  # the first dates there are: no weekday before to speak of
+        return dt.date.min
+    before = day - ONE_DAY
+    while before.weekday() >= 5:
+        before -= ONE_DAY
+    return before
 
 
 def next_business_day(day: dt.date) -> dt.date:
@@ -268,7 +284,7 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
 
     made = history.attempts
     attempt = made + 1
-    agreed = None
+    agreed = confirm_on = remind_on = None
     if outcome is Outcome.SCHEDULED:
         agreed = history.scheduled_for
         day = _as_date(agreed)
@@ -282,6 +298,11 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
             else:
                 reason = (f"On {when} you agreed to talk again on {human_date(due)}, with no time "
                           "set; call that day, as agreed.")
+            confirm_on, remind_on = last, day_before(day)
+            if remind_on <= last:
+                remind_on = None
+            reason += (f" Confirm it in writing the day it was agreed ({when})"
+                       + (f", and send a reminder on {human_date(remind_on)} if you like." if remind_on else "."))
         else:
             stage = Stage.MISSED_CALL
             due, moved = shift(later(day, ONE_DAY))
@@ -315,7 +336,8 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
     overdue = max(0, (today - due).days)
     if overdue:
         reason += f" It is {overdue_words(overdue)}: do it today."
-    return Plan(stage, due, due_time, attempt, overdue, reason, history.situation, last, agreed)
+    return Plan(stage, due, due_time, attempt, overdue, reason, history.situation, last, agreed,
+                confirm_on, remind_on)
 
 
 class Step(NamedTuple):

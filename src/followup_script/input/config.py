@@ -38,7 +38,14 @@ from followup_script.input.settings import (  # noqa: F401 - PROFILE_KEYS, SECRE
     check_key,
     typed,
 )
-from followup_script.input.validate import check_email, check_name, check_phone
+from followup_script.input.validate import (
+    check_call_window,
+    check_email,
+    check_name,
+    check_phone,
+    check_region,
+    check_timezone,
+)
 
 APP = "followup-script"
 ENV_CONFIG = "FOLLOWUP_SCRIPT_CONFIG"
@@ -125,7 +132,8 @@ def load(path: str | Path | None = None) -> Config:
 # -- validation -------------------------------------------------------------------
 
 #: The profile settings that are checked before they are saved (``config set profile.phone``).
-VALIDATORS = {"phone": check_phone, "email": check_email, "name": check_name}
+VALIDATORS = {"phone": check_phone, "email": check_email, "name": check_name, "timezone": check_timezone,
+              "call_hours": check_call_window, "region": check_region}
 
 
 # -- writing -----------------------------------------------------------------------

@@ -19,7 +19,11 @@ PROFILE_KEYS = {
     "name": "your full name, as you say it on the phone",
     "phone": "your phone number, said twice in a voicemail",
     "email": "your email address, the From of emails",
-    "callback_window": "when they can reach you, e.g. 'weekdays between 9 and 5'",
+    "callback_window": "when they can reach you, in your words (default from call_hours: 'on weekdays, 9 am to 5 pm')",
+    "call_hours": "your hours for calls, HH:MM-HH:MM in your time zone (default 09:00-17:00)",
+    "timezone": "your time zone, an IANA name such as America/New_York (times carry a zone when they must)",
+    "clock": "12h or 24h (default: 12h for a US profile, 24h elsewhere)",
+    "region": "your country, ISO code such as US or GB (default: your phone's); numbers are read with it",
 }
 #: A setting whose value is a secret (masked by ``config``); a name that only points at one
 #: (``token_env``: a variable's name, ``token_file``: a path, ``token_uri``) is not.
@@ -37,6 +41,7 @@ KINDS: dict[str, object] = {
     "imap.port": "port",
     "imap.timeout": "seconds",
     "imap.security": ("ssl", "starttls", "none"),
+    "profile.clock": ("12h", "24h"),
 }
 #: The tables of the core and their keys (``profile`` also takes other keys: template values).
 CORE = {

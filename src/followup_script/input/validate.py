@@ -98,6 +98,19 @@ def check_timezone(value: str, field: str = "timezone") -> str:
     return value.strip()
 
 
+def check_region(value: str, field: str = "region") -> str:
+    """A country as an ISO 3166 code (``GB``), one phone numbers are known for; returns it
+    in capitals."""
+    text = str(value).strip().upper()
+    import phonenumbers  # only when a region is checked
+
+    if not phonenumbers.country_code_for_region(text):
+        fix = "use GB, the ISO code of the United Kingdom" if text == "UK" else \
+            "use a two-letter ISO code such as US, GB, DE or BR"
+        raise InputError("is not a country code", field=field, value=value, fix=fix)
+    return text
+
+
 def check_call_window(value: str, field: str = "call_window") -> str:
     """``HH:MM-HH:MM``, the start before the end; returns it as ``09:30-11:00``."""
     match = _WINDOW.match(value)

@@ -15,10 +15,12 @@ from followup_script.errors import InputError
 from followup_script.input.validate import (
     Doubt,
     check_agreed,
+    check_call_window,
     check_email,
     check_happened,
     check_name,
     check_phone,
+    check_timezone,
     check_via,
     parse_attempts,
     parse_date,
@@ -26,20 +28,38 @@ from followup_script.input.validate import (
     stale_doubt,
 )
 
-#: The contact's fields a script can use (``contact.name`` ... in a template).
-SCRIPT_CONTACT_FIELDS = ("name", "company", "role", "phone", "email")
+#: The contact's fields a script can use (``contact.name`` ... in a template): who they are,
+#: how to address them (``first_name``: the name to greet them by, as written; ``greeting``: a
+#: whole greeting), their time zone and hours for calls, and what an info request asked about.
+SCRIPT_CONTACT_FIELDS = ("name", "company", "role", "phone", "email", "first_name", "greeting", "timezone",
+                         "call_window", "topic")
+#: What one message may add: ``update``, one sentence of news (a project, a certificate).
+MESSAGE_FIELDS = ("update",)
 #: The sender's fields that override the profile for one run.
 PROFILE_FIELDS = ("from_name", "from_phone", "from_email")
 #: Every field a one-shot run or a batch row may give (``via``: how the last touch
 #: happened, which only decides the outcome when none is given, as ``log`` does).
-FIELDS = (SCRIPT_CONTACT_FIELDS + ("situation", "last_contact", "via", "outcome", "scheduled_for", "attempts")
-          + PROFILE_FIELDS)
+FIELDS = (SCRIPT_CONTACT_FIELDS + MESSAGE_FIELDS
+          + ("situation", "last_contact", "via", "outcome", "scheduled_for", "attempts") + PROFILE_FIELDS)
 
 #: The outcome of a touch given without one, by how it happened: an application sent
 #: committed nobody to anything (check in three days later). ``log`` and ``import`` use it too.
 DEFAULT_OUTCOME = {"application": Outcome.NO_COMMITMENT}
 
-_CONTACT_CHECKS = {"name": check_name, "phone": check_phone, "email": check_email}
+def one_line(limit: int):
+    """A check for text of at most ``limit`` characters, made one line."""
+    def check(value: str, field: str) -> str:
+        cleaned = " ".join(str(value).split())
+        if len(cleaned) > limit:
+            raise InputError(f"{cleaned[:20]!r}... is {len(cleaned)} characters", field=field,
+                             fix=f"keep it under {limit}")
+        return cleaned
+    return check
+
+
+_CONTACT_CHECKS = {"name": check_name, "phone": check_phone, "email": check_email, "first_name": one_line(100),
+                   "greeting": one_line(100), "timezone": check_timezone, "call_window": check_call_window,
+                   "topic": one_line(120), "update": one_line(280)}
 _PROFILE_CHECKS = {"from_name": check_name, "from_phone": check_phone, "from_email": check_email}
 
 
@@ -88,7 +108,7 @@ def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = No
         doubts.append(doubt)
 
     contact = {}
-    for field in SCRIPT_CONTACT_FIELDS:
+    for field in SCRIPT_CONTACT_FIELDS + MESSAGE_FIELDS:
         value = get(field)
         if value is not None:
             check = _CONTACT_CHECKS.get(field)

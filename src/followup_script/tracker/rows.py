@@ -18,6 +18,7 @@ from followup_script.input.values import SCRIPT_CONTACT_FIELDS
 #: files, export); the other columns are kept by the tracker itself.
 TRACKED_CONTACT_FIELDS = (
     "name", "company", "role", "situation", "phone", "email", "timezone", "call_window", "notes",
+    "first_name", "greeting", "topic",
 )
 
 

@@ -15,7 +15,8 @@ from followup_script.engine import variation
 from followup_script.engine.grammar import end_sentence, with_article
 from followup_script.engine.slots import window
 from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
-from followup_script.engine.zones import zone_country
+from followup_script.engine.zones import check_zone, zone_country
+from followup_script.errors import ConfigError, InputError
 from followup_script.writing.clock import (
     DEFAULT_WINDOW,
     Clock,
@@ -113,11 +114,22 @@ def profile_values(profile: dict) -> Fields:
     return Fields.of("profile", me)
 
 
+def _check_zone(name: str | None, field: str, error: type[InputError]) -> None:
+    """A zone from a hand-written config or a row, refused as ``config set`` and ``--timezone`` do."""
+    if name:
+        try:
+            check_zone(name, field)
+        except InputError as exc:
+            raise error(exc.problem, field=field, value=exc.value, fix=exc.fix) from None
+
+
 class _Scene:
     """What one message knows about the two people: the user's region, whether the
     contact is in another country, and how times are said to them."""
 
     def __init__(self, me: dict, them: dict):
+        _check_zone(me.get("timezone"), "profile.timezone", ConfigError)
+        _check_zone(them.get("timezone"), "timezone", InputError)
         self.region = _region(me)
         mine = country_code(me.get("phone"), self.region) or country_code_for(self.region)
         theirs = (country_code(them.get("phone"), self.region)

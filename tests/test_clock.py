@@ -1,0 +1,102 @@
+"""Times and zones, call slots, the confirmation's day (#15, finding 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from followup_script import History, Outcome, Situation
+from followup_script.engine.slots import slot_days
+from followup_script.engine.stages import plan
+from followup_script.engine.zones import suggest_zone, zone_words
+from followup_script.errors import InputError
+from followup_script.input.validate import check_timezone
+from followup_script.writing.clock import Clock, call_slots, offer_words, say_time
+from followup_script.writing.context import build_context
+
+THU = dt.date(2026, 12, 3)
+AGREED = History(dt.date(2026, 11, 26), Outcome.SCHEDULED, Situation.INTERVIEW, dt.datetime(2026, 11, 30, 15, 0))
+ANA = {"name": "Ana Lima", "phone": "+1 555 123 4567", "email": "ana@example.com"}
+
+
+@pytest.mark.parametrize("at,style,said", [
+    (dt.time(15, 0), "12h", "3 pm"), (dt.time(10, 30), "12h", "10:30 am"), (dt.time(0, 5), "12h", "12:05 am"),
+    (dt.time(12, 0), "12h", "12 pm"), (dt.time(15, 0), "24h", "15:00"), (dt.time(9, 5), "24h", "09:05"),
+])
+def test_say_time(at, style, said):
+    assert say_time(at, style) == said
+
+
+def test_zones_are_checked_with_a_did_you_mean():
+    assert check_timezone(" Europe/London ") == "Europe/London"
+    for typo, meant in (("Europe/Londn", "Europe/London"), ("london", "Europe/London"),
+                        ("America/New York", "America/New_York"), ("Sao Paulo", "America/Sao_Paulo")):
+        with pytest.raises(InputError, match=f"did you mean {meant}"):
+            check_timezone(typo)
+        assert suggest_zone(typo) == meant
+    with pytest.raises(InputError, match="is not known; use an IANA name"):
+        check_timezone("Mars/Olympus")
+    assert zone_words("America/Argentina/Buenos_Aires") == "Buenos Aires time" and zone_words("UTC") == "UTC"
+
+
+@pytest.mark.parametrize("day,names", [
+    (dt.date(2026, 11, 30), ["Tuesday", "Wednesday"]),  # Monday
+    (THU, ["Friday", "Monday"]), (dt.date(2026, 12, 4), ["Monday", "Tuesday"]),
+    (dt.date(2026, 12, 5), ["Monday", "Tuesday"]),  # Saturday
+])
+def test_slots_are_the_next_two_weekdays_each_under_a_week_away(day, names):
+    days = slot_days(day)
+    assert [d.strftime("%A") for d in days] == names and all(1 <= (d - day).days <= 6 for d in days)
+
+
+def test_slots_fall_in_both_call_windows_and_say_the_contact_zone():
+    clock = Clock.of("12h", "America/New_York", "Europe/London", abroad=True)
+    slots = call_slots(THU, clock, None, None)  # 09:00-17:00 on both sides: 14:00-17:00 London
+    assert [s["said"] for s in slots] == ["Friday at 3 pm London time", "Monday at 2 pm London time"]
+    assert slots[0]["mine"] == "Friday 4 December at 10 am New York time"
+    assert offer_words(slots, clock) == "Friday at 3 pm or Monday at 2 pm London time"
+    same = Clock.of("24h", None, None, abroad=False)
+    assert offer_words(call_slots(THU, same, "09:30-11:00", None), same) == "Friday at 10:30 or Monday at 09:30"
+
+
+def test_a_scheduled_call_is_confirmed_the_day_it_was_agreed_with_a_reminder_the_day_before():
+    """Finding 3: the confirmation email was due on the day of the call itself."""
+    agreed = plan(AGREED, dt.date(2026, 11, 26))
+    assert agreed.due == dt.date(2026, 11, 30)
+    assert agreed.confirm_on == dt.date(2026, 11, 26) and agreed.remind_on == dt.date(2026, 11, 27)  # Friday
+    assert "Confirm it in writing the day it was agreed" in agreed.reason
+    assert agreed.to_dict()["confirm_on"] == "2026-11-26"
+    next_day = History(dt.date(2026, 11, 26), Outcome.SCHEDULED, Situation.INTERVIEW, dt.date(2026, 11, 27))
+    assert plan(next_day, dt.date(2026, 11, 26)).remind_on is None  # no day between
+
+
+def test_times_use_the_profile_clock_and_carry_the_contact_zone():
+    """Finding 3: "Monday 30 November 2026 at 15:00", no zone, a callback window with no hours."""
+    agreed = plan(AGREED, dt.date(2026, 11, 26))
+    us = build_context(agreed, ANA, {"name": "Dana Reyes"}, dt.date(2026, 11, 26))
+    assert us["scheduled_for"] == "Monday 30 November 2026 at 3 pm" and us["agreed_time"] == "3 pm"
+    assert us["me"]["callback_window"] == "on weekdays, 9 am to 5 pm"
+    london = build_context(agreed, {**ANA, "timezone": "America/New_York"},
+                           {"name": "Dana Reyes", "timezone": "Europe/London"}, dt.date(2026, 11, 26))
+    assert london["scheduled_for"] == "Monday 30 November 2026 at 3 pm London time"
+    assert london["agreed_said"] == "Monday 30 November at 3 pm London time"
+    assert london["me"]["callback_window"] == "on weekdays, 9 am to 5 pm New York time"
+    berlin = build_context(agreed, {**ANA, "phone": "+49 30 123456"}, {"name": "Jonas"}, dt.date(2026, 11, 26))
+    assert berlin["scheduled_for"].endswith("at 15:00") and berlin["agreed_time"] == "15:00"
+    assert build_context(agreed, {**ANA, "clock": "24h"}, {}, dt.date(2026, 11, 26))["agreed_time"] == "15:00"
+
+
+def test_the_email_confirming_a_call_says_the_time_the_user_way(writer):
+    agreed = plan(AGREED, dt.date(2026, 11, 26))
+    message = writer.write("email", agreed, {"name": "Dana Reyes", "email": "d@example.com",
+                                             "timezone": "Europe/London"}, today=dt.date(2026, 11, 26))
+    said = "\n".join([message.subject, message.text])
+    assert "15:00" not in said and "3 pm London time" in said
+
+
+def test_a_bad_profile_zone_is_one_line_naming_the_setting(writer):
+    agreed = plan(AGREED, dt.date(2026, 11, 26))
+    with pytest.raises(InputError, match=r"profile.timezone 'Europe/Londn' is not known; did you mean Europe/London"):
+        writer.write("voicemail", agreed, {"name": "Dana"}, {**ANA, "timezone": "Europe/Londn"},
+                     today=dt.date(2026, 11, 26))

@@ -1,0 +1,34 @@
+"""The template context and its documentation (docs/templates.md, the variables table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from followup_script import History, Outcome, Situation
+from followup_script.engine.stages import plan
+from followup_script.writing.context import build_context
+
+TABLE = (Path(__file__).parent.parent / "docs" / "templates.md").read_text(encoding="utf-8")
+
+
+def test_every_variable_a_template_gets_is_in_the_table():
+    history = History(dt.date(2026, 11, 26), Outcome.SCHEDULED, Situation.INFO, dt.datetime(2026, 11, 30, 15, 0))
+    context = build_context(plan(history, dt.date(2026, 11, 26)),
+                            {"name": "Ana Lima", "phone": "+44 20 7946 0958", "email": "a@example.com",
+                             "timezone": "Europe/London"},
+                            {"name": "Dr. Priya Natarajan", "company": "Initech", "role": "Data Engineer",
+                             "phone": "+1 555 123 4567", "email": "p@example.com", "timezone": "America/Chicago",
+                             "call_window": "09:30-11:00", "topic": "the salary range", "greeting": "Dear Dr. N,",
+                             "update": "I finished a course"},
+                            dt.date(2026, 11, 26))
+    documented = set(re.findall(r"^\| `([a-z_.]+)`", TABLE, re.M)) | {
+        name for row in re.findall(r"^\| (`[^|]*`) \|", TABLE, re.M) for name in re.findall(r"`([a-z_.]+)`", row)}
+    names = {k for k in context if k not in ("me", "contact")}
+    names |= {f"me.{k}" for k in context["me"]} | {f"contact.{k}" for k in context["contact"]}
+    assert names - documented == set()
+    assert context["update"] == "I finished a course." and context["topic"] == "the salary range"
+    assert context["hello"] == context["dear"] == "Dear Dr. N"
+    assert context["me"]["phone_spoken"].startswith("plus four four, two zero")
+    assert [slot["day"] for slot in context["call_slots"]] == ["Tuesday", "Wednesday"]
