@@ -178,3 +178,16 @@ def test_next_deliver_says_what_to_set_when_smtp_is_not_set_up(cli):
     one_error_line(cli("--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "next", "Dana",
                        "--channel", "email", "--deliver", "--yes", "--today", "2026-11-25"),
                    "cannot deliver by email: ", "followup-script config set email.host")
+
+
+def test_why_weeks_3_lists_3_entries(cli):
+    assert cli("contact", "add", "Zoë Müller").returncode == 0
+    assert cli("log", "Zoë", "--outcome", "no-commitment", "--date", "2026-11-21").returncode == 0
+    text = cli("why", "Zoë", "--weeks", "3", "--today", "2026-11-30").stdout
+    steps = [line for line in text.splitlines() if line[:5].strip().rstrip(".").isdigit()]
+    assert "Next 3 weeks if nobody replies:" in text
+    assert len(steps) == 3, text  # the check due now, then two weekly nudges; 21 December is week 4
+    import json
+
+    found = json.loads(cli("why", "Zoë", "--weeks", "3", "--today", "2026-11-30", "--json").stdout)
+    assert len(found["simulation"]) == 3

@@ -353,15 +353,16 @@ def simulate(history: History, today: dt.date, weeks: int | None = 8,
 
     An overdue step is done today (its ``on`` is today, its ``plan.due`` the day it
     was due); each later step is planned by :func:`plan` from the no-answer touch
-    the step before would leave on the day it was done. The steps end after
-    ``weeks`` weeks from ``today``; with ``weeks=None`` they never end (take the
-    ones you need). A finished plan (done, stopped) has no steps.
+    the step before would leave on the day it was done. The steps are the ones
+    within ``weeks`` weeks from ``today``, the day ``weeks`` weeks on not included
+    (3 weeks of a weekly rhythm: 3 steps); with ``weeks=None`` they never end (take
+    the ones you need). A finished plan (done, stopped) has no steps.
     """
     end = None if weeks is None else later(today, dt.timedelta(weeks=weeks))
     current = plan(history, today, business_days)
     while current.active and current.due is not None:
         day = max(current.due, today)
-        if end is not None and day > end:
+        if end is not None and (day >= end if end != dt.date.max else day > end):
             return
         yield Step(day, current)
         if day == dt.date.max:
