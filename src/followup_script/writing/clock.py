@@ -11,6 +11,7 @@ elsewhere; the profile's ``clock`` ("12h" or "24h") says otherwise.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import NamedTuple
 
 from followup_script.engine.slots import slot_days, window
@@ -119,7 +120,8 @@ def _overlap(day: dt.date, clock: Clock, theirs: tuple, mine: tuple) -> tuple[in
     return both if both[1] - both[0] >= _HALF_HOUR else (start, end)
 
 
-def call_slots(after: dt.date, clock: Clock, their_window: str | None, my_window: str | None) -> list[dict]:
+@lru_cache(maxsize=1024)  # a batch has few distinct days, zones and windows
+def call_slots(after: dt.date, clock: Clock, their_window: str | None, my_window: str | None) -> tuple[dict, ...]:
     """Two concrete times to offer for the next call: a morning on the first weekday after
     ``after``, an afternoon on the second, inside both call windows."""
     theirs, mine = window(their_window, DEFAULT_WINDOW), window(my_window, DEFAULT_WINDOW)
@@ -140,10 +142,10 @@ def call_slots(after: dt.date, clock: Clock, their_window: str | None, my_window
             "dated": clock.at(day, at),
             "mine": clock.for_me(day, at),
         })
-    return slots
+    return tuple(slots)
 
 
-def offer_words(slots: list[dict], clock: Clock) -> str:
+def offer_words(slots, clock: Clock) -> str:
     """Both slots in one phrase: ``Wednesday at 10 am or Thursday at 2 pm London time``."""
     said = [f"{s['day']} at {s['time']}" for s in slots]
     words = " or ".join(said)

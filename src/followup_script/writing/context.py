@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 
 from followup_script import _speedups
 from followup_script.engine import variation
@@ -86,10 +87,15 @@ def when_words(day: dt.date, today: dt.date) -> str:
 
 def _region(me: dict) -> str:
     """The user's country (ISO code): ``profile.region``, else their phone's, else US."""
-    given = me.get("region", "").strip().upper()
+    return _region_of(me.get("region", ""), me.get("phone"))
+
+
+@lru_cache(maxsize=64)
+def _region_of(given: str, phone: str | None) -> str:
+    given = given.strip().upper()
     if given:
         return given
-    return region_code(country_code(me.get("phone"), DEFAULT_REGION)) or DEFAULT_REGION
+    return region_code(country_code(phone, DEFAULT_REGION)) or DEFAULT_REGION
 
 
 def _my_window(me: dict) -> tuple[dt.time, dt.time]:
@@ -123,20 +129,25 @@ def _check_zone(name: str | None, field: str, error: type[InputError]) -> None:
             raise error(exc.problem, field=field, value=exc.value, fix=exc.fix) from None
 
 
+@lru_cache(maxsize=1024)  # a batch has few distinct countries and zones (a speed trick)
+def _scene(region: str, my_phone, my_zone, clock, their_phone, their_zone) -> tuple[str, bool, Clock]:
+    _check_zone(my_zone, "profile.timezone", ConfigError)
+    _check_zone(their_zone, "timezone", InputError)
+    region = _region_of(region, my_phone)
+    mine = country_code(my_phone, region) or country_code_for(region)
+    theirs = country_code(their_phone, region) or country_code_for(zone_country(their_zone))
+    abroad = bool(mine and theirs and mine != theirs)
+    return region, abroad, Clock.of(clock_style(clock, region), my_zone, their_zone, abroad)
+
+
 class _Scene:
     """What one message knows about the two people: the user's region, whether the
     contact is in another country, and how times are said to them."""
 
     def __init__(self, me: dict, them: dict):
-        _check_zone(me.get("timezone"), "profile.timezone", ConfigError)
-        _check_zone(them.get("timezone"), "timezone", InputError)
-        self.region = _region(me)
-        mine = country_code(me.get("phone"), self.region) or country_code_for(self.region)
-        theirs = (country_code(them.get("phone"), self.region)
-                  or country_code_for(zone_country(them.get("timezone"))))
-        self.abroad = bool(mine and theirs and mine != theirs)
-        self.clock = Clock.of(clock_style(me.get("clock"), self.region), me.get("timezone"),
-                              them.get("timezone"), self.abroad)
+        self.region, self.abroad, self.clock = _scene(
+            me.get("region", ""), me.get("phone"), me.get("timezone"), me.get("clock"),
+            them.get("phone"), them.get("timezone"))
 
     def me(self, base: Fields, profile: dict) -> Fields:
         """``me`` for this contact: the phone said internationally to a contact abroad, the

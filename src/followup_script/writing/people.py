@@ -12,7 +12,7 @@ them (``first_name``, or a whole ``greeting``), and that is used as written.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 # Words that make up an addressee who is a function, not a person ("Hiring Manager",
@@ -27,6 +27,10 @@ GENERIC_WORDS = frozenset("""
 _DEAR_GENERIC_LAST = frozenset({"manager", "team", "committee", "recruiter", "panel", "interviewer"})
 # Titles after which a first name, not the surname, is used ("Sir Alex", "Dame Judi").
 _FIRST_NAME_TITLES = frozenset({"sir", "dame", "lord", "lady"})
+# What sends a name through the parser: a comma ("Reyes, Dana"), a period (a title or an
+# initial), quotes or brackets (a nickname).
+_UNUSUAL = re.compile(r"[,.\"'“”‘’()\[\]]")
+_PUNCTUATION = ".,;:'\"“”‘’()[]"
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
@@ -43,8 +47,19 @@ class Address(NamedTuple):
 def is_generic(name: str) -> bool:
     """True for an addressee who is a function, not a person: "Hiring Manager",
     "Recruiting", "The HR Team"."""
+    if name.split(maxsplit=1)[0].strip(_PUNCTUATION).casefold() not in GENERIC_WORDS:
+        return False  # the first word says it for almost every name (a speed trick)
     words = [w.casefold() for w in _WORD.findall(name)]
     return bool(words) and all(w in GENERIC_WORDS for w in words)
+
+
+@cache
+def _not_plain() -> frozenset[str]:
+    """First words after which a name is not simply "given name first": titles, surname
+    prefixes ("de", "van"), conjunctions (nameparser's own lists)."""
+    from nameparser.config import CONSTANTS
+
+    return frozenset(CONSTANTS.titles) | frozenset(CONSTANTS.prefixes) | frozenset(CONSTANTS.conjunctions)
 
 
 @lru_cache(maxsize=1024)
@@ -54,6 +69,9 @@ def name_to_greet(name: str) -> str | None:
     name = " ".join(str(name).split())
     if not name or is_generic(name):
         return None
+    words = name.split()
+    if len(words) <= 4 and not _UNUSUAL.search(name) and words[0].casefold() not in _not_plain():
+        return words[0]  # "Dana Reyes": what the parser says too, without its 0.4 ms a name
     from nameparser import HumanName  # a name parser: only when a name is split
 
     parsed = HumanName(name)
