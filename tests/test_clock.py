@@ -100,3 +100,34 @@ def test_a_bad_profile_zone_is_one_line_naming_the_setting(writer):
     with pytest.raises(InputError, match=r"profile.timezone 'Europe/Londn' is not known; did you mean Europe/London"):
         writer.write("voicemail", agreed, {"name": "Dana"}, {**ANA, "timezone": "Europe/Londn"},
                      today=dt.date(2026, 11, 26))
+
+
+# -- properties (hypothesis: as many examples as the profile says, tests/conftest.py) ----------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+DAYS = st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+# a tenth of the profile's examples (100 in dev and ci, 1,000 under HYPOTHESIS_PROFILE=fuzz): cheap rules
+FEW = settings(max_examples=max(50, settings.default.max_examples // 10))
+
+
+@FEW
+@given(DAYS)
+def test_slots_are_two_weekdays_named_unambiguously(day):
+    first, second = slot_days(day)
+    assert day < first < second and (second - day).days <= 6
+    assert first.weekday() < 5 and second.weekday() < 5
+
+
+@FEW
+@given(DAYS, st.integers(0, 60), st.times())
+def test_a_scheduled_plan_confirms_then_reminds_then_calls(agreed_on, ahead, at):
+    call = dt.datetime.combine(agreed_on + dt.timedelta(days=ahead), at)
+    planned = plan(History(agreed_on, Outcome.SCHEDULED, Situation.APPLICATION, call), agreed_on)
+    assert planned.confirm_on == agreed_on
+    if planned.remind_on is not None:
+        assert agreed_on < planned.remind_on < call.date() and planned.remind_on.weekday() < 5
+        assert (call.date() - planned.remind_on).days <= 3
+    else:
+        assert all(d.weekday() >= 5 for d in (agreed_on + dt.timedelta(days=n) for n in range(1, ahead)))

@@ -32,3 +32,20 @@ def test_every_variable_a_template_gets_is_in_the_table():
     assert context["hello"] == context["dear"] == "Dear Dr. N"
     assert context["me"]["phone_spoken"].startswith("plus four four, two zero")
     assert [slot["day"] for slot in context["call_slots"]] == ["Tuesday", "Wednesday"]
+
+
+def test_articles_and_sentence_ends_are_filters_every_template_has(tmp_path):
+    """Finding 10: "a interview", "a email", "Compañía Grande S.A.." were the template's words."""
+    from followup_script.writing.render import Renderer
+
+    (tmp_path / "voicemail").mkdir()
+    (tmp_path / "voicemail" / "three-day-check.txt.j2").write_text(
+        'After {{ "interview"|a_an }} and {{ "email"|a_an }}, not {{ "user"|a_an }}: '
+        "I wrote to {{ contact.company|sentence }} Then to {{ contact.role|sentence }} Done.\n", encoding="utf-8")
+    renderer = Renderer(user_dir=tmp_path)
+    history = History(dt.date(2026, 11, 20), Outcome.NO_COMMITMENT, Situation.APPLICATION)
+    context = build_context(plan(history, dt.date(2026, 11, 23)), {"name": "Ana"},
+                            {"company": "Compañía Grande S.A.", "role": "Data Engineer"}, dt.date(2026, 11, 23))
+    text = renderer.render(renderer.template("voicemail", "three-day-check", "application"), context)
+    assert text == ("After an interview and an email, not a user: I wrote to Compañía Grande S.A. "
+                    "Then to Data Engineer. Done.\n")

@@ -91,13 +91,14 @@ def _salutation(greeting: str) -> str:
 def address(name: str | None, first_name: str | None = None, greeting: str | None = None) -> Address:
     """How to address a contact called ``name``. ``first_name`` (the name the user
     says to greet them by) and ``greeting`` (a whole greeting, e.g. "Chào anh An,")
-    are used as written when given."""
+    are used as written when given; with a greeting and no first name, no name is
+    guessed from ``name`` either."""
     name = " ".join(str(name or "").split())
     first_name = " ".join(str(first_name or "").split()) or None
-    greet = first_name or (name_to_greet(name) if name else None)
-    if greeting and greeting.strip():
+    if greeting and greeting.strip():  # the user said how to greet them: no name is guessed
         words = _salutation(" ".join(greeting.split()))
-        return Address(greet, words, words)
+        return Address(first_name, words, words)
+    greet = first_name or (name_to_greet(name) if name else None)
     if greet:
         return Address(greet, f"Hi {greet}", f"Dear {greet}")
     words = _WORD.findall(name)
