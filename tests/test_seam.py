@@ -349,9 +349,9 @@ def test_config_masks_secrets_but_not_the_names_that_point_at_them(tmp_path):
     from followup_script.input.config import Config
 
     shown = Config(tmp_path / "c.toml", {"sms": {"token_env": "TWILIO_TOKEN", "auth_token": "s3cr3t",
-                                                 "token_file": "/x/t.json", "api_key": "k"}}).display()
-    assert shown["sms"] == {"token_env": "TWILIO_TOKEN", "auth_token": "********",
-                            "token_file": "/x/t.json", "api_key": "********"}
+                                                 "api_key": "k", "password_env": "S3cr3t-Value"}}).display()
+    assert shown["sms"] == {"token_env": "TWILIO_TOKEN", "auth_token": "********", "api_key": "********",
+                            "password_env": "********"}  # not a variable's name: a password typed there
 
 
 def test_templates_check_files_a_finish_error_under_the_channel(config):

@@ -58,14 +58,14 @@ def config_set(ctx, key, value):
     stored = cfg.data
     for part in key.split("."):
         stored = stored.get(part) if isinstance(stored, dict) else None
-    shown = "'********'" if _is_secret(key) else str(stored).lower() if isinstance(stored, bool) else repr(stored)
+    shown = "'********'" if _is_secret(key, stored) else str(stored).lower() if isinstance(stored, bool) else repr(stored)
     click.echo(f"set {key} = {shown} in {cfg.path}")
 
 
-def _is_secret(key: str) -> bool:
-    from followup_script.input.config import SECRET
+def _is_secret(key: str, value=None) -> bool:
+    from followup_script.input.config import is_secret
 
-    return bool(SECRET.search(key.rpartition(".")[2]))
+    return is_secret(key.rpartition(".")[2], value)
 
 
 @config.command("unset")

@@ -36,6 +36,7 @@ from followup_script.input.settings import (  # noqa: F401 - PROFILE_KEYS, SECRE
     SECRET,
     Known,
     check_key,
+    is_secret,
     typed,
 )
 from followup_script.input.validate import (
@@ -91,7 +92,7 @@ class Config:
 
         def mask(table):
             return {
-                k: (mask(v) if isinstance(v, dict) else ("********" if SECRET.search(k) else v))
+                k: (mask(v) if isinstance(v, dict) else ("********" if is_secret(k, v) else v))
                 for k, v in table.items()
             }
 

@@ -25,9 +25,19 @@ PROFILE_KEYS = {
     "clock": "12h or 24h (default: 12h for a US profile, 24h elsewhere)",
     "region": "your country, ISO code such as US or GB (default: your phone's); numbers are read with it",
 }
-#: A setting whose value is a secret (masked by ``config``); a name that only points at one
-#: (``token_env``: a variable's name, ``token_file``: a path, ``token_uri``) is not.
-SECRET = re.compile(r"^(?!.*_(?:env|file|uri|url)$).*(?:token|password|secret|auth|key)", re.IGNORECASE)
+SECRET = re.compile(r"token|password|secret|auth|key", re.IGNORECASE)
+#: What an environment variable's name looks like (``TWILIO_AUTH_TOKEN``).
+ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
+def is_secret(key: str, value: object = None) -> bool:
+    """Whether ``config`` masks the value of ``key`` (its last part): a key that looks secret
+    (:data:`SECRET`), except a ``*_env`` key whose value is an environment variable's name
+    (``token_env = "TWILIO_TOKEN"`` names where the secret is; it is not one). Anything else
+    in such a key (a password typed there by mistake) stays masked."""
+    if not SECRET.search(key):
+        return False
+    return not (key.lower().endswith("_env") and isinstance(value, str) and ENV_NAME.fullmatch(value))
 
 #: The kind of each built-in setting that is not text: ``"bool"``, ``"seconds"`` (a number
 #: above 0), ``"port"`` (1 to 65535) or a tuple of the words it may be.
