@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_script import Scriptwriter, _speedups
@@ -459,3 +459,99 @@ def test_dates_are_named_once_while_the_switch_is_on(monkeypatch):
     assert [name(dt.date(2026, 11, 20)) for _ in range(3)] == ["2026-11-20"] * 3 and len(calls) == 1
     monkeypatch.setenv(_speedups.ENV_OFF, "1")
     assert name(dt.date(2026, 11, 20)) == "2026-11-20" and len(calls) == 2
+
+
+# -- the regular expressions of the plain-Markdown path -------------------------------------------
+
+
+def test_one_class_is_every_white_space_but_space_and_line_end():
+    import re
+    import sys
+
+    one = re.compile(f"[{_speedups._ODD_SPACE}]")
+    two = re.compile(r"[^\S \n]")
+    # (every Unicode white space is in the Basic Multilingual Plane, the last at U+3000)
+    assert [c for c in map(chr, range(0x10000)) if bool(one.match(c)) != bool(two.match(c))] == []
+    assert not two.match(chr(sys.maxunicode)) and not one.match(chr(0x1D11E))
+
+
+# -- what the courtesy guard reads in an email's HTML ----------------------------------------------
+
+
+def _parsed_html_text(html: str) -> str:
+    from followup_script.channels.email import html_text
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(_speedups.ENV_OFF, "1")
+        return html_text(html)
+
+
+@given(st.lists(st.sampled_from(["Dear Zoë,", "a &amp; b", "&lt;i&gt; &quot;x&quot;", "Ana Lima", "", "x", "&#60;",
+                                 "&amp;lt;", "&", "&lt", " ", "<br />\n", "</p>\n<p>", "<p>", "</p>", "<b>", "\n",
+                                 "<a href=\"https://x.example\" title=\"t\">", "<img alt=\"pic\" />"]),
+                max_size=14).map("".join))
+@settings(max_examples=max(100, settings.default.max_examples // 10))  # 100; make fuzz: 1,000
+def test_html_read_without_a_parser_is_what_the_parser_reads(body):
+    for html in (body, f"<p>{body}</p>\n"):
+        text = _speedups.plain_html_text(html)
+        if text is not None:
+            assert text == _parsed_html_text(html)
+
+
+def test_every_builtin_email_s_html_is_read_without_a_parser(writer):
+    from followup_script import History
+
+    for _, history, profile, contact in email_cases():
+        for them in (contact, HOSTILE):
+            html = writer.write("email", writer.plan(history, TODAY), them, profile, today=TODAY).html
+            assert _speedups.plain_html_text(html) == _parsed_html_text(html)
+    assert _speedups.plain_html_text('<p><a href="https://x.example">x</a></p>\n') is None
+    assert History  # (imported for email_cases' plans)
+
+
+# -- installed entry points, remembered ------------------------------------------------------------
+
+
+def _distribution(folder: Path, name: str, module: str) -> None:
+    """A real installed distribution with a followup_script entry point (a .dist-info folder)."""
+    info = folder / f"{name.replace('-', '_')}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[followup_script]\n{name} = {module}\n", encoding="utf-8")
+    (folder / f"{module}.py").write_text("from followup_script import hookimpl\n", encoding="utf-8")
+
+
+def test_installed_entry_points_are_remembered_until_something_is_installed(tmp_path, monkeypatch):
+    from followup_script import _cache
+
+    site = tmp_path / "site"
+    _distribution(site, "followup-script-alpha", "fs_alpha")
+    monkeypatch.syspath_prepend(str(site))
+    found = _cache.entry_points("followup_script")
+    assert ("followup-script-alpha", "fs_alpha", "followup-script-alpha", "1.0") in found
+    assert found == _cache._installed_entry_points("followup_script") == _cache.entry_points("followup_script", False)
+    cached = Path(_cache.cache_path(_cache.ENTRY_POINTS_FILE))
+    assert cached.is_file() and cached.stat().st_mode & 0o777 == 0o600
+    assert _cache.entry_points("followup_script") == found  # read back from the cache
+
+    _distribution(site, "followup-script-beta", "fs_beta")  # installed later: the folder's mtime moves
+    later = site.stat().st_mtime_ns + 1_000_000_000
+    os.utime(site, ns=(later, later))
+    again = _cache.entry_points("followup_script")
+    assert ("followup-script-beta", "fs_beta", "followup-script-beta", "1.0") in again
+    assert again == _cache._installed_entry_points("followup_script")
+    module = _cache.load_entry_point("fs_beta")
+    assert module.__name__ == "fs_beta" and _cache.load_entry_point("fs_beta:hookimpl [extra]") is module.hookimpl
+
+
+def test_an_installed_plugin_is_loaded_through_the_remembered_list(tmp_path, monkeypatch, speedups):
+    from followup_script.plugins.manager import build_plugin_manager
+
+    site = tmp_path / "site"
+    _distribution(site, "followup-script-alpha", "fs_alpha")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("FOLLOWUP_SCRIPT_LOAD_PLUGINS", "followup-script-alpha")
+    for _ in range(2):  # found, then remembered
+        plugins = build_plugin_manager(load_entrypoints=True)
+        assert plugins.pm.get_plugin("followup-script-alpha").__name__ == "fs_alpha"
+        assert plugins.versions["followup-script-alpha"] == "1.0" and not plugins.errors

@@ -117,6 +117,10 @@ def count_words(text: str) -> int:
 # -- Markdown that is only paragraphs -------------------------------------------------------
 
 
+# every white space but " " and "\n" (what [^\S \n] matches, one class is 4x faster to search)
+_ODD_SPACE = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
 @cache
 def _plain_markdown():
     """The patterns, compiled on first use (``--help`` imports this module)."""
@@ -126,11 +130,11 @@ def _plain_markdown():
         # once escapes are out of the way, any of these may start something other
         # than text: code, emphasis, a link or image, an autolink or HTML, an entity,
         # a hard break (a backslash); a tab or other white space than spaces and line ends
-        re.compile(r"[`*_\[\]<&\\\x00-\x09\x0b-\x1f\x7f]|[^\S \n]"),
+        re.compile(f"[`*_\\[\\]<&\\\\\\x00-\\x09\\x0b-\\x1f\\x7f{_ODD_SPACE}]"),
         # a line that is not blank and does not start with a letter may be a list
         # item, a heading, a quote, a rule, a fence, an underline or indented code
         re.compile(r"\n(?! *(?:\n|$))(?![^\W\d_])"),
-        re.compile(r" *\n(?: *\n)+"),  # between paragraphs
+        re.compile(r"\n(?: *\n)+"),  # between paragraphs
         re.compile(r"  +\n"),  # a hard break
     )
 
@@ -173,4 +177,26 @@ def _paragraphs(text: str) -> str:
     if not text:
         return ""
     html = hard_break.sub("<br />\n", paragraph_break.sub("</p>\n<p>", text)).replace(" \n", "\n")
+    while " </p>" in html:  # a paragraph's last line ends in no space
+        html = html.replace(" </p>", "</p>")
     return f"<p>{html}</p>\n"
+
+
+_PARAGRAPHS_HTML = None
+
+
+def plain_html_text(html: str) -> str | None:
+    """What ``channels.email.html_text`` reads in HTML that is only paragraphs and line
+    breaks (what :func:`_paragraphs` makes), without an HTML parser: a line for each
+    ``<p>`` and ``<br />``, the entities read. None for any other HTML."""
+    global _PARAGRAPHS_HTML
+    if _PARAGRAPHS_HTML is None:
+        _PARAGRAPHS_HTML = re.compile(r"<p>[^<>]*(?:(?:<br />\n|</p>\n<p>)[^<>]*)*</p>\n")
+    if not _PARAGRAPHS_HTML.fullmatch(html):
+        return None
+    text = html.replace("<p>", "\n").replace("</p>", "").replace("<br />", "\n")
+    if "&" in text:
+        import html as entities
+
+        text = entities.unescape(text)
+    return text

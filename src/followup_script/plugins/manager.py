@@ -244,20 +244,21 @@ def _load_entry_points(plugins: Plugins) -> None:
     allowed = None
     if allow_env is not None:
         allowed = {a.strip() for a in allow_env.split(",") if a.strip()}
-    from importlib.metadata import entry_points
+    from followup_script import _speedups
+    from followup_script._cache import entry_points, load_entry_point
 
-    for ep in entry_points(group=GROUP):
-        dist = ep.dist.name if ep.dist else ep.name
-        if allowed is not None and dist not in allowed and ep.name not in allowed:
+    for name, value, dist, version in entry_points(GROUP, remember=_speedups.enabled()):  # (a speed trick)
+        dist = dist or name
+        if allowed is not None and dist not in allowed and name not in allowed:
             continue
         if plugins.pm.get_plugin(dist) is not None:
             continue
         try:
-            plugins.pm.register(ep.load(), name=dist)
+            plugins.pm.register(load_entry_point(value), name=dist)
         except Exception as exc:
             plugins.fail(dist, exc)
             continue
-        plugins.versions[dist] = ep.dist.version if ep.dist else None
+        plugins.versions[dist] = version
 
 
 def _refuse_unsafe(directory: Path, files: list[Path]) -> None:

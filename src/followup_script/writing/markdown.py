@@ -88,8 +88,8 @@ def bare_of(parts) -> str:
     """The text of rendered output with each character a value's escaping would escape
     made the letter ``a`` (what an escape counts as when Markdown is read): as long as
     the text, character for character. For ``_speedups.plain_text_html``."""
-    return "".join(part if type(part) is TemplateText else _text(part).translate(_BARE)
-                   for part in _leaves(parts, []))
+    return "".join([part if type(part) is TemplateText else _text(part).translate(_BARE)
+                    for part in _leaves(parts, [])])
 
 
 _WEB_LINK = ("http:", "https:", "mailto:")

@@ -264,27 +264,16 @@ class Renderer:
         return template
 
     def render_parts(self, template: jinja2.Template, context: dict) -> Rendered:
-        """``template`` rendered once: its text, and its Markdown for an email's HTML
-        when asked (``Rendered.markdown()``, from the same render: writing/markdown.py)."""
-        return Rendered(self._parts(template, context))
-
-    def render(self, template: jinja2.Template, context: dict) -> str:
-        return "".join(self._parts(template, context))
-
-    def render_markdown(self, template: jinja2.Template, context: dict) -> str:
-        """``template`` rendered as Markdown for HTML: only the template's own words are
-        Markdown, every value it prints is escaped (``Rendered.markdown``)."""
-        return markdown_of(self._parts(template, context))
-
-    def _parts(self, template: jinja2.Template, context: dict) -> list[str]:
-        name = template.name
+        """``template`` rendered once: its text, and its Markdown and HTML for an email
+        when asked (``Rendered.markdown()``, ``Rendered.html()``: writing/markdown.py)."""
         env = template.environment
+        name = template.name
         try:
             env.start_clock()
             root = template.root_render_func
             if root.__globals__.get("has_loops", True):  # measured as it is made (BoundedSandbox.collect)
-                return env.collect(root(template.new_context(context)))
-            return list(root(template.new_context(context)))  # no loop: no flood (a speed trick)
+                return Rendered(env.collect(root(template.new_context(context))))
+            return Rendered(list(root(template.new_context(context))))  # no loop: no flood (a speed trick)
         except RenderLimit as exc:
             raise RenderLimit(f"template {name} was stopped: {exc}; simplify it") from None
         except RecursionError:
@@ -324,3 +313,11 @@ class Renderer:
             raise TemplateError(f"template {name} failed: {exc}; fix the template") from None
         except (TypeError, ValueError, AttributeError, ZeroDivisionError, KeyError, IndexError) as exc:
             raise TemplateError(f"template {name} failed: {type(exc).__name__}: {exc}; fix the template") from None
+
+    def render(self, template: jinja2.Template, context: dict) -> str:
+        return self.render_parts(template, context).text
+
+    def render_markdown(self, template: jinja2.Template, context: dict) -> str:
+        """``template`` rendered as Markdown for HTML: only the template's own words are
+        Markdown, every value it prints is escaped (``Rendered.markdown``)."""
+        return self.render_parts(template, context).markdown()
