@@ -131,3 +131,17 @@ def test_a_scheduled_plan_confirms_then_reminds_then_calls(agreed_on, ahead, at)
         assert (call.date() - planned.remind_on).days <= 3
     else:
         assert all(d.weekday() >= 5 for d in (agreed_on + dt.timedelta(days=n) for n in range(1, ahead)))
+
+
+def test_a_written_confirmation_is_worded_for_the_day_it_is_sent_not_the_day_of_the_call(tmp_path, config,
+                                                                                         builtin_plugins):
+    from followup_script.compose.scriptwriter import Scriptwriter
+
+    folder = tmp_path / "templates" / "email"
+    folder.mkdir(parents=True)
+    (folder / "scheduled-call.md.j2").write_text(
+        "Subject: Our call\n\nThank you! Talk {{ agreed_words }}, at {{ agreed_time }}.\n")
+    writer = Scriptwriter(config, builtin_plugins, templates_dir=tmp_path / "templates")
+    agreed = writer.plan(AGREED, dt.date(2026, 11, 26))  # agreed Thursday for Monday 15:00
+    email = writer.write("email", agreed, {"name": "Dana", "email": "d@example.com"}, today=dt.date(2026, 11, 26))
+    assert "Talk on Monday, at 3 pm." in email.text  # written on Thursday, read then (not "today")

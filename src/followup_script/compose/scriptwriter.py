@@ -99,7 +99,10 @@ class Scriptwriter:
             return message
         if channel.email and thread is not None:
             message.thread = email.EmailThread.of(thread)
-        read_on = reading_day(plan, today or dt.date.today(), delivering)
+        # a scheduled call's email is its confirmation, due the day it was agreed (plan.confirm_on):
+        # it is read now, not on the day of the call (#15)
+        confirming = plan.confirm_on is not None and bool(channel.email)
+        read_on = reading_day(plan, today or dt.date.today(), delivering or confirming)
         context = build_context(plan, profile, contact, read_on)
         template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
                                           channel=channel.name, fallback="email" if channel.email else None)
