@@ -49,3 +49,50 @@ def test_the_check_fails_and_names_the_command_when_the_page_drifts(tmp_path):
     assert clidoc("-o", stale).returncode == 0
     assert stale.read_text() == REFERENCE.read_text()
     assert clidoc("--check", "-o", stale).returncode == 0
+
+
+# -- docs/cli.md names every option of every command (#20) -----------------------------------------
+
+GUIDE = ROOT / "docs" / "cli.md"
+
+
+def guide_rows() -> dict[str, str]:
+    """The options index of docs/cli.md: command path -> its row."""
+    import re
+
+    return {m.group(1): m.group(2) for m in re.finditer(r"^\| `(followup-script[^`]*)` \| (.*) \|$",
+                                                         GUIDE.read_text(), re.M)}
+
+
+def test_every_option_of_every_command_is_in_docs_cli_md():
+    import click
+
+    from followup_script.cli.doc import _root, _walk
+
+    rows = guide_rows()
+    cli, ctx = _root()
+    seen = 0
+    for cmd, sub in _walk(cli, ctx):
+        assert sub.command_path in rows, f"docs/cli.md does not list {sub.command_path}"
+        for param in cmd.get_params(sub):  # click's own list, subcommands included
+            if not isinstance(param, click.Option) or param.hidden or param is cmd.get_help_option(sub):
+                continue
+            for name in [*param.opts, *param.secondary_opts]:
+                assert f"`{name}`" in rows[sub.command_path], (
+                    f"{sub.command_path} {name} is not in docs/cli.md; run: python -m followup_script.cli.doc")
+                seen += 1
+    assert seen > 100
+
+
+def test_the_options_index_is_made_again_when_an_option_is_added():
+    from followup_script.cli.doc import with_index
+
+    current = GUIDE.read_text()
+    assert with_index(current) == current  # up to date
+    stale = current.replace("`--resend`, ", "", 1)
+    assert stale != current and with_index(stale) == current
+
+
+def test_resend_is_explained_in_the_guide():
+    prose = GUIDE.read_text().split("<!-- options index")[0]
+    assert "`--resend`" in prose and "next Dana --channel email\n--deliver --yes --resend" in prose
