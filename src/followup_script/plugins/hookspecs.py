@@ -26,8 +26,9 @@ def register_channels(register):
     """Add channels.
 
     Call ``register(channel)`` once per :class:`followup_script.Channel`. A name
-    that another plugin already registered is reported as a plugin error and
-    the second channel is ignored: names are never silently overridden.
+    that another plugin already registered, or a channel without a name, a kind
+    or a ``via`` the tracker knows, is reported as a plugin error and that
+    channel is ignored: names are never silently overridden.
     """
 
 
@@ -36,9 +37,11 @@ def register_template_dirs(register):
     """Ship templates.
 
     Call ``register(path)`` with a directory laid out like the built-in
-    ``templates/``: ``<kind>/<stage>[.<situation>].<ext>.j2``. Plugin
-    directories are searched after the user's own templates and before the
-    built-in ones, so a plugin can add a kind or restyle a built-in one.
+    ``templates/``: ``<channel-or-kind>/<stage>[.<situation>].<ext>.j2``. A
+    channel renders ``<its name>/`` before ``<its kind>/``; plugin directories
+    are searched after the user's own templates and before the built-in ones,
+    so a plugin restyles its own channel (a folder named after it) or adds a
+    kind without touching other channels.
     """
 
 
@@ -56,7 +59,9 @@ def register_commands(cli):
     """Add commands to the command line.
 
     ``cli`` is the top-level click group: decorate functions with
-    ``@cli.command()`` or ``@cli.group()``.
+    ``@cli.command()`` or ``@cli.group()``. A command reaches the run's
+    session through the click context: ``ctx.obj.config`` (``--config``
+    honoured), ``ctx.obj.profile``, ``ctx.obj.plugins``, ``ctx.obj.writer()``.
     """
 
 
