@@ -147,7 +147,7 @@ def cli(ctx: click.Context, **opts):
     given = [k for k in ONE_SHOT if opts.get(k) not in (None, 0)]
     if not given:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            return ctx.invoke(ctx.command.get_command(ctx, "wizard"))
+            return ctx.invoke(cli.get_command(ctx, "wizard"))
         click.echo(ctx.get_help(), err=True)
         raise InputError(
             "nothing to do: pass --last-contact DATE and --outcome O for a one-shot script, "
@@ -190,12 +190,13 @@ def what_is_known(exc: BaseException) -> str | None:
     :mod:`followup_script.tracker.delivery` and the commands that deliver), also when
     click turned Ctrl-C into ``Abort``."""
     seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        known = getattr(exc, "what_is_known", None)
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        known = getattr(cause, "what_is_known", None)
         if known:
             return known
-        exc = exc.__cause__ or exc.__context__
+        cause = cause.__cause__ or cause.__context__
     return None
 
 
