@@ -96,3 +96,13 @@ def test_a_text_is_confirmed_to_the_phone_number_not_the_email(tmp_path, capsys)
     confirm = [q.message for q in asked if q.message.startswith("Deliver this")]
     assert confirm == ["Deliver this texts to +1 555 987 6543 now?"]
     assert (tmp_path / "sent.txt").read_text().startswith("Hi, this is Ana Lima")
+
+
+def test_the_log_question_chooses_its_article(tmp_path):
+    asked = []
+    data = {"profile": dict(PROFILE), "defaults": {"channel": "email"}}
+    session = Wizard(new_writer(tmp_path / "c.toml", data), TODAY, tmp_path / "t.sqlite3", clipboard=None,
+                     ask=recording(asked))
+    assert drive(session, *NEW_DANA_NO_PHONE, *WHAT_HAPPENED, ENTER, "l", ENTER, ENTER, "y", "q", ENTER) == 0
+    (log,) = [q.message for q in asked if q.message.startswith("Log ")]
+    assert "then an email to Dana Reyes today" in log and "a email" not in log

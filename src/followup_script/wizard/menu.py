@@ -17,6 +17,7 @@ from __future__ import annotations
 import subprocess
 
 from followup_script.compose.scriptwriter import reading_day
+from followup_script.engine.grammar import with_article
 from followup_script.engine.stages import Outcome, human_date
 from followup_script.errors import FollowupError, InputError
 from followup_script.present.files import write_file
@@ -139,7 +140,7 @@ class ScriptMenu:
         wizard, follow = self.wizard, self.follow
         outcome = self.ask(what_happened(None, "How did it go?", default=Outcome.NO_ANSWER))
         next_at = self.ask(agreed_time(wizard.today, wizard.today)) if outcome is Outcome.SCHEDULED else None
-        summary = f"a {message.via} to {follow.name} today, {said(outcome)}"
+        summary = f"{with_article(message.via)} to {follow.name} today, {said(outcome)}"
         if follow.pending:
             summary = f"{follow.pending_words()}; then {summary}"
         if not self.ask(confirm_log(summary, wizard.db_path)):

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 
 from followup_script import ConfigError, DeliveryError, InputError, Receipt
+from followup_script.engine.grammar import with_article
 
 DEFAULT_REGION = "US"
 DEFAULT_RETRIES = 3
@@ -145,7 +146,7 @@ def e164(value: str, region: str, what: str = "the contact's phone", error=Input
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        where = "" if str(value).strip().startswith("+") else f" (read as a {region} number)"
+        where = "" if str(value).strip().startswith("+") else f" (read as {with_article(region)} number)"
         raise error(f"{what} {value!r} is not a valid phone number{where}; {fix}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
