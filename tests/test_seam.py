@@ -364,3 +364,14 @@ def test_templates_check_files_a_finish_error_under_the_channel(config):
     report = lint.check(writer_with(config, drafts_plugin(finish=finish)), channels=["drafts"])
     rules = {problem.rule for problem in report.problems if "drafts service" in problem.detail}
     assert rules == {"channel"}
+
+
+def test_the_voicemail_budget_is_a_typed_option(cli, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[voicemail]\nbudget_seconds = "soon"\n')
+    args = ["--config", config, "--name", "Dana", "--last-contact", "2026-11-20", "--from-name", "Ana Lima",
+            "--from-phone", "+1 555 123 4567", "--today", "2026-11-25", "--format", "json"]
+    refused = cli(*args)
+    assert refused.returncode == 2 and "voicemail.budget_seconds = 'soon' is not a number" in refused.stderr
+    config.write_text('[voicemail]\nbudget_seconds = "45"\n')  # as config set stores it: text
+    assert json.loads(ok(cli, *args).stdout)["budget_seconds"] == 45.0

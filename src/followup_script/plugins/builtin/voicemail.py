@@ -1,6 +1,6 @@
 """The ``voicemail`` channel: a script to read aloud, timed at 150 words a minute."""
 
-from followup_script import Channel, hookimpl
+from followup_script import Channel, Option, hookimpl
 from followup_script.writing.speech import measure_speech, phone_forms
 
 DEFAULT_BUDGET = 30
@@ -9,9 +9,8 @@ DEFAULT_BUDGET = 30
 def finish(message, job):
     phones = phone_forms(message.profile.get("phone"), message.contact.get("phone"))
     message.metrics.update(measure_speech(message.text, phones))
-    try:
-        budget = float(job.settings.get("budget_seconds", DEFAULT_BUDGET))
-    except (TypeError, ValueError):
+    budget = job.settings.get("budget_seconds", DEFAULT_BUDGET)  # a number: checked by the core (Option)
+    if not budget > 0:
         budget = DEFAULT_BUDGET
     message.metrics["budget_seconds"] = budget
     seconds = message.metrics["estimated_seconds"]
@@ -30,6 +29,7 @@ def register_channels(register):
             description="A voicemail to read aloud, about 30 seconds, your number said slowly twice",
             kind="voicemail",
             finish=finish,
-            options={"budget_seconds": "the most seconds a voicemail should run (default 30)"},
+            options={"budget_seconds": Option("the most seconds a voicemail should run (default 30)",
+                                              type=float, default=DEFAULT_BUDGET)},
         )
     )
