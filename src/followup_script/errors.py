@@ -53,11 +53,13 @@ class InputError(FollowupError):
 
     def sentence(self, label: str | None = None) -> str:
         """One line: ``LABEL 'VALUE' PROBLEM; FIX``, where LABEL defaults to the field name
-        (underscores read as spaces) and a front end passes its own (``--next``)."""
+        (underscores read as spaces, except in a setting's dotted name) and a front end
+        passes its own (``--next``)."""
         if self.field is None and label is None:
             head = self.problem
         else:
-            name = label if label is not None else self.field.replace("_", " ")
+            # a setting's dotted name (profile.call_hours) is said as it is typed
+            name = label if label is not None else (self.field if "." in self.field else self.field.replace("_", " "))
             shown = "" if self.value is None else f" {self.value if isinstance(self.value, int) else repr(str(self.value))}"
             head = f"{name}{shown} {self.problem}"
         return f"{head}; {self.fix}" if self.fix else head
