@@ -8,12 +8,19 @@ template instead of the voicemail one (the text only: no HTML, no message).
 """
 
 import csv
+import importlib.util
 import json
+import os
 import sys
 
 import jinja2
 
-from followup_script.writing.render import builtin_templates
+# The built-in templates, found without importing followup-script (the floor runs no code
+# of ours): the checkout's templates/ beside src/ (editable), else the package's own.
+package = os.path.dirname(importlib.util.find_spec("followup_script").origin)
+checkout = os.path.join(package, os.pardir, os.pardir, "templates")
+templates = checkout if os.path.basename(os.path.dirname(package)) == "src" and os.path.isdir(checkout) \
+    else os.path.join(package, "templates")
 
 args = sys.argv[1:]
 kind = "voicemail"
@@ -23,7 +30,7 @@ if "--kind" in args:
     del args[at:at + 2]
 name = {"voicemail": "voicemail/three-day-check.txt.j2", "email": "email/three-day-check.md.j2"}[kind]
 
-env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(builtin_templates())), trim_blocks=True,
+env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), trim_blocks=True,
                          lstrip_blocks=True, keep_trailing_newline=True)
 template = env.get_template(name)
 me = {"name": "Ana Lima", "first_name": "Ana", "phone": "+1 555 123 4567",

@@ -204,19 +204,21 @@ def main(argv=None):
         peer = measure([mailmerge, "--dry-run", "--no-limit", "--output-format", "raw",
                         "--template", str(work / "mm_template.txt"), "--database", str(small),
                         "--config", str(work / "mm_server.conf")], max(1, runs // 3), env)
-        ours_email = measure([*batch[:-1], "email", str(small)], max(1, runs // 3), env)
+        ours_email = measure([*batch[:-1], "email", "--format", "jsonl", str(small)], max(1, runs // 2), env)
         speedup = peer[TIME] / ours_email[TIME]
         results.append({"name": f"batch of {rows} emails vs mailmerge --dry-run --no-limit (speed-up)",
-                        "ours": ours_email, "floor": peer, "ratio": round(speedup, 3), "target": 8.0,
-                        "met": speedup >= 8.0, "higher_is_better": True})
-        # For reference: how much faster than mailmerge bare Jinja is, rendering the
-        # same email template for the same rows (text only). No tool that renders
-        # each row with Jinja can beat mailmerge by more than this.
+                        "ours": ours_email, "floor": peer, "ratio": round(speedup, 3), "target": 3.0,
+                        "met": speedup >= 3.0, "higher_is_better": True})
+        # The reference (#19): bare Jinja rendering the text of the same email template
+        # for the same rows. No tool that renders each row with Jinja can beat mailmerge
+        # by more than it does; ours may cost at most 1.6x it.
         bare = measure([sys.executable, str(HERE / "floor_render.py"), str(small), "--kind", "email"],
-                       max(1, runs // 3), env)
+                       max(1, runs // 2), env)
         results.append({"name": f"reference: bare Jinja, {rows} email texts, vs mailmerge (speed-up)",
                         "ours": bare, "floor": peer, "ratio": round(peer[TIME] / bare[TIME], 3),
                         "target": None, "met": None, "higher_is_better": True})
+        results.append(compare(f"batch of {rows} emails vs the reference (bare Jinja email texts)",
+                               ours_email, bare, 1.6))
     elif "email" in args.only:
         results.append({"name": "mailmerge peer", "skipped": "mailmerge is not installed"})
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_script import Scriptwriter, _speedups
+from followup_script.writing.markdown import bare_of
 
 TODAY = dt.date(2026, 11, 25)
 LAST = dt.date(2026, 11, 20)
@@ -208,19 +209,37 @@ EMAILISH = st.lists(st.one_of(_LINE, _LINE, st.sampled_from(["", "", " ", "  ", 
                     max_size=8).map("\n".join)
 
 
+def _rendered(markdown: str):
+    """A render whose Markdown is ``markdown``: each backslash escape of a character that
+    escaping a value escapes stands for that value; the rest is the template's own text."""
+    import re
+
+    from followup_script.writing.markdown import TemplateText, markdown_of
+    from followup_script.writing.render import Rendered
+
+    pieces = re.split(r"\\([\\`*_{}\[\]()#+\-.!<>|~&\"'=])", markdown)
+    parts = [piece if n % 2 else TemplateText(piece) for n, piece in enumerate(pieces) if piece]
+    assert markdown_of(parts) == markdown
+    return Rendered(parts)
+
+
+@settings(max_examples=max(200, settings.default.max_examples // 5))  # 200; make fuzz: 2,000
 @given(st.one_of(MARKDOWNISH, EMAILISH))
-def test_plain_markdown_html_is_what_markdown_it_gives(text):
-    html = _speedups.plain_markdown_html(text)
+def test_plain_text_html_is_what_markdown_it_gives(text):
+    rendered = _rendered(text)
+    html = _speedups.plain_text_html(rendered.text, bare_of(rendered.parts))
     if html is not None:
         assert html == _markdown_it(text)
 
 
+@settings(max_examples=max(200, settings.default.max_examples // 5))  # 200; make fuzz: 2,000
 @given(st.lists(st.sampled_from(["Dear Zoë,", "Thank you for your time.", "Ana Lima  ", "", "  ", "on Friday\\.",
                                  "\\+1 \\(555\\) 123\\-4567", "a \\*b\\* \\[c\\]\\(d\\) \\<e\\> \\& \\#",
                                  "I'd love to hear \"where\" things stand?", "x  ", "y "]), max_size=12))
-def test_plain_markdown_html_takes_and_gets_right_plain_paragraphs(lines):
+def test_plain_text_html_takes_and_gets_right_plain_paragraphs(lines):
     text = "\n".join(lines)
-    assert _speedups.plain_markdown_html(text) == _markdown_it(text)
+    rendered = _rendered(text)
+    assert _speedups.plain_text_html(rendered.text, bare_of(rendered.parts)) == _markdown_it(text)
 
 
 def test_every_builtin_email_takes_the_plain_path(config, builtin_plugins, monkeypatch):

@@ -11,9 +11,13 @@ takes the plain, obviously-right path everywhere, which is also what the tests
   makes (``writing/render.py``, ``_ShortPathSandbox``, chosen in ``Renderer``).
 - The courtesy guard remembers its verdict on a masked text
   (``writing/guard.py``, ``_check_masked``).
-- Email HTML for Markdown that is only paragraphs, line breaks and escapes
-  (what every built-in email is) is built without a Markdown parser:
-  :func:`plain_markdown_html` here, used by ``writing/markdown.markdown_to_html``.
+- An email's HTML, when its Markdown is only paragraphs, line breaks and escaped
+  values (what every built-in email is), is made from the text of the one render
+  without a Markdown parser: :func:`plain_text_html` here, used by
+  ``writing/render.Rendered.html``; and the courtesy guard reads such HTML without
+  an HTML parser (:func:`plain_html_text`, used by ``channels/email.html_text``).
+- The installed plugins' entry points are remembered in the user cache while nothing
+  is installed or removed (``_cache.entry_points``, switched in ``plugins/manager``).
 - Words are counted with a byte translation (:func:`count_words` here, used by
   ``writing/speech.count_words``).
 - The profile's template values and the values the guard masks are worked out
@@ -125,8 +129,6 @@ _ODD_SPACE = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f
 def _plain_markdown():
     """The patterns, compiled on first use (``--help`` imports this module)."""
     return (
-        # a backslash and an ASCII punctuation character: that character, literally
-        re.compile(r"\\([!-/:-@\[-`{-~])"),
         # once escapes are out of the way, any of these may start something other
         # than text: code, emphasis, a link or image, an autolink or HTML, an entity,
         # a hard break (a backslash); a tab or other white space than spaces and line ends
@@ -139,31 +141,22 @@ def _plain_markdown():
     )
 
 
-def plain_markdown_html(text: str) -> str | None:
-    """What markdown-it (CommonMark, raw HTML off) makes of ``text`` when it is only
-    paragraphs, line breaks and backslash escapes; None when it may be anything else.
-
-    Every line that is not blank starts with a letter or an escape, and nothing
-    but an escape uses a character that could start other Markdown. The HTML is
-    then paragraphs of escaped text, with ``<br />`` where a line ends in two
-    spaces: no link, image or attribute can come out of it. A property test
-    compares it with markdown-it on Markdown of every kind.
-    """
-    escape, not_text, not_a_paragraph_line, _, _ = _plain_markdown()
-    bare = escape.sub("a", text)
-    if not_text.search(bare) or not_a_paragraph_line.search("\n" + bare):
-        return None
-    return _paragraphs(escape.sub(r"\1", text))
-
-
 def plain_text_html(text: str, bare: str) -> str | None:
-    """:func:`plain_markdown_html` of the Markdown of one render, from its text: ``bare``
-    is that text with every character a value's escaping escapes made ``a``
-    (``writing.markdown.bare_of``, as long as ``text``) and the template's own words
-    as written. When the template's words hold no backslash, the Markdown with its
-    escapes undone is ``text`` itself, so neither the Markdown nor a pass to undo
-    its escapes is made. None when it may be anything but paragraphs."""
-    _, not_text, not_a_paragraph_line, _, _ = _plain_markdown()
+    """What markdown-it (CommonMark, raw HTML off) makes of the Markdown of one render
+    when that Markdown is only paragraphs, line breaks and escaped values; None when
+    it may be anything else. Made from the render's ``text``: ``bare`` is that text
+    with every character a value's escaping escapes made ``a`` (what an escape counts
+    as; ``writing.markdown.bare_of``, as long as ``text``) and the template's own words
+    as written.
+
+    Every line that is not blank starts with a letter or an escape, and nothing but an
+    escape uses a character that could start other Markdown (a backslash of the
+    template's own is one: such Markdown takes the long way). Then the Markdown with
+    its escapes undone is ``text`` itself, and the HTML is paragraphs of escaped text,
+    with ``<br />`` where a line ends in two spaces: no link, image or attribute can
+    come out of it. Property tests compare it with markdown-it on Markdown of every kind.
+    """
+    not_text, not_a_paragraph_line, _, _ = _plain_markdown()
     if not_text.search(bare) or not_a_paragraph_line.search("\n" + bare):
         return None  # (a backslash of the template's own is in not_text: the long way)
     return _paragraphs(text)

@@ -17,8 +17,6 @@ mail links (a ``[link](javascript:...)`` the template itself writes stays text).
 
 from __future__ import annotations
 
-from followup_script import _speedups
-
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!<>|~&\"'="})
 
 
@@ -105,11 +103,9 @@ _markdown = None
 
 def markdown_to_html(text: str) -> str:
     """CommonMark to HTML (markdown-it-py, loaded on use): raw HTML is shown as
-    text, and a link or image whose address is not http, https or mailto stays text."""
-    if _speedups.enabled():
-        html = _speedups.plain_markdown_html(text)
-        if html is not None:
-            return html
+    text, and a link or image whose address is not http, https or mailto stays text.
+    (An email's own HTML comes from ``writing.render.Rendered.html``, which takes a
+    short way for Markdown that is only paragraphs.)"""
     global _markdown
     if _markdown is None:
         from markdown_it import MarkdownIt
