@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from followup_script import History, Outcome, Situation
 from followup_script.engine.stages import plan
 from followup_script.writing.context import build_context
@@ -49,3 +51,22 @@ def test_articles_and_sentence_ends_are_filters_every_template_has(tmp_path):
     text = renderer.render(renderer.template("voicemail", "three-day-check", "application"), context)
     assert text == ("After an interview and an email, not a user: I wrote to Compañía Grande S.A. "
                     "Then to Data Engineer. Done.\n")
+
+
+def test_the_users_update_sentence_is_held_to_the_courtesy_guard(tmp_path, config, builtin_plugins):
+    from followup_script.compose.scriptwriter import Scriptwriter
+    from followup_script.errors import ToneError
+
+    folder = tmp_path / "templates" / "voicemail"
+    folder.mkdir(parents=True)
+    (folder / "weekly-nudge.txt.j2").write_text(
+        "Hi, it's {{ me.name }} at {{ me.phone_spoken }}. {{ update }} Thank you so much.\n")
+    writer = Scriptwriter(config, builtin_plugins, templates_dir=tmp_path / "templates")
+    nudge = writer.plan(History(dt.date(2026, 11, 16), Outcome.NO_ANSWER, Situation.APPLICATION, None, 1),
+                        dt.date(2026, 11, 23))
+    kind = writer.write("voicemail", nudge, {"name": "Dana", "update": "I just shipped a new data pipeline"},
+                        today=dt.date(2026, 11, 23))
+    assert "I just shipped a new data pipeline. Thank you" in kind.text
+    with pytest.raises(ToneError, match="ASAP"):
+        writer.write("voicemail", nudge, {"name": "Dana", "update": "Please call me back ASAP"},
+                     today=dt.date(2026, 11, 23))

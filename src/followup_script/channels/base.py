@@ -101,12 +101,17 @@ class Message:
         return build_email(self)
 
 
+#: Values that are sentences of the message itself (``--update``): the guard reads them as it
+#: reads the template's words, so "please reply ASAP" is refused wherever it comes from.
+_SAID_BY_THE_USER = frozenset({"update"})
+
+
 def _supplied(fields: dict) -> list[str]:
     """Each string value, its one-line form, a name's first word and the name it is greeted by,
     a phone in every form a script says it."""
     values = []
     for key, value in fields.items():
-        if not isinstance(value, str):
+        if not isinstance(value, str) or key in _SAID_BY_THE_USER:
             continue
         values.append(value)
         words = value.split()
