@@ -375,3 +375,24 @@ def test_the_voicemail_budget_is_a_typed_option(cli, tmp_path):
     assert refused.returncode == 2 and "voicemail.budget_seconds = 'soon' is not a number" in refused.stderr
     config.write_text('[voicemail]\nbudget_seconds = "45"\n')  # as config set stores it: text
     assert json.loads(ok(cli, *args).stdout)["budget_seconds"] == 45.0
+
+
+def test_config_set_checks_a_channels_typed_option(cli, tmp_path):
+    folder = tmp_path / "plugins"
+    folder.mkdir(mode=0o700)
+    (folder / "tries.py").write_text(textwrap.dedent("""
+        import followup_script
+        from followup_script import Channel, Option
+
+        @followup_script.hookimpl
+        def register_channels(register):
+            register(Channel(name="drafts", description="drafts", kind="email",
+                             options={"retries": Option("how many tries", type=int),
+                                      "fast": Option("skip the wait", type=bool)}))
+    """))
+    refused = cli("--plugins-dir", folder, "config", "set", "drafts.retries", "many")
+    assert refused.returncode == 2 and "drafts.retries = 'many' is not a whole number" in refused.stderr
+    ok(cli, "--plugins-dir", folder, "config", "set", "drafts.retries", "3")
+    ok(cli, "--plugins-dir", folder, "config", "set", "drafts.fast", "yes")
+    shown = ok(cli, "--plugins-dir", folder, "config").stdout
+    assert "retries = 3" in shown and "fast = true" in shown

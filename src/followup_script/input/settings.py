@@ -11,7 +11,8 @@ setting that is never stored (:data:`NEVER_STORED`: ``email.password``);
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 from followup_script.errors import ConfigError, InputError
 
@@ -79,16 +80,24 @@ class Known:
 
     tables: dict[str, tuple[str, ...]]
     channels: tuple[str, ...] = ()
+    #: ``"table.key"`` -> what turns the typed text into the value a channel's typed option
+    #: takes (its ``Option.check``), refusing one it cannot take.
+    checks: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, channels: dict) -> Known:
         """The core tables and each channel's (``{name: Channel}``, its ``options``)."""
         tables = dict(CORE)
+        checks = {}
         for name, channel in channels.items():
-            tables.setdefault(name, tuple(getattr(channel, "options", {}) or ()))
+            options = getattr(channel, "options", {}) or {}
+            tables.setdefault(name, tuple(options))
+            for key, option in dict(options).items():
+                if getattr(option, "type", None) is not None and callable(getattr(option, "check", None)):
+                    checks[f"{name}.{key}"] = partial(option.check, name, key)
         for name in OWN_PLUGINS:  # set before the plugin is installed: any key
             tables.setdefault(name, ())
-        return cls(tables, tuple(sorted(channels)))
+        return cls(tables, tuple(sorted(channels)), checks)
 
 
 
@@ -165,6 +174,9 @@ def typed(dotted: str, text: str, known: Known | None = None):
         if word not in kind:
             raise ConfigError("is not known", field=dotted, value=text, fix=_did_you_mean(word, kind))
         return word
+    check = known.checks.get(dotted) if known is not None and kind is None else None
+    if check is not None:  # a channel's typed option: its own type, checked as the core checks it
+        return check(text)
     if dotted in KINDS or dotted.split(".")[0] in CORE or SECRET.search(dotted.rpartition(".")[2]):
         return text
     # a plugin's own setting: true/false and plain whole numbers as TOML has them; "007" stays text
