@@ -145,3 +145,10 @@ def test_a_written_confirmation_is_worded_for_the_day_it_is_sent_not_the_day_of_
     agreed = writer.plan(AGREED, dt.date(2026, 11, 26))  # agreed Thursday for Monday 15:00
     email = writer.write("email", agreed, {"name": "Dana", "email": "d@example.com"}, today=dt.date(2026, 11, 26))
     assert "Talk on Monday, at 3 pm." in email.text  # written on Thursday, read then (not "today")
+
+
+def test_a_late_script_offers_days_still_ahead():
+    late = plan(History(dt.date(2026, 11, 16), Outcome.NO_ANSWER, Situation.APPLICATION, None, 1),
+                dt.date(2026, 11, 25))  # due Monday 23, read on Wednesday 25
+    context = build_context(late, ANA, {"name": "Dana"}, dt.date(2026, 11, 25))
+    assert [slot["date"] for slot in context["call_slots"]] == ["Thursday 26 November", "Friday 27 November"]

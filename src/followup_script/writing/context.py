@@ -194,7 +194,8 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
     clock = scene.clock
     agreed_day = plan.agreed.date() if isinstance(plan.agreed, dt.datetime) else plan.agreed
     slots = [Fields.of("slot", slot)
-             for slot in call_slots(plan.due or today, clock, them.get("call_window"), base.get("call_hours"))]
+             for slot in call_slots(max(plan.due or today, today), clock, them.get("call_window"),
+                                    base.get("call_hours"))]
     return {
         "me": scene.me(base, profile),
         "contact": Fields.of("contact", them),
