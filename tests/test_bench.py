@@ -28,3 +28,5 @@ def test_tiny_benchmarks_run_and_report_ratios(tmp_path):
         assert r["ours"]["seconds"] > 0 and r["floor"]["peak_kib"] > 0
     assert "ratio" in result.stdout.splitlines()[0]
     assert any(n.startswith("reference: bare Jinja") for n in names), "the mailmerge ceiling is shown"
+    targets = {r["name"].split(" (")[0].split(" vs ")[1]: r["target"] for r in report["results"] if "emails vs" in r["name"]}
+    assert targets == {"mailmerge --dry-run --no-limit": 3.0, "the reference": 1.6}, targets  # #19's two targets
