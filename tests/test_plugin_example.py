@@ -165,3 +165,12 @@ def test_the_example_looks_before_a_second_draft_and_dry_runs(outbox, httpserver
     missing = Scriptwriter(Config(tmp_path / "config.toml", {"profile": config.profile}), plugins)
     with pytest.raises(ConfigError, match=r"needs outbox.api_root"):  # checked by the core
         missing.deliver(missing.write("outbox", plan, {"name": "Dana Reyes"}, today=today))
+
+
+def test_the_testing_recipe_of_the_page_passes(outbox, httpserver, tmp_path, monkeypatch):
+    """docs/plugins.md's 'Testing a plugin' example, run as written against the example plugin."""
+    text = DOC.read_text(encoding="utf-8")
+    recipe = re.search(r"```python\n(.*?)```", text[text.index("## Testing a plugin"):], re.S).group(1)
+    scope: dict = {}
+    exec(compile(recipe, "docs/plugins.md (Testing a plugin)", "exec"), scope)  # noqa: S102 - our own page
+    scope["test_outbox"](tmp_path, httpserver, monkeypatch)
