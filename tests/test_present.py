@@ -137,9 +137,13 @@ def test_text_report_without_a_script(plan_, words):
     assert report.endswith(f"\n\nNo script: {words}\n")
 
 
-def test_delivery_target_prefers_email_then_phone_then_name():
-    assert delivery_target(message(contact={"name": "Dana", "phone": "+1 555", "email": "d@x.io"})) == "d@x.io"
-    assert delivery_target(message(contact={"name": "Dana", "phone": "+1 555"})) == "+1 555"
+def test_delivery_target_is_what_the_channel_reaches_them_by():
+    both = {"name": "Dana", "phone": "+1 555", "email": "d@x.io"}
+    assert delivery_target(message(contact=both, channel="email", kind="email")) == "d@x.io"
+    assert delivery_target(message(contact=both, channel="sms", kind="sms")) == "+1 555"  # a text: the phone
+    assert delivery_target(message(contact=both)) == "+1 555"  # a voicemail: the phone
+    assert delivery_target(message(contact=both, channel="drop", kind="postcard")) == "d@x.io"  # else email first
+    assert delivery_target(message(contact={"name": "Dana", "email": "d@x.io"}, channel="sms", kind="sms")) == "Dana"
     assert delivery_target(message(contact={"name": "Dana"})) == "Dana"
     assert delivery_target(message(contact={})) == "the contact"
 
