@@ -64,16 +64,6 @@ def test_email_without_an_smtp_server_is_not_offered_and_says_what_to_set(tmp_pa
     assert "followup-script config set email.host" in line
 
 
-def test_email_with_an_smtp_server_is_offered(tmp_path, capsys):
-    asked = []
-    data = {"profile": dict(PROFILE), "defaults": {"channel": "email"}, "email": {"host": "127.0.0.1"}}
-    session = Wizard(new_writer(tmp_path / "c.toml", data), TODAY, tmp_path / "t.sqlite3", clipboard=None,
-                     ask=recording(asked))
-    assert drive(session, *NEW_DANA_NO_PHONE, *WHAT_HAPPENED, ENTER, "q", ENTER, "n") == 0
-    assert "deliver" in menus(asked)[0]
-    assert "not offered" not in capsys.readouterr().out
-
-
 def test_a_text_to_a_contact_without_a_phone_is_not_offered(tmp_path, capsys):
     asked = []
     data = {"profile": dict(PROFILE), "defaults": {"channel": "texts"}}
@@ -98,11 +88,13 @@ def test_a_text_is_confirmed_to_the_phone_number_not_the_email(tmp_path, capsys)
     assert (tmp_path / "sent.txt").read_text().startswith("Hi, this is Ana Lima")
 
 
-def test_the_log_question_chooses_its_article(tmp_path):
+def test_email_with_an_smtp_server_is_offered_and_the_log_question_chooses_its_article(tmp_path, capsys):
     asked = []
-    data = {"profile": dict(PROFILE), "defaults": {"channel": "email"}}
+    data = {"profile": dict(PROFILE), "defaults": {"channel": "email"}, "email": {"host": "127.0.0.1"}}
     session = Wizard(new_writer(tmp_path / "c.toml", data), TODAY, tmp_path / "t.sqlite3", clipboard=None,
                      ask=recording(asked))
     assert drive(session, *NEW_DANA_NO_PHONE, *WHAT_HAPPENED, ENTER, "l", ENTER, ENTER, "y", "q", ENTER) == 0
+    assert "deliver" in menus(asked)[0]  # set up, with an address: offered
+    assert "not offered" not in capsys.readouterr().out
     (log,) = [q.message for q in asked if q.message.startswith("Log ")]
     assert "then an email to Dana Reyes today" in log and "a email" not in log
