@@ -16,6 +16,8 @@ from .conftest import one_error_line
     (["log", "Dana", "--outcome", "no answer"], "did you mean no-answer?"),
     (["log", "Dana", "--outcome", "noanswer"], "did you mean no-answer?"),
     (["log", "Dana", "--outcome", "no-answer", "--via", "e-mail"], "did you mean email?"),
+    (["log", "Dana", "--outcome", "no-answer", "--via", "phone"], "did you mean call?"),
+    (["log", "Dana", "--outcome", "no-answer", "--via", "Text"], "did you mean sms?"),
     (["contact", "add", "Kim", "--situation", "intervew"], "did you mean interview?"),
     (["next", "Dana", "--channel", "emial"], "did you mean email?"),
     (["--name", "Dana", "--last-contact", "2026-11-20", "--outcome", "No Time"], "did you mean no-time?"),

@@ -37,6 +37,11 @@ __all__ = [
 #: How a touch happened (the tracker's ``via`` column); ``application``: an application or
 #: resume you sent (with no outcome given, ``no-commitment``: check in three days later).
 VIAS = ("call", "meeting", "voicemail", "email", "sms", "application")
+#: Words people use for a via, for the did-you-mean of a refused one (never taken as given).
+VIA_WORDS = {"phone": "call", "phone call": "call", "phone screen": "call", "text": "sms",
+             "text message": "sms", "texted": "sms", "vm": "voicemail", "voice mail": "voicemail",
+             "message": "voicemail", "mail": "email", "in person": "meeting", "interview": "meeting",
+             "video": "meeting", "zoom": "meeting", "resume": "application", "cv": "application"}
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -128,7 +133,9 @@ def check_via(value: str | None, field: str = "via") -> str:
     """How a touch happened, one of :data:`VIAS`; nothing given means a call."""
     text = (value or "call").strip().lower()
     if text not in VIAS:
-        raise InputError("is not known", field=field, value=value, fix=choice_fix(str(value), VIAS))
+        meant = VIA_WORDS.get(" ".join(text.split()))
+        fix = f"did you mean {meant}? (one of: {', '.join(VIAS)})" if meant else choice_fix(str(value), VIAS)
+        raise InputError("is not known", field=field, value=value, fix=fix)
     return text
 
 
