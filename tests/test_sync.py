@@ -208,6 +208,17 @@ def test_malformed_message_does_not_stop_the_others(imap, isolated_home, cli):
     assert "Traceback" not in result.stderr
 
 
+def test_a_date_the_tracker_refuses_skips_that_message_only(imap, isolated_home, cli):
+    add(cli, "Dana Reyes", "--email", "dana@acme.example")
+    add(cli, "Lee Park", "--email", "lee@globex.example")
+    imap.add([mail("dana@acme.example", USER, "Re: hi", "Yes.", when=dt.datetime(1999, 1, 4, 9, 0, tzinfo=dt.UTC)),
+              mail("lee@globex.example", USER, "Re: hi", "Happy to chat.")])
+    result = ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", env=ENV)
+    assert "Lee Park: replied on" in result.stdout and "Dana Reyes" not in result.stdout
+    warning = result.stderr.strip().splitlines()
+    assert len(warning) == 1 and "which could not be logged" in warning[0] and "1999" in warning[0]
+
+
 def test_no_contact_with_an_address_is_one_line(imap, cli):
     add(cli, "No Address")
     one_error_line(sync(cli), "no tracked contact has an email address or a phone number", code=2)

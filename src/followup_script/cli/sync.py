@@ -75,7 +75,11 @@ def sync(ctx, since, dry_run, inbox_names, as_json, today, db_path):
             if not hasattr(event, "kind"):  # an Unreadable message: said, and skipped
                 unreadable.append(event)
                 continue
-            found = syncing.apply(tracker, matcher, event, today, dry_run=dry_run)
+            try:
+                found = syncing.apply(tracker, matcher, event, today, dry_run=dry_run)
+            except InputError as exc:  # a touch the tracker refuses (a date it cannot take): said, skipped
+                unreadable.append(_Skipped(f"{inbox.name} {event.message_id}", str(exc)))
+                continue
             if found.action is not None and not found.recorded_before:
                 results.append(found)
         if seen >= PROGRESS_EVERY and sys.stderr.isatty() and not as_json:
@@ -83,6 +87,15 @@ def sync(ctx, since, dry_run, inbox_names, as_json, today, db_path):
         if not dry_run:
             set_last_sync(tracker.store, inbox.name, today)
     _report(results, unreadable, [i.name for i in inboxes], dry_run, as_json)
+
+
+class _Skipped:
+    """A message the tracker would not log (a date it refuses): said, and skipped."""
+
+    why = "could not be logged"
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where, self.problem = where, problem
 
 
 def _chosen(session: Session, names: tuple[str, ...]) -> list:
@@ -139,5 +152,6 @@ def _report(results: list, unreadable: list, inbox_names: list[str], dry_run: bo
     for line in sync_lines(results, dry_run):
         click.echo(line)
     for item in unreadable:
-        click.echo(f"followup-script: warning: skipped the message {item.where}, which cannot be read "
+        why = getattr(item, "why", "cannot be read")
+        click.echo(f"followup-script: warning: skipped the message {item.where}, which {why} "
                    f"({item.problem})", err=True)

@@ -206,6 +206,8 @@ def _who(event) -> str:
 
 def _what(tracker, contact: Contact, event, delivery_key, day: dt.date, today: dt.date, write: bool) -> Found:
     kind = event.kind
+    if contact.stopped and kind in ("auto-reply", "reply", "stop-request"):
+        return Found(event, contact, STOPPED_BEFORE, f"marked stop since {contact.stopped_on}; nothing logged")
     if kind == "sent":
         return _sent(tracker, contact, event, delivery_key, day, today, write)
     if kind == "auto-reply":
@@ -217,8 +219,6 @@ def _what(tracker, contact: Contact, event, delivery_key, day: dt.date, today: d
         if write:
             set_bounce(tracker.store, contact.id, day, f"a message to {_who(event)} bounced ({FOUND})")
         return Found(event, contact, BOUNCED, f"a message to {_who(event)} bounced")
-    if contact.stopped:
-        return Found(event, contact, STOPPED_BEFORE, f"marked stop since {contact.stopped_on}; nothing logged")
     if kind == "stop-request" and getattr(event, "certain", False):
         found = Found(event, contact, STOPPED, f"sent {event.excerpt or 'STOP'!r}: marked stop")
         return _log(tracker, found, contact, Outcome.STOP, _via(event), day, today,
