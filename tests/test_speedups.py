@@ -196,13 +196,14 @@ MARKDOWNISH = st.lists(st.sampled_from([
     "Dana", "é", "x9", "Zoë", " ", "  ", "\n", "  \n", "\n\n", " \n \n", ".", ",", "?", "'", '"', ":", "/",
     "(", ")", "#", "-", "+", "=", "!", "|", "~", ">", "1.", "2)", "\\*", "\\[", "\\\\", "\\&", "\\<", "\\#",
     "\\-", "\\`", "\\a", "*", "_", "`", "[", "]", "<", "&", "&amp;", "\\", "\t", "\u00a0", "\u2028", "\r",
-    "    ", "```", "- ", "> ", "# ", "===", "---", "***", "[x](http://a.b)", "<http://a.b>", "\\\n"]),
+    "    ", "```", "- ", "> ", "# ", "===", "---", "***", "[x](http://a.b)", "<http://a.b>", "\\\n", "555", "\n9",
+    "\n12)", "\n3.", "\n42 x", "\n0"]),
     max_size=30).map("".join)
 # Lines much like an email's, some of them not plain.
 _PLAIN_BITS = [" ", "  ", "word", ".", ",", "?", "'", '"', ":", "/", "(", ")", "#", "-", "+", "=", "!", "|", "~",
                ">", "1.", "\\*", "\\[", "\\\\", "\\&", "\\<", "é", "9"]
 _LINE = st.tuples(
-    st.sampled_from(["Dana", "é", "Zoë", "I'd", "x9", "\\*", "\\#", "\\-", "\\1"]),
+    st.sampled_from(["Dana", "é", "Zoë", "I'd", "x9", "\\*", "\\#", "\\-", "\\1", "555", "5", "12", "٣", "1234567890"]),
     st.lists(st.sampled_from(_PLAIN_BITS * 4 + ["*", "&", "<", "`", "_", "\\", "\t"]), max_size=10),
 ).map(lambda parts: parts[0] + "".join(parts[1]))
 EMAILISH = st.lists(st.one_of(_LINE, _LINE, st.sampled_from(["", "", " ", "  ", "    x", "- x", "1. x", "===", "> q"])),
@@ -235,7 +236,8 @@ def test_plain_text_html_is_what_markdown_it_gives(text):
 @settings(max_examples=max(200, settings.default.max_examples // 5))  # 200; make fuzz: 2,000
 @given(st.lists(st.sampled_from(["Dear Zoë,", "Thank you for your time.", "Ana Lima  ", "", "  ", "on Friday\\.",
                                  "\\+1 \\(555\\) 123\\-4567", "a \\*b\\* \\[c\\]\\(d\\) \\<e\\> \\& \\#",
-                                 "I'd love to hear \"where\" things stand?", "x  ", "y "]), max_size=12))
+                                 "I'd love to hear \"where\" things stand?", "x  ", "y ", "555-123-4567",
+                                 "9 am to 5 pm"]), max_size=12))
 def test_plain_text_html_takes_and_gets_right_plain_paragraphs(lines):
     text = "\n".join(lines)
     rendered = _rendered(text)

@@ -134,8 +134,9 @@ def _plain_markdown():
         # a hard break (a backslash); a tab or other white space than spaces and line ends
         re.compile(f"[`*_\\[\\]<&\\\\\\x00-\\x09\\x0b-\\x1f\\x7f{_ODD_SPACE}]"),
         # a line that is not blank and does not start with a letter may be a list
-        # item, a heading, a quote, a rule, a fence, an underline or indented code
-        re.compile(r"\n(?! *(?:\n|$))(?![^\W\d_])"),
+        # item, a heading, a quote, a rule, a fence, an underline or indented code;
+        # digits are a list item's number only before "." or ")" ("555-123-4567" is text)
+        re.compile(r"\n(?! *(?:\n|$))(?![^\W\d_])(?!\d+(?:[^\d.)]|$))"),
         re.compile(r"\n(?: *\n)+"),  # between paragraphs
         re.compile(r"  +\n"),  # a hard break
     )
@@ -149,7 +150,8 @@ def plain_text_html(text: str, bare: str) -> str | None:
     as; ``writing.markdown.bare_of``, as long as ``text``) and the template's own words
     as written.
 
-    Every line that is not blank starts with a letter or an escape, and nothing but an
+    Every line that is not blank starts with a letter, an escape or digits that are not
+    a list item's number, and nothing but an
     escape uses a character that could start other Markdown (a backslash of the
     template's own is one: such Markdown takes the long way). Then the Markdown with
     its escapes undone is ``text`` itself, and the HTML is paragraphs of escaped text,
