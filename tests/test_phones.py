@@ -8,7 +8,7 @@ import pytest
 
 from followup_script.input.validate import check_phone
 from followup_script.writing.phones import say_number
-from followup_script.writing.speech import measure_speech
+from followup_script.writing.speech import measure_speech, phone_forms
 
 UK, BR, DE, EXT = "+44 20 7946 0958", "+55 11 98765-4321", "+49 (0)30 123456", "+1 555 010 0199 ext. 204"
 
@@ -44,12 +44,16 @@ def test_an_extension_is_accepted():
 
 def test_digits_are_timed_at_two_a_second_written_or_said():
     said = "Hi, it's Ana Lima, plus four four, two zero, seven nine four six, zero nine five eight."
-    measured = measure_speech(said)
+    measured = measure_speech(said, phone_forms(UK))
     assert measured["phone_numbers"] == 1 and measured["words"] == 5  # Hi it's Ana Lima plus
     assert measured["estimated_seconds"] == pytest.approx(5 * 0.4 + 12 * 0.5)
     written = measure_speech("Call me on +44 20 7946 0958, thanks.")
     assert written["estimated_seconds"] == pytest.approx(4 * 0.4 + 12 * 0.5)
     assert measure_speech("one or two things")["estimated_seconds"] == pytest.approx(4 * 0.4)
+    slow = "Again, Ana Lima, plus four four ... two zero ... seven nine four six ... zero nine five eight."
+    assert measure_speech(slow, phone_forms(UK))["estimated_seconds"] == pytest.approx(4 * 0.4 + 12 * 0.5)
+    national = measure_speech("It's zero two zero, seven nine four six, zero nine five eight.", phone_forms(UK))
+    assert national["estimated_seconds"] == pytest.approx(1 * 0.4 + 11 * 0.5)
 
 
 def _voicemail(writer, profile_phone, contact):

@@ -1,9 +1,11 @@
 """How long a script takes to say, and phone numbers read slowly in groups.
 
 Words are timed at 150 a minute; digits slower, at about two a second, whether a
-number is written ("+44 20 7946 0958") or said ("four four, two zero, ..."), so
-a long international number said twice is timed as it is said (#15). How a
-number is said for a contact is :mod:`followup_script.writing.phones`.
+number is written ("+44 20 7946 0958") or said ("plus four four, two zero, ..."),
+so a long international number said twice is timed as it is said (#15). The
+numbers of the profile and the contact are found in every form a script gives
+them (:func:`phone_forms`); any other number written in digits is found too. How
+a number is said for a contact is :mod:`followup_script.writing.phones`.
 
 Pure and light (no Jinja): channels import it at start-up.
 """
@@ -21,11 +23,11 @@ SECONDS_PER_DIGIT = 0.5  # about two digits a second: numbers are said slowly
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 _DIGIT_WORDS = DIGIT_WORDS
 _WORD = re.compile(r"[\w'’-]+")
-_DIGIT = "(?:zero|one|two|three|four|five|six|seven|eight|nine|oh)"
-# A number said aloud: three or more digit words in a row ("five five five, one two three").
-_SAID_NUMBER = re.compile(rf"\b{_DIGIT}\b(?:[\s,.…-]+\b{_DIGIT}\b){{2,}}", re.IGNORECASE)
-# A number written in digits, with its usual separators: "+1 555-123-4567", "(11) 98765-4321".
-_WRITTEN_NUMBER = re.compile(r"\+?\(?\d[\d\s().-]*\d")
+_DIGITS_SAID = frozenset(DIGIT_WORDS) | {"oh"}
+# Another number written in digits, with its usual separators ("(11) 98765-4321"); one
+# with five digits or more is a number to say slowly, not a word ("9 am" stays words).
+_WRITTEN_NUMBER = re.compile(r"\+?\(?\d[\d\s().\-/]*\d")
+_NOT_DIGITS = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isdigit()))
 
 
 def phone_groups(phone: str) -> list[str]:
@@ -51,9 +53,34 @@ def speak_phone(phone: str) -> str:
     return ", ".join(" ".join(_DIGIT_WORDS[int(d)] for d in group) for group in phone_groups(phone))
 
 
-def phone_forms(*phones: str | None) -> list[str]:
-    """Each phone number as a script may have it: as written, and said in words."""
-    return [form for phone in phones if phone for form in (phone, speak_phone(phone))]
+def phone_forms(*phones: str | None, region: str | None = None) -> tuple[str, ...]:
+    """Each phone number as a script may have it: as written, to dial (national and
+    international), and said in words (in groups, and slowly), read with ``region``
+    (the profile's; else the first number's own country); longest first, each once
+    (what :func:`measure_speech` looks for). Give the profile's number first."""
+    return _forms(phones, region)
+
+
+@lru_cache(maxsize=256)
+def _forms(phones: tuple, region: str | None) -> tuple[str, ...]:
+    from followup_script.writing.phones import DEFAULT_REGION, country_code, region_code, spoken_forms
+
+    if not region:  # as the template context reads them: the user's region is their phone's
+        region = region_code(country_code(phones[0], DEFAULT_REGION)) if phones and phones[0] else None
+    region = (region or DEFAULT_REGION).upper()
+    forms = {form for phone in phones if phone for form in (phone, *spoken_forms(phone, region))}
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+@lru_cache(maxsize=256)
+def digits_in(form: str) -> tuple[int, int]:
+    """How many digits ``form`` has, written or said, and how many other words: ``+1 555``
+    has (4, 0), ``plus one, five five five`` (4, 1), ``... extension two zero four`` counts
+    "extension" as a word."""
+    said = [w.strip(",.") for w in form.lower().split()]
+    digit_words = sum(w in _DIGITS_SAID for w in said)
+    other = sum(1 for w in said if w and w not in _DIGITS_SAID and not w[0].isdigit() and w[0] not in "+(")
+    return sum(c.isdigit() for c in form) + digit_words, other
 
 
 def count_words(text: str) -> int:
@@ -63,37 +90,34 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _digits_said(text: str) -> tuple[str, int, int]:
-    """``text`` without its numbers, how many digits they have, and how many numbers
-    (said with three or more digit words, or written with five or more digits)."""
-    digits = numbers = 0
-
-    def said(match: re.Match) -> str:
-        nonlocal digits, numbers
-        digits += len(re.findall(_DIGIT, match.group(), re.IGNORECASE))
-        numbers += 1
-        return " "
-
-    def written(match: re.Match) -> str:
-        nonlocal digits, numbers
-        found = sum(c.isdigit() for c in match.group())
-        if found < 5:
-            return match.group()
-        digits += found
-        numbers += 1
-        return " "
-
-    rest = _SAID_NUMBER.sub(said, text)
-    rest = _WRITTEN_NUMBER.sub(written, rest)
-    return rest, digits, numbers
-
-
 def measure_speech(text: str, phones=()) -> dict:
-    """Words and seconds to say ``text`` aloud: words at 150 a minute, the digits of
-    every number in it (written or said) at about two a second. ``words`` counts the
-    words other than those digits; ``phone_numbers`` the numbers found. (``phones`` is
-    no longer needed: numbers are found in the text, in any form.)"""
-    rest, digits, numbers = _digits_said(text)
-    words = count_words(rest)
+    """Words and seconds to say ``text`` aloud: words at 150 a minute, digits at about
+    two a second. ``phones`` are the forms the phone numbers take in it
+    (:func:`phone_forms`); any other number written with five digits or more is timed as
+    digits too. ``words`` counts the words other than the numbers' digits;
+    ``phone_numbers`` the numbers found."""
+    rest, digits, numbers, said = text, 0, 0, 0
+    if type(phones) is not tuple:  # phone_forms gives them ready: longest first, once each
+        phones = tuple(sorted({p for p in phones if p}, key=len, reverse=True))
+    for form in phones:
+        found = rest.count(form)
+        if found:
+            in_digits, in_words = digits_in(form)
+            digits += found * in_digits
+            said += found * in_words  # "plus", "extension", "ext"
+            numbers += found
+            rest = rest.replace(form, " ")
+    if len(rest.translate(_NOT_DIGITS)) >= 5:  # maybe another number: look (off the common path)
+        def written(match: re.Match) -> str:
+            nonlocal digits, numbers
+            found = len(match.group().translate(_NOT_DIGITS))
+            if found < 5:
+                return match.group()
+            digits += found
+            numbers += 1
+            return " "
+
+        rest = _WRITTEN_NUMBER.sub(written, rest)
+    words = count_words(rest) + said
     seconds = words * 60 / WORDS_PER_MINUTE + digits * SECONDS_PER_DIGIT
     return {"words": words, "estimated_seconds": round(seconds, 1), "phone_numbers": numbers}

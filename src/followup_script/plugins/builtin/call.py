@@ -5,7 +5,8 @@ from followup_script.writing.speech import measure_speech, phone_forms
 
 
 def finish(message, job):
-    phones = phone_forms(message.profile.get("phone"), message.contact.get("phone"))
+    phones = phone_forms(message.profile.get("phone"), message.contact.get("phone"),
+                         region=message.profile.get("region"))
     message.metrics.update(measure_speech(message.text, phones))
 
 

@@ -7,7 +7,8 @@ DEFAULT_BUDGET = 30
 
 
 def finish(message, job):
-    phones = phone_forms(message.profile.get("phone"), message.contact.get("phone"))
+    phones = phone_forms(message.profile.get("phone"), message.contact.get("phone"),
+                         region=message.profile.get("region"))
     message.metrics.update(measure_speech(message.text, phones))
     budget = job.settings.get("budget_seconds", DEFAULT_BUDGET)  # a number: checked by the core (Option)
     if not budget > 0:
