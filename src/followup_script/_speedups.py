@@ -24,7 +24,12 @@ takes the plain, obviously-right path everywhere, which is also what the tests
   once per run, not once per row (:func:`remember_last` here, used by
   ``writing/context.build_context`` and ``channels/base.Message.data_values``),
   and dates are named once per date (:func:`remember`, on
-  ``engine/stages.human_date`` and ``writing/context.when_words``).
+  ``engine/stages.human_date`` and ``writing/context.when_words``); each
+  contact's greeting, country and zones and the call slots once per distinct
+  value (:func:`remember`, on ``writing/people.address``,
+  ``writing/context._scene`` and ``_offers``).
+- A plain name is greeted by its first word without nameparser, which would
+  say the same (``writing/people.name_to_greet``).
 - Compiled templates are kept between runs in Jinja's own bytecode cache,
   read only from files no other user could have written
   (``writing/render.Renderer``, with ``_cache.read_private``).

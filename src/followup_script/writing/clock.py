@@ -11,7 +11,6 @@ elsewhere; the profile's ``clock`` ("12h" or "24h") says otherwise.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import NamedTuple
 
 from followup_script.engine.slots import slot_days, window
@@ -120,7 +119,6 @@ def _overlap(day: dt.date, clock: Clock, theirs: tuple, mine: tuple) -> tuple[in
     return both if both[1] - both[0] >= _HALF_HOUR else (start, end)
 
 
-@lru_cache(maxsize=1024)  # a batch has few distinct days, zones and windows
 def call_slots(after: dt.date, clock: Clock, their_window: str | None, my_window: str | None) -> tuple[dict, ...]:
     """Two concrete times to offer for the next call: a morning on the first weekday after
     ``after``, an afternoon on the second, inside both call windows."""

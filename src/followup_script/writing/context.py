@@ -129,7 +129,7 @@ def _check_zone(name: str | None, field: str, error: type[InputError]) -> None:
             raise error(exc.problem, field=field, value=exc.value, fix=exc.fix) from None
 
 
-@lru_cache(maxsize=1024)  # a batch has few distinct countries and zones (a speed trick)
+@_speedups.remember  # a batch has few distinct countries and zones (a speed trick)
 def _scene(region: str, my_phone, my_zone, clock, their_phone, their_zone) -> tuple[str, bool, Clock]:
     _check_zone(my_zone, "profile.timezone", ConfigError)
     _check_zone(their_zone, "timezone", InputError)
@@ -178,6 +178,14 @@ def _time_words(plan: Plan, clock: Clock) -> dict:
     }
 
 
+@_speedups.remember  # a batch has few distinct days, zones and windows (a speed trick)
+def _offers(after: dt.date, clock: Clock, their_window, my_hours) -> tuple[list, str]:
+    """The two call slots as templates see them (read-only: shared between messages), and
+    both in one phrase."""
+    slots = [Fields.of("slot", slot) for slot in call_slots(after, clock, their_window, my_hours)]
+    return slots, offer_words(slots, clock)
+
+
 def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
     """The variables every template may use (docs/templates.md lists them). ``today`` is
     the day the message is read (``compose.scriptwriter.reading_day``): every ``*_words``
@@ -193,9 +201,7 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
     scene = _Scene(base, them)
     clock = scene.clock
     agreed_day = plan.agreed.date() if isinstance(plan.agreed, dt.datetime) else plan.agreed
-    slots = [Fields.of("slot", slot)
-             for slot in call_slots(max(plan.due or today, today), clock, them.get("call_window"),
-                                    base.get("call_hours"))]
+    slots, offer = _offers(max(plan.due or today, today), clock, them.get("call_window"), base.get("call_hours"))
     return {
         "me": scene.me(base, profile),
         "contact": Fields.of("contact", them),
@@ -212,7 +218,7 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
         "agreed_words": when_words(agreed_day, today) if agreed_day else "",
         "zone_words": clock.words,
         "call_slots": slots,
-        "call_offer": offer_words(slots, clock),
+        "call_offer": offer,
         "topic": them.get("topic", ""),
         "update": end_sentence(update) if update else "",
         "last_contact": plan.last_contact,
