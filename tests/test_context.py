@@ -70,3 +70,16 @@ def test_the_users_update_sentence_is_held_to_the_courtesy_guard(tmp_path, confi
     with pytest.raises(ToneError, match="ASAP"):
         writer.write("voicemail", nudge, {"name": "Dana", "update": "Please call me back ASAP"},
                      today=dt.date(2026, 11, 23))
+
+
+def test_what_is_made_of_supplied_values_is_transformed_with_them():
+    from followup_script.writing.context import transform_values
+
+    history = History(dt.date(2026, 11, 20), Outcome.NO_COMMITMENT, Situation.INFO)
+    context = build_context(plan(history, dt.date(2026, 11, 23)), {"name": "Ana"},
+                            {"name": "Dr. <b>Lee</b>", "topic": "the *range*", "update": "I built a `tool`"},
+                            dt.date(2026, 11, 23))
+    shouted = transform_values(context, str.upper)
+    assert (shouted["hello"], shouted["dear"]) == ("HI DR. <B>LEE</B>", "DEAR DR. <B>LEE</B>")
+    assert (shouted["topic"], shouted["update"]) == ("THE *RANGE*", "I BUILT A `TOOL`.")
+    assert shouted["contact"]["name"] == "DR. <B>LEE</B>" and shouted["call_offer"] == context["call_offer"]
