@@ -227,10 +227,19 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
     }
 
 
+#: The context's own values made from what the user or the contact supplied (a name, a
+#: greeting, a topic, a sentence of news): transformed with ``me`` and ``contact``.
+SUPPLIED = ("hello", "dear", "topic", "update")
+
+
 def transform_values(context: dict, transform: Callable[[str], str]) -> dict:
-    """The context with every supplied string (profile, contact) transformed."""
+    """The context with every supplied string (profile, contact, and what is made of
+    them: :data:`SUPPLIED`) transformed."""
     out = dict(context)
     for key in ("me", "contact"):
         fields = context[key]
         out[key] = Fields(fields.label, {k: transform(v) for k, v in fields.items()})
+    for key in SUPPLIED:
+        if context.get(key):
+            out[key] = transform(context[key])
     return out
