@@ -80,7 +80,7 @@ def test_eml_to_file(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     msg = email.message_from_bytes(target.read_bytes(), policy=email.policy.default)
     assert msg.get_content_type() == "multipart/alternative"
-    assert msg["Subject"] == "Thank you for the interview for the Data Engineer role"
+    assert msg["Subject"] == "Thank you for the Data Engineer interview at Acme Analytics"
     assert msg["To"] == "Dana Reyes <dana@acme.example>"
     assert msg["X-Unsent"] == "1"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

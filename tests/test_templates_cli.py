@@ -175,11 +175,11 @@ def test_copy_as_a_version_for_one_situation(isolated_home):
                      "--as", "voicemail/three-day-check.interview.txt.j2")
     assert result.returncode == 0, result.stderr
     mine = user_dir(isolated_home) / "voicemail/three-day-check.interview.txt.j2"
-    mine.write_text(mine.read_text().replace("Thank you again for the interview", "Many thanks for the interview"))
+    mine.write_text(mine.read_text().replace("Thank you again for our interview", "Many thanks for our interview"))
     interview = run_cli(*ONE_SHOT, "--situation", "interview")
     application = run_cli(*ONE_SHOT)
-    assert "Many thanks for the interview" in interview.stdout
-    assert "following up on my application" in application.stdout
+    assert "Many thanks for our interview" in interview.stdout
+    assert "I'm calling about the Data Engineer role" in application.stdout
 
     for bad in ("voicemail/../../../evil.txt.j2", "three-day-check"):
         refused = run_cli("templates", "copy", "voicemail/three-day-check.txt.j2", "--as", bad)
@@ -276,15 +276,19 @@ def test_check_fails_on_a_bad_pack_with_one_line_per_problem(tmp_path, isolated_
         ("email/weekly-nudge.md.j2 (user; weekly-nudge; every situation; channel email): courtesy-guard: the "
          "email script (email/weekly-nudge.md.j2) failed the courtesy guard: pressure: 'ASAP' (no urgency"),
         ("voicemail/scheduled-call.txt.j2 (user; scheduled-call; every situation; channel voicemail): "
-         "voicemail-length: about 38.4 s, over the 30 s budget"),
+         "voicemail-length: about 39.4 s, over the 30 s budget"),
         ("voicemail/three-day-chek.txt.j2 (user; three-day-chek): unused: never picked"),
+        # #15: a weekly nudge of yours with no place for --update loses it
+        ("voicemail/weekly-nudge.interview.txt.j2 (user; weekly-nudge): no-update-slot: this weekly nudge "
+         "never says the user's update (--update)"),
+        ("email/weekly-nudge.md.j2 (user; weekly-nudge): no-update-slot: "),
     ]
     for start in expected:
         assert sum(line.startswith(start) for line in lines) == 1, (start, lines)
     assert len(lines) == len(expected), lines
-    assert "6 problem(s), 0 warning(s)" in result.stderr
+    assert "8 problem(s), 0 warning(s)" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
-        "followup-script: error: 6 template problem(s); fix them and run followup-script templates check again")
+        "followup-script: error: 8 template problem(s); fix them and run followup-script templates check again")
 
     # the same pack as the user's own folder gives the same report; --json has the fields
     for name, text in BAD_PACK.items():
@@ -294,7 +298,8 @@ def test_check_fails_on_a_bad_pack_with_one_line_per_problem(tmp_path, isolated_
     report = json.loads(as_json.stdout)
     assert report["ok"] is False
     assert sorted(p["rule"] for p in report["problems"]) == sorted(
-        ["syntax", "missing-variable", "undefined-variable", "courtesy-guard", "voicemail-length", "unused"])
+        ["syntax", "missing-variable", "undefined-variable", "courtesy-guard", "voicemail-length", "unused",
+         "no-update-slot", "no-update-slot"])
     guard = next(p for p in report["problems"] if p["rule"] == "courtesy-guard")
     assert guard["situations"] == ["application", "interview", "networking", "info"]
     assert guard["channels"] == ["email"] and guard["stage"] == "weekly-nudge"

@@ -61,7 +61,7 @@ SAMPLE_CONTACTS = {
     "no contact details": {},
 }
 SAMPLE_LAST_CONTACT = dt.date(2026, 11, 20)
-WEEKLY_VARIANTS = 4
+WEEKLY_VARIANTS = 8  # weekly nudges checked: eight in a row, every wording of an 8-way slot
 
 
 def sample_histories(situation: str) -> list[tuple[History, int]]:
@@ -203,7 +203,15 @@ def _lint_file(writer: Scriptwriter, item: TemplateFile, context_names: set[str]
                      item.stage)
         return False
     known = context_names | set(env.globals) | set(_TEMPLATE_NAMES)
-    unknown_names[(item.name, item.origin)] = meta.find_undeclared_variables(tree) - known
+    used = meta.find_undeclared_variables(tree)
+    unknown_names[(item.name, item.origin)] = used - known
+    if item.stage == "weekly-nudge" and not item.partial and "update" not in used \
+            and not list(tree.find_all(jinja2.nodes.Extends)):
+        # an error in your own template; a plugin's is reported too (copy it to add the slot)
+        problems.add(item.name, item.origin, "no-update-slot",
+                     "this weekly nudge never says the user's update (--update), so it would be "
+                     "lost; add {% if update %}{{ update }}{% endif %} where news reads naturally",
+                     item.stage, warning=item.origin != "user")
     for unknown in sorted(unknown_names[(item.name, item.origin)]):
         problems.add(item.name, item.origin, "undefined-variable",
                      f"{unknown!r} is not a template variable (docs/templates.md lists them)",
