@@ -193,6 +193,15 @@ def test_server_gone_mid_fetch_keeps_what_was_logged_and_rerun_continues(imap, i
     assert all("Stage:  done" in ok(cli, "why", n, "--today", TODAY).stdout for n in names)
 
 
+def test_a_server_refusing_the_search_is_one_line_exit_3(imap, isolated_home, cli):
+    add(cli, "Dana Reyes", "--email", "dana@acme.example")
+    imap.config.disable_search_keys.append(b"FROM")  # the server answers NO to a FROM search
+    try:
+        one_error_line(sync(cli), "refused a command", "run sync again later", code=3)
+    finally:
+        imap.config.disable_search_keys.clear()
+
+
 def test_malformed_message_does_not_stop_the_others(imap, isolated_home, cli):
     add(cli, "Dana Reyes", "--email", "dana@acme.example")
     add(cli, "Lee Park", "--email", "lee@globex.example")

@@ -248,11 +248,14 @@ def read(config, since: dt.date, watch: Watch) -> Iterator[Event | Unreadable]:
         raise InboxServerError(f"the connection to the IMAP server {where} was lost ({_reason(exc)}); "
                                "run sync again: what was found so far is logged") from None
     except Exception as exc:
-        from imapclient.exceptions import IMAPClientAbortError
+        from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
         if isinstance(exc, IMAPClientAbortError):
             raise InboxServerError(f"the connection to the IMAP server {where} was lost ({_reason(exc)}); "
                                    "run sync again: what was found so far is logged") from None
+        if isinstance(exc, IMAPClientError):  # a NO or BAD to SEARCH or FETCH
+            raise InboxServerError(f"the IMAP server {where} refused a command ({_reason(exc)}); run sync "
+                                   "again later: what was found so far is logged") from None
         raise
     finally:
         _quietly_close(client)
