@@ -262,3 +262,21 @@ def test_due_and_the_wizard_say_who_replied_as_sync_found(imap, isolated_home, c
     out = capsys.readouterr().out
     assert "Replied: Dana Reyes on Monday 23 November 2026 (found by sync)" in out
     assert "Done: they got back to you" in out or "Done:" in out
+
+
+def test_one_message_seen_by_two_inboxes_is_logged_once(imap, isolated_home, cli, tmp_path):
+    """Gmail read over IMAP and through the API (here: the postcard test plugin's inbox, which
+    reads a file) see the same Message-ID: the reply is logged once."""
+    add(cli, "Dana Reyes", "--email", "dana@acme.example")
+    imap.add([mail("dana@acme.example", USER, "Re: hi", "Yes.", message_id="<same-1@acme.example>",
+                   when=dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC))])
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text(json.dumps({"id": "<same-1@acme.example>", "from": "dana@acme.example",
+                                   "at": "2026-11-23T10:00:00+00:00"}) + "\n")
+    with open(isolated_home / "config.toml", "a") as config:
+        config.write(f'\n[postcard]\nreplies = "{replies}"\n')
+    env = {**ENV, "FOLLOWUP_SCRIPT_LOAD_PLUGINS": "followup-script-postcard"}
+    result = ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", env=env)
+    assert result.stdout.strip().splitlines()[-1] == "sync: 1 reply logged"
+    touches = json.loads(ok(cli, "contact", "show", "Dana Reyes", "--json", "--today", TODAY).stdout)["touches"]
+    assert [t["outcome"] for t in touches] == ["no-answer", "replied"]

@@ -9,8 +9,11 @@ from followup_script.tracker.rows import now_stamp
 
 
 def event_recorded(store, inbox: str, message_id: str) -> bool:
-    return store.conn.execute("SELECT 1 FROM inbox_events WHERE inbox = ? AND message_id = ?",
-                              (inbox, message_id)).fetchone() is not None
+    """Whether ``inbox`` recorded ``message_id``; an email's Message-ID (``<...>``) is the same
+    message whichever inbox saw it (Gmail read over IMAP and through its API): once for all."""
+    return store.conn.execute(
+        "SELECT 1 FROM inbox_events WHERE message_id = ? AND (inbox = ? OR message_id LIKE '<%>') LIMIT 1",
+        (message_id, inbox)).fetchone() is not None
 
 
 def record_event(store, event, contact_id: int | None, action: str, touch_id: int | None) -> None:
