@@ -128,23 +128,21 @@ def _write_all(config, builtin_plugins, monkeypatch, off: bool) -> list[dict]:
 def test_every_message_is_the_same_with_the_tricks_off(config, builtin_plugins, monkeypatch):
     from followup_script.writing import guard, render
 
-    calls, counted = [], []
-    real, count = _speedups.plain_text_html, _speedups.count_words
+    calls = []
+    real = _speedups.plain_text_html
     monkeypatch.setattr(_speedups, "plain_text_html", lambda text, bare: calls.append(text) or real(text, bare))
-    monkeypatch.setattr(_speedups, "count_words", lambda text: counted.append(text) or count(text))
     guard._remembered_verdict.cache_clear()
 
     on = _write_all(config, builtin_plugins, monkeypatch, off=False)
     assert type(Scriptwriter(config, builtin_plugins).renderer.env) is render._ShortPathSandbox
     assert guard._remembered_verdict.cache_info().hits > len(on) / 2, "the guard's verdicts are remembered"
-    assert calls and counted, "email HTML took the plain-Markdown path, words were counted on bytes"
+    assert calls, "email HTML took the plain-Markdown path"
 
     calls.clear()
-    counted.clear()
     guard._remembered_verdict.cache_clear()
     off = _write_all(config, builtin_plugins, monkeypatch, off=True)
     assert type(Scriptwriter(config, builtin_plugins).renderer.env) is render.BoundedSandbox  # limits are no trick
-    assert guard._remembered_verdict.cache_info().currsize == 0 and calls == counted == [], "no trick ran"
+    assert guard._remembered_verdict.cache_info().currsize == 0 and calls == [], "no trick ran"
 
     assert len(on) == len(off) > 400
     assert on == off
@@ -353,41 +351,6 @@ def test_help_never_lists_commands_from_a_cache_someone_else_could_have_written(
     folder.chmod(0o777)
     assert "planted-command" not in cli("--help").stdout
     folder.chmod(0o700)
-
-
-# -- counting words, and values derived once per run ---------------------------------------------
-
-
-@given(st.text(alphabet=st.sampled_from(list("ab Z9_'-’,.!?\n\t:;é")) | st.characters(), max_size=200))
-def test_words_counted_on_bytes_are_the_words_the_regex_finds(text):
-    from followup_script.writing.speech import _WORD
-
-    assert _speedups.count_words(text) == len(_WORD.findall(text))
-
-
-@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
-def test_words_counted_on_bytes_are_the_words_the_regex_finds_in_ascii(text):
-    from followup_script.writing.speech import _WORD
-
-    assert _speedups.count_words(text) == len(_WORD.findall(text))
-
-
-def test_values_derived_once_per_run_are_derived_again_when_they_change(monkeypatch):
-    monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
-    calls = []
-
-    @_speedups.remember_last
-    def derive(values):
-        calls.append(dict(values))
-        return [f"{k}={v}" for k, v in values.items()]
-
-    profile = {"name": "Ana Lima", "tags": ["not", "hashable"]}
-    first = derive(profile)
-    assert derive(dict(profile)) is first and len(calls) == 1, "equal values: derived once"
-    profile["name"] = "Ana Reyes"  # the same dict, changed: derived again
-    assert derive(profile) == ["name=Ana Reyes", "tags=['not', 'hashable']"] and len(calls) == 2
-    monkeypatch.setenv(_speedups.ENV_OFF, "1")
-    assert derive(profile) == derive(profile) and len(calls) == 4, "with the switch off, every time"
 
 
 # -- compiled templates kept between runs -------------------------------------------------------

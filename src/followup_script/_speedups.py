@@ -77,52 +77,6 @@ def remember(func):
     return call
 
 
-# -- the same values, once per run ----------------------------------------------------------
-
-
-def remember_last(func):
-    """``func(values)`` for a dict of values, remembered for the values it was last
-    called with (compared by value, so any value works, hashable or not): a batch
-    passes the same profile for every row, so what is derived from it is worked
-    out once. The result is shared between those calls and must not be changed."""
-    last = [None]  # (a copy of the values, the result), swapped whole
-
-    @wraps(func)
-    def remembered(values: dict):
-        if not enabled():
-            return func(values)
-        entry = last[0]
-        if entry is not None and entry[0] == values:
-            return entry[1]
-        result = func(values)
-        last[0] = (dict(values), result)
-        return result
-
-    return remembered
-
-
-# -- counting words -------------------------------------------------------------------------
-
-# For ASCII text, \w is [A-Za-z0-9_]: map word characters to "a" and the rest to
-# " ", and every word starts where " a" appears (or at the very start).
-_ASCII_WORD = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_'-")
-_ASCII_RUNS = bytes(0x61 if i in _ASCII_WORD else 0x20 for i in range(256))
-
-
-def _ascii_stand_in(match: re.Match) -> str:
-    char = match.group()  # \w is exactly isalnum() or "_"
-    return "a" if char.isalnum() or char == "’" else " "
-
-
-def count_words(text: str) -> int:
-    """``len(re.findall(r"[\\w'’-]+", text))``, ten times faster: runs of
-    letters, digits, apostrophes and hyphens, counted on bytes."""
-    if not text.isascii():  # names like Zoë: each other character stands in as a or space
-        text = re.sub(r"[^\x00-\x7f]", _ascii_stand_in, text)
-    runs = text.encode("ascii").translate(_ASCII_RUNS)
-    return runs.count(b" a") + runs.startswith(b"a")
-
-
 # -- Markdown that is only paragraphs -------------------------------------------------------
 
 

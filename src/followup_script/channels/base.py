@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from followup_script import _speedups
 from followup_script.channels.channel import VIA_BY_KIND, VIAS, Channel, Option  # noqa: F401 (re-exported)
 from followup_script.errors import PluginError
 from followup_script.writing.people import name_to_greet
@@ -74,7 +73,7 @@ class Message:
         and the spoken phone number. With them masked, a template's masked text
         is the same for every contact, so the guard's verdict is cached.
         """
-        return _supplied(self.contact) + _supplied_by_me(self.profile)
+        return _supplied(self.contact) + _supplied(self.profile)
 
     def to_dict(self) -> dict:
         out = self.plan.to_dict()
@@ -129,9 +128,6 @@ def _supplied(fields: dict) -> list[str]:
             values.extend(spoken_forms(line, str(fields.get("region") or DEFAULT_REGION)))
     return values
 
-
-# the profile is the same for every message of a run: its values, once (a speed trick)
-_supplied_by_me = _speedups.remember_last(_supplied)
 
 
 @dataclass

@@ -102,7 +102,6 @@ def _my_window(me: dict) -> tuple[dt.time, dt.time]:
     return window(me.get("call_hours"), DEFAULT_WINDOW)
 
 
-@_speedups.remember_last  # the same profile for every row of a batch: derived once (a speed trick)
 def profile_values(profile: dict) -> Fields:
     """The profile as templates see it: one-line values, the first name, the phone
     (written to dial, spoken, spoken slowly: the national forms), a callback window.

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from followup_script import _speedups
 
 WORDS_PER_MINUTE = 150
 SECONDS_PER_DIGIT = 0.5  # about two digits a second: numbers are said slowly
@@ -85,8 +84,6 @@ def digits_in(form: str) -> tuple[int, int]:
 
 def count_words(text: str) -> int:
     """How many runs of letters, digits, apostrophes and hyphens ``text`` has."""
-    if _speedups.enabled():  # the same count on bytes (docs/performance.md)
-        return _speedups.count_words(text)
     return len(_WORD.findall(text))
 
 
