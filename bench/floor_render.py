@@ -32,15 +32,20 @@ name = {"voicemail": "voicemail/three-day-check.txt.j2", "email": "email/three-d
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), trim_blocks=True,
                          lstrip_blocks=True, keep_trailing_newline=True)
+# the two filters the templates use, as plainly as they can be written (ours: engine/grammar.py)
+env.filters["sentence"] = lambda text: text if str(text).rstrip()[-1:] in ".!?" else f"{text}."
+env.filters["a_an"] = lambda word: ("an " if str(word)[:1].lower() in "aeiou" else "a ") + str(word)
 template = env.get_template(name)
 me = {"name": "Ana Lima", "first_name": "Ana", "phone": "+1 555 123 4567",
       "phone_spoken": "five five five, one two three, four five six seven",
-      "email": "ana.lima@example.com", "callback_window": "any weekday"}
+      "phone_slow": "five five five ... one two three ... four five six seven",
+      "email": "ana.lima@example.com", "callback_window": "on weekdays, 9 am to 5 pm"}
 rows = csv.DictReader(open(args[0], newline="", encoding="utf-8")) if args else [
     {"name": "Dana Reyes", "company": "Acme", "role": "Data Engineer"}]
 out = sys.stdout
 for row in rows:
     contact = {"name": row["name"], "first_name": row["name"].split()[0], "company": row["company"],
                "role": row["role"]}
-    text = template.render(me=me, contact=contact, situation="application", last_contact_words="on Friday")
+    text = template.render(me=me, contact=contact, situation="application", last_contact_words="on Friday",
+                           hello=f"Hi {contact['first_name']}", dear=f"Dear {contact['first_name']}", topic="")
     out.write(json.dumps({"script": text}) + "\n")

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from followup_script.input.validate import check_phone
-from followup_script.writing.phones import say_number
-from followup_script.writing.speech import measure_speech, phone_forms
+from followup_script.writing.phones import phone_forms, say_number
+from followup_script.writing.speech import measure_speech
 
 UK, BR, DE, EXT = "+44 20 7946 0958", "+55 11 98765-4321", "+49 (0)30 123456", "+1 555 010 0199 ext. 204"
 

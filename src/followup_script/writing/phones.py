@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from followup_script.writing.speech import DIGIT_WORDS, phone_groups
+from followup_script.writing.speech import DIGIT_WORDS, phone_groups, speak_phone
 
 DEFAULT_REGION = "US"
 _NOT_DIGITS = re.compile(r"\D+")
@@ -108,9 +108,25 @@ def spoken_forms(phone: str, region: str = DEFAULT_REGION) -> tuple[str, ...]:
     """Every form a script may give ``phone`` in (written to dial, said, said slowly; national
     and international, and the plain groups of :func:`~followup_script.writing.speech.speak_phone`),
     so the courtesy guard can tell the user's own number from the script's words."""
-    from followup_script.writing.speech import speak_phone
-
     forms = [speak_phone(phone)]
     for abroad in (False, True):
         forms.extend(say_number(phone, region, abroad))
     return tuple(dict.fromkeys(form for form in forms if form))
+
+
+def phone_forms(*phones: str | None, region: str | None = None) -> tuple[str, ...]:
+    """Each phone number as a script may have it: as written, to dial (national and
+    international), and said in words (in groups, and slowly), read with ``region``
+    (the profile's; else the first number's own country); longest first, each once
+    (what :func:`~followup_script.writing.speech.measure_speech` looks for). Give the
+    profile's number first."""
+    return _forms(phones, region)
+
+
+@lru_cache(maxsize=256)
+def _forms(phones: tuple, region: str | None) -> tuple[str, ...]:
+    if not region:  # as the template context reads them: the user's region is their phone's
+        region = region_code(country_code(phones[0], DEFAULT_REGION)) if phones and phones[0] else None
+    region = (region or DEFAULT_REGION).upper()
+    forms = {form for phone in phones if phone for form in (phone, *spoken_forms(phone, region))}
+    return tuple(sorted(forms, key=len, reverse=True))

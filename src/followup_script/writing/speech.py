@@ -4,7 +4,7 @@ Words are timed at 150 a minute; digits slower, at about two a second, whether a
 number is written ("+44 20 7946 0958") or said ("plus four four, two zero, ..."),
 so a long international number said twice is timed as it is said (#15). The
 numbers of the profile and the contact are found in every form a script gives
-them (:func:`phone_forms`); any other number written in digits is found too. How
+them (``writing/phones.phone_forms``); any other number written in digits is found too. How
 a number is said for a contact is :mod:`followup_script.writing.phones`.
 
 Pure and light (no Jinja): channels import it at start-up.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
 
 WORDS_PER_MINUTE = 150
 SECONDS_PER_DIGIT = 0.5  # about two digits a second: numbers are said slowly
@@ -52,25 +51,6 @@ def speak_phone(phone: str) -> str:
     return ", ".join(" ".join(_DIGIT_WORDS[int(d)] for d in group) for group in phone_groups(phone))
 
 
-def phone_forms(*phones: str | None, region: str | None = None) -> tuple[str, ...]:
-    """Each phone number as a script may have it: as written, to dial (national and
-    international), and said in words (in groups, and slowly), read with ``region``
-    (the profile's; else the first number's own country); longest first, each once
-    (what :func:`measure_speech` looks for). Give the profile's number first."""
-    return _forms(phones, region)
-
-
-@lru_cache(maxsize=256)
-def _forms(phones: tuple, region: str | None) -> tuple[str, ...]:
-    from followup_script.writing.phones import DEFAULT_REGION, country_code, region_code, spoken_forms
-
-    if not region:  # as the template context reads them: the user's region is their phone's
-        region = region_code(country_code(phones[0], DEFAULT_REGION)) if phones and phones[0] else None
-    region = (region or DEFAULT_REGION).upper()
-    forms = {form for phone in phones if phone for form in (phone, *spoken_forms(phone, region))}
-    return tuple(sorted(forms, key=len, reverse=True))
-
-
 @lru_cache(maxsize=256)
 def digits_in(form: str) -> tuple[int, int]:
     """How many digits ``form`` has, written or said, and how many other words: ``+1 555``
@@ -90,11 +70,11 @@ def count_words(text: str) -> int:
 def measure_speech(text: str, phones=()) -> dict:
     """Words and seconds to say ``text`` aloud: words at 150 a minute, digits at about
     two a second. ``phones`` are the forms the phone numbers take in it
-    (:func:`phone_forms`); any other number written with five digits or more is timed as
+    (:func:`followup_script.writing.phones.phone_forms`); any other number written with five digits or more is timed as
     digits too. ``words`` counts the words other than the numbers' digits;
     ``phone_numbers`` the numbers found."""
     rest, digits, numbers, said = text, 0, 0, 0
-    if type(phones) is not tuple:  # phone_forms gives them ready: longest first, once each
+    if type(phones) is not tuple:  # phones.phone_forms gives them ready: longest first, once each
         phones = tuple(sorted({p for p in phones if p}, key=len, reverse=True))
     for form in phones:
         found = rest.count(form)

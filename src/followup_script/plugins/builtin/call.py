@@ -1,7 +1,8 @@
 """The ``call`` channel: a live talk track that always ends with the next call scheduled."""
 
 from followup_script import Channel, hookimpl
-from followup_script.writing.speech import measure_speech, phone_forms
+from followup_script.writing.phones import phone_forms
+from followup_script.writing.speech import measure_speech
 
 
 def finish(message, job):

@@ -1,7 +1,8 @@
 """The ``voicemail`` channel: a script to read aloud, timed at 150 words a minute."""
 
 from followup_script import Channel, Option, hookimpl
-from followup_script.writing.speech import measure_speech, phone_forms
+from followup_script.writing.phones import phone_forms
+from followup_script.writing.speech import measure_speech
 
 DEFAULT_BUDGET = 30
 
