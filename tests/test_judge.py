@@ -20,7 +20,8 @@ Each message must be:
   talk track: its booking and fallback lines are the same by design, so only its
   distinctness is checked.
 
-It renders ~1,500 messages with one writer and one VADER analyzer, in about 2 s.
+It renders ~1,900 messages with one writer per profile and scores each text once with
+one VADER analyzer.
 """
 
 from __future__ import annotations
@@ -71,12 +72,22 @@ SYLLABLES = pyphen.Pyphen(lang="en_US")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
+@cache
+def syllables(word: str) -> int:
+    return len(SYLLABLES.positions(word.lower())) + 1
+
+
 def flesch(text: str) -> float:
     """Flesch reading ease: 206.835 - 1.015 words/sentences - 84.6 syllables/word."""
     words = _WORD.findall(text)
     sentences = max(1, textstat.sentence_count(text))
-    syllables = sum(len(SYLLABLES.positions(word.lower())) + 1 for word in words)
-    return 206.835 - 1.015 * len(words) / sentences - 84.6 * syllables / len(words)
+    return 206.835 - 1.015 * len(words) / sentences - 84.6 * sum(map(syllables, words)) / len(words)
+
+
+@cache
+def compound(text: str) -> float:
+    """VADER's compound score (each text scored once, whichever test asks first)."""
+    return VADER.polarity_scores(text)["compound"]
 
 
 def own_words(message) -> list[str]:
@@ -147,14 +158,16 @@ def test_every_message_is_warm_readable_and_the_right_length():
     problems = []
     for where, m in every_message():
         text = m.text
-        compound = VADER.polarity_scores(text)["compound"]
-        if compound <= 0.3:
-            problems.append(f"{where}: VADER {compound}")
+        if m.channel == "voicemail" and m.metrics["estimated_seconds"] > 30:
+            problems.append(f"{where}: {m.metrics['estimated_seconds']} s")
+        if where.startswith("uk/"):
+            continue  # the same words as from the US profile, but for the number: timed only
+        score = compound(text)
+        if score <= 0.3:
+            problems.append(f"{where}: VADER {score}")
         ease = flesch(text)
         if ease < 60:
             problems.append(f"{where}: Flesch {ease:.0f}")
-        if m.channel == "voicemail" and m.metrics["estimated_seconds"] > 30:
-            problems.append(f"{where}: {m.metrics['estimated_seconds']} s")
         if m.channel == "email":
             if not 50 <= m.metrics["words"] <= 150:
                 problems.append(f"{where}: {m.metrics['words']} words")
@@ -174,9 +187,9 @@ def test_weekly_nudges_vary_and_never_cool(channel):
             for i in range(len(texts) - 7):
                 if len(set(texts[i:i + 8])) != 8:
                     problems.append(f"{where}: weeks {i + 1}-{i + 8} repeat a text")
-            first = VADER.polarity_scores(texts[0])["compound"]
+            first = compound(texts[0])
             for week, text in enumerate(texts, 1):
-                score = VADER.polarity_scores(text)["compound"]
+                score = compound(text)
                 if score < first - 0.05:
                     problems.append(f"{where}: week {week} VADER {score} < week 1 {first} - 0.05")
             if channel in RECEIVED:
