@@ -66,7 +66,6 @@ def bench_sync(measure, compare, command: str, env: dict, work: Path, tiny: bool
                 ours_small = measure(sync, runs, run_env)
                 results.append(compare(f"sync: {small} messages / {contacts} contacts vs imaplib SEARCH + FETCH",
                                        ours_small, measure(floor, runs, run_env), 2.0))
-                print(f"sync bench: {results[-1]}", file=sys.stderr, flush=True)
             else:
                 ours_big = measure(sync, max(1, runs // 3), run_env)
                 ratio = ours_big["peak_kib"] / ours_small["peak_kib"]

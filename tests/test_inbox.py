@@ -114,6 +114,7 @@ WHEN = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
     ({"Precedence": "auto_reply"}, "Re: Following up"),
     ({}, "Automatic reply: Following up"),
     ({}, "Out of Office: back soon"),
+    ({}, "Réponse automatique : absent"),  # RFC 2047 words
 ])
 def test_auto_replies_are_recognised(headers, subject):
     event = event_of(mail("lee@globex.example", "ana@example.com", subject, "I am away until 4 December.",

@@ -2,8 +2,10 @@
 
 :func:`event_of` reads a message's headers and the first few KB of its text (never
 more: the IMAP inbox fetches no more) and returns an :class:`~followup_script.inbox.base.Event`
-for it, or None when it says nothing about a contact. Headers in RFC 2047 words are
-decoded by :mod:`email`'s default policy.
+for it, or None when it says nothing about a contact. The message is parsed with
+:mod:`email`'s fast ``compat32`` policy (its default policy parses every header it
+is asked for into objects, which cost most of a sync's time); the subject's RFC 2047
+words are decoded here, addresses are read as they are written.
 
 - a **bounce** is a delivery status notification (``multipart/report;
   report-type=delivery-status``) or a message from ``MAILER-DAEMON``/``postmaster``;
@@ -21,8 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import email.policy
 import re
+from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 
 from followup_script.inbox.base import AUTO_REPLY, BOUNCE, REPLY, SENT, STOP_REQUEST, Event
@@ -53,8 +55,28 @@ _BACK = re.compile(r"\b(back|return(?:ing)?|in the office|until|till|through|thr
 
 
 def parse(raw: bytes):
-    """A message from its bytes (headers and a prefix of its text), decoded leniently."""
-    return email.message_from_bytes(raw, policy=email.policy.default)
+    """A message from its bytes (headers and a prefix of its text), read leniently."""
+    return email.message_from_bytes(raw)
+
+
+def header_text(value) -> str:
+    """A header as text: RFC 2047 words decoded, folding undone (as written when it will not decode)."""
+    text = str(value or "")
+    try:
+        text = str(make_header(decode_header(text)))
+    except (ValueError, LookupError, UnicodeError, AssertionError):
+        pass
+    return " ".join(text.split())
+
+
+def _decoded(part) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return str(payload or "")
+    try:
+        return payload.decode(part.get_content_charset() or "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        return payload.decode("utf-8", "replace")
 
 
 def addresses(msg, *names: str) -> list[str]:
@@ -87,16 +109,9 @@ def text_of(msg) -> str:
         part = next((p for p in msg.walk() if p.get_content_type() == "text/plain"), None)
     except Exception:  # a truncated or broken multipart: read what there is
         part = None
-    text = ""
-    if part is not None:
-        try:
-            text = part.get_content()
-        except Exception:
-            payload = part.get_payload(decode=True) or b""
-            text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload)
+    text = _decoded(part) if part is not None else ""
     if not text and not msg.is_multipart():
-        payload = msg.get_payload(decode=True) or b""
-        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload)
+        text = _decoded(msg)
     lines = [line for line in text[:TEXT_BYTES].splitlines() if not line.lstrip().startswith(">")]
     cut = next((i for i, line in enumerate(lines) if re.match(r"^\s*On .+wrote:\s*$", line)), len(lines))
     return "\n".join(lines[:cut])
@@ -118,7 +133,7 @@ def is_auto_reply(msg) -> bool:
         return True
     if str(msg.get("Precedence", "") or "").strip().lower() == "auto_reply":
         return True
-    return bool(_AUTO_SUBJECT.match(str(msg.get("Subject", "") or "")))
+    return bool(_AUTO_SUBJECT.match(header_text(msg.get("Subject"))))
 
 
 def back_on(text: str, sent: dt.date) -> dt.date | None:
@@ -170,7 +185,7 @@ def event_of(raw: bytes, inbox: str, arrived: dt.datetime | None = None, sent_fo
     message_id = (message_ids(msg.get("Message-ID")) or (f"<uid-{uid}@{inbox}>",))[0]
     thread = message_ids(msg.get("In-Reply-To")) + message_ids(msg.get("References"))
     at = when(msg, arrived)
-    subject = " ".join(str(msg.get("Subject", "") or "").split())[:200]
+    subject = header_text(msg.get("Subject"))[:200]
     key = str(msg.get("X-Followup-Key") or "").strip() or None
     common = {"inbox": inbox, "message_id": message_id, "at": at, "thread": thread, "subject": subject,
               "key": key}

@@ -146,7 +146,7 @@ def connect(settings: dict):
     secret = password(settings)
     where = _where(settings)
     try:
-        context = ssl.create_default_context()
+        context = ssl.create_default_context() if settings["security"] != "none" else None
         client = IMAPClient(settings["host"], port=settings["port"], ssl=settings["security"] == "ssl",
                             ssl_context=context, timeout=settings["timeout"])
         if settings["security"] == "starttls":
