@@ -152,3 +152,20 @@ def test_a_late_script_offers_days_still_ahead():
                 dt.date(2026, 11, 25))  # due Monday 23, read on Wednesday 25
     context = build_context(late, ANA, {"name": "Dana"}, dt.date(2026, 11, 25))
     assert [slot["date"] for slot in context["call_slots"]] == ["Thursday 26 November", "Friday 27 November"]
+
+
+def test_the_users_hours_never_go_abroad_without_a_zone():
+    from followup_script.engine.zones import only_zone
+
+    assert (only_zone("GB"), only_zone("in"), only_zone("US"), only_zone(None)) == ("Europe/London", "Asia/Kolkata",
+                                                                                    None, None)
+    nudge = plan(History(dt.date(2026, 11, 16), Outcome.NO_ANSWER, Situation.INFO, None, 1), dt.date(2026, 11, 23))
+    to_hanoi = build_context(nudge, ANA, {"name": "An", "timezone": "Asia/Ho_Chi_Minh"}, dt.date(2026, 11, 23))
+    assert to_hanoi["me"]["callback_window"] == "on weekdays, 9 am to 5 pm my time"  # US: which zone is unknown
+    assert to_hanoi["call_offer"] == "Tuesday at 10 am or Wednesday at 2 pm Ho Chi Minh time"
+    from_london = build_context(nudge, {**ANA, "phone": "+44 20 7946 0958"}, {"name": "Dana", "phone": "+1 555 0100"},
+                                dt.date(2026, 11, 23))
+    assert from_london["me"]["callback_window"] == "on weekdays, 09:00 to 17:00 London time"  # GB has one zone
+    at_home = build_context(nudge, {**ANA, "phone": "+44 20 7946 0958"}, {"name": "Tom", "phone": "+44 161 496 0000"},
+                            dt.date(2026, 11, 23))
+    assert at_home["me"]["callback_window"] == "on weekdays, 09:00 to 17:00" and at_home["zone_words"] == ""

@@ -106,3 +106,18 @@ def zone_country(name: str | None) -> str | None:
     if not name:
         return None
     return _zone_countries().get(name.strip())
+
+
+@cache
+def _zones_by_country() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for zone, country in _zone_countries().items():
+        found.setdefault(country, []).append(zone)
+    return {country: tuple(zones) for country, zones in found.items()}
+
+
+def only_zone(country: str | None) -> str | None:
+    """The zone of a country that has one (``GB`` -> ``Europe/London``, ``FR``, ``IN``, ``JP``);
+    None for a country of several (``US``, ``BR``) or none known."""
+    zones = _zones_by_country().get((country or "").upper(), ())
+    return zones[0] if len(zones) == 1 else None

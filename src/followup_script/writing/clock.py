@@ -18,6 +18,8 @@ from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES
 from followup_script.engine.zones import _load, zone_words
 
 DEFAULT_WINDOW = (dt.time(9, 0), dt.time(17, 0))
+#: How the user's own zone is said when it must be and is not set (``profile.timezone``).
+MY_TIME = "my time"
 CLOCKS = ("12h", "24h")
 _HALF_HOUR = 30
 
@@ -61,12 +63,17 @@ class Clock(NamedTuple):
 
     @classmethod
     def of(cls, style: str, my_zone: str | None, their_zone: str | None, abroad: bool) -> Clock:
+        """Times in their zone when they have one, else in mine; said with the zone when they
+        have one or live abroad. A zone that must be said but is not known (the user set no
+        ``profile.timezone``) is "my time": the user's hours are never given without a zone."""
         mine = _load(my_zone) if my_zone else None
         theirs = _load(their_zone) if their_zone else None
         mine_words = zone_words(my_zone) if mine is not None else ""
         if theirs is not None:
-            return cls(style, theirs, zone_words(their_zone), mine, mine_words)
-        return cls(style, mine, mine_words if abroad else "", mine, mine_words)
+            return cls(style, theirs, zone_words(their_zone), mine, mine_words or MY_TIME)
+        if abroad:
+            return cls(style, mine, mine_words or MY_TIME, mine, mine_words or MY_TIME)
+        return cls(style, mine, "", mine, mine_words)
 
     def at(self, day: dt.date, at: dt.time | None, dated: bool = True) -> str:
         """``Tuesday 1 December at 3 pm London time`` (``dated`` false: ``Tuesday at 3 pm ...``)."""

@@ -16,7 +16,7 @@ from followup_script.engine import variation
 from followup_script.engine.grammar import end_sentence, with_article
 from followup_script.engine.slots import window
 from followup_script.engine.stages import DAY_NAMES, MONTH_NAMES, Plan, human_date
-from followup_script.engine.zones import check_zone, zone_country
+from followup_script.engine.zones import check_zone, only_zone, zone_country
 from followup_script.errors import ConfigError, InputError
 from followup_script.writing.clock import (
     DEFAULT_WINDOW,
@@ -136,6 +136,7 @@ def _scene(region: str, my_phone, my_zone, clock, their_phone, their_zone) -> tu
     mine = country_code(my_phone, region) or country_code_for(region)
     theirs = country_code(their_phone, region) or country_code_for(zone_country(their_zone))
     abroad = bool(mine and theirs and mine != theirs)
+    my_zone = my_zone or only_zone(region)  # a country of one zone says which (GB: Europe/London)
     return region, abroad, Clock.of(clock_style(clock, region), my_zone, their_zone, abroad)
 
 
