@@ -193,3 +193,24 @@ def test_why_weeks_3_lists_3_entries(cli):
 
     found = json.loads(cli("why", "Zoë", "--weeks", "3", "--today", "2026-11-30", "--json").stdout)
     assert len(found["simulation"]) == 3
+
+
+def test_on_a_terminal_the_table_fits_its_width(cli):
+    """The real thing: `contact list` on a 60-column terminal cuts with an ellipsis."""
+    import os
+
+    import pexpect
+
+    from .conftest import COMMAND
+
+    T = tracked(cli)
+    child = pexpect.spawn(COMMAND, ["contact", "list", *T], env={**os.environ, "COLUMNS": "", "TERM": "dumb"},
+                          dimensions=(24, 60), encoding="utf-8", timeout=30)
+    shown = child.read().replace("\r\n", "\n")
+    child.close()
+    assert child.exitstatus == 0, shown
+    lines = shown.rstrip("\n").split("\n")
+    assert lines[0].split() == ["NAME", "STAGE", "DUE", "STATUS"]  # 60 columns: the company gives way
+    assert all(len(line) <= 60 for line in lines), lines
+    assert any(line.endswith("2 days overdue") for line in lines)
+    assert LONG not in shown
