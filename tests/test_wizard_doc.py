@@ -7,9 +7,11 @@ every line the wizard says) is compared with the page, line by line (``...`` eli
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
+from followup_script.input.config import load
 from followup_script.wizard import layout
 from followup_script.wizard.flow import Wizard
 
@@ -27,7 +29,15 @@ def first_session() -> str:
     return block.group(1)
 
 
-def test_the_first_session_on_the_page_is_what_the_wizard_says(tmp_path, monkeypatch):
+def week_later() -> str:
+    """The page's second session: its first two lines, then the session after the name."""
+    text = PAGE.read_text()
+    found = re.search(r"## A week later\n.*?```text\n\$ followup-script wizard\n(.*?)^```\n\n```text\n(.*?)^```",
+                      text, re.S | re.M)
+    return "\n".join(found.group(1).split("\n")[:2]) + "\n" + found.group(2)
+
+
+def test_the_sessions_on_the_page_are_what_the_wizard_says(tmp_path, monkeypatch):
     home = tmp_path / "ana"
     config = home / ".config" / "followup-script" / "config.toml"
     db = home / ".local" / "share" / "followup-script" / "tracker.sqlite3"
@@ -53,3 +63,12 @@ def test_the_first_session_on_the_page_is_what_the_wizard_says(tmp_path, monkeyp
     transcript = "\n".join(said).replace(str(home), HOME) + "\n"
     differs = sample_differs(first_session(), transcript)
     assert differs is None, f"docs/wizard.md's first session is not what the wizard says:\n{differs}"
+
+    said.clear()  # a week later, the same contact, by email
+    saved = load(config)  # the profile the first session saved
+    session = Wizard(new_writer(config, saved.data), TODAY + dt.timedelta(days=7), db, clipboard=None, echo=echo)
+    code = drive(session, "Dana Reyes", ENTER, ENTER, "2", ENTER, "q", ENTER)
+    assert code == 0, "\n".join(said)
+    transcript = "\n".join(said).replace(str(home), HOME) + "\n"
+    differs = sample_differs(week_later(), transcript)
+    assert differs is None, f"docs/wizard.md's session a week later is not what the wizard says:\n{differs}"
