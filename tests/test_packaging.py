@@ -138,6 +138,21 @@ def test_usage_errors_read_as_one_clean_sentence(cli, args, needles):
     assert line.startswith("followup-script: error: ") and line[len("followup-script: error: ")].islower()
 
 
+def test_install_and_uninstall_say_what_is_missing(cli):
+    """What is refused before pip runs: one line, exit 2, the fix in it."""
+    one_error_line(cli("install"), "say which plugin to install", "followup-script install followup-script-sms")
+    one_error_line(cli("uninstall", "Followup_Script"), "cannot uninstall itself", "pipx uninstall followup-script")
+    one_error_line(cli("uninstall", "followup-script-sms"), "needs a yes: add --yes")
+
+
+def test_install_runs_pip_of_this_environment(cli):
+    """A package pip cannot find: pip's own words (shown as they come), then one line, exit 3."""
+    result = cli("install", "followup-script-no-such-plugin", env={"PIP_NO_INDEX": "1"})
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        "followup-script: error: pip install followup-script-no-such-plugin failed (exit 1)")
+
+
 # -- the test-only plugins stay out of the user's environment -----------------------------------
 
 
