@@ -214,3 +214,25 @@ def test_on_a_terminal_the_table_fits_its_width(cli):
     assert all(len(line) <= 60 for line in lines), lines
     assert any(line.endswith("2 days overdue") for line in lines)
     assert LONG not in shown
+
+
+def test_the_sms_and_gmail_channels_say_what_to_set(tmp_path, monkeypatch):
+    sms = pytest.importorskip("followup_script_sms")
+    gmail = pytest.importorskip("followup_script_gmail")
+    from followup_script.input.config import Config
+    from followup_script.plugins.manager import build_plugin_manager
+    from followup_script.present.offers import not_deliverable
+
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    channels = build_plugin_manager(load_entrypoints=False, extra=[sms, gmail]).channels
+    dana = {"name": "Dana Reyes", "phone": "+1 555 987 6543", "email": "dana@acme.example"}
+    bare = Config(tmp_path / "c.toml", {})
+    assert "config set sms.account_sid" in not_deliverable(channels["sms"], bare, dana)
+    assert "followup-script gmail login" in not_deliverable(channels["gmail"], bare, dana)
+    set_up = Config(tmp_path / "c.toml", {"sms": {"account_sid": "AC123", "auth_token": "t", "from": "+12025550143"},
+                                          "gmail": {"token_file": str(tmp_path / "token.json")}})
+    (tmp_path / "token.json").write_text("{}")
+    assert not_deliverable(channels["sms"], set_up, dana) is None
+    assert not_deliverable(channels["gmail"], set_up, dana) is None
+    assert "has no phone number" in not_deliverable(channels["sms"], set_up, {"name": "Dana Reyes"})
