@@ -158,8 +158,11 @@ def main(argv=None):
     # What a user's install has: the core and the first-party plugins. The suite's
     # test-only plugins (tests/plugin_packages, installed by `make test`) are left out:
     # no user has them, and one adds a Jinja filter that turns the template cache off.
+    # Its own user cache (the command list, the entry points, compiled templates), as one
+    # install has: on a machine where other checkouts run too, a shared ~/.cache would be
+    # rewritten by each of them in turn, and every run would find it stale.
     env = dict(os.environ, FOLLOWUP_SCRIPT_CONFIG=str(work / "none.toml"),
-               FOLLOWUP_SCRIPT_LOAD_PLUGINS=FIRST_PARTY_PLUGINS)
+               FOLLOWUP_SCRIPT_LOAD_PLUGINS=FIRST_PARTY_PLUGINS, XDG_CACHE_HOME=str(work / "cache"))
     compile_sources()
     results = []
 
