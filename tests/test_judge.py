@@ -15,8 +15,8 @@ Each message must be:
   50 to 150 words, a subject of at most 60 characters;
 - varied: no two of any 8 weekly nudges in a row to one contact on one channel are the
   same text, and two in a row share at most 60% of their words (difflib's ratio over the
-  words, with the names, numbers and every value the user gave left out), for the
-  messages a contact receives (voicemail, email, SMS). A call script is the user's own
+  words, with the names, numbers and every value the user gave, their call hours too,
+  left out), for the messages a contact receives (voicemail, email, SMS). A call script is the user's own
   talk track: its booking and fallback lines are the same by design, so only its
   distinctness is checked.
 
@@ -40,6 +40,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from followup_script import History, Scriptwriter
 from followup_script.input.config import Config
 from followup_script.plugins.manager import build_plugin_manager
+from followup_script.writing.context import build_context
 
 LAST = dt.date(2026, 11, 20)  # a Friday
 CHANNELS = ("voicemail", "call", "email", "sms")
@@ -94,6 +95,7 @@ def own_words(message) -> list[str]:
     """The message's words without names, numbers or anything the user supplied."""
     text = "\n".join(filter(None, [message.subject, message.text]))
     supplied = set(message.data_values()) | {v for v in message.profile.values() if isinstance(v, str)}
+    supplied.add(build_context(message.plan, message.profile, message.contact, LAST)["me"]["callback_window"])
     for value in sorted(supplied, key=len, reverse=True):
         if value.strip():
             text = text.replace(value, " ")

@@ -67,7 +67,7 @@ def test_send_over_smtp(cli, smtp, tmp_path):
     msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
     assert msg.get_content_type() == "multipart/alternative"
     assert msg["To"].addresses[0].display_name == "José Müller"
-    assert msg["Subject"] == "Thank you for the interview for the Data Engineer role"
+    assert msg["Subject"] == "Thank you for the Data Engineer interview at Acme Analytics"
     assert msg["X-Unsent"] is None, "a sent message is not a draft"
     assert "José" in msg.get_body(("plain",)).get_content()
     receipt = json.loads(result.stdout)["receipt"]

@@ -135,7 +135,8 @@ def test_every_message_is_the_same_with_the_tricks_off(config, builtin_plugins, 
 
     on = _write_all(config, builtin_plugins, monkeypatch, off=False)
     assert type(Scriptwriter(config, builtin_plugins).renderer.env) is render._ShortPathSandbox
-    assert guard._remembered_verdict.cache_info().hits > len(on) / 2, "the guard's verdicts are remembered"
+    # (a third, not a half: weekly nudges now vary with the contact, #15, so fewer texts repeat)
+    assert guard._remembered_verdict.cache_info().hits > len(on) / 3, "the guard's verdicts are remembered"
     assert calls, "email HTML took the plain-Markdown path"
 
     calls.clear()

@@ -155,11 +155,11 @@ def test_copy_then_edit_then_the_one_shot_command_uses_your_version(isolated_hom
     assert target.read_text() == builtin
     assert not list(target.parent.glob(".*.tmp"))
 
-    target.write_text(builtin.replace("Could you call me back", "Could you give me a ring"))
+    target.write_text(builtin.replace("Could you call me", "Could you give me a ring"))
     result = run_cli(*ONE_SHOT)
     assert result.returncode == 0, result.stderr
     assert "Could you give me a ring on weekdays, 9 am to 5 pm?" in result.stdout
-    assert "Could you call me back" not in result.stdout
+    assert "Could you call me" not in result.stdout
 
     again = run_cli("templates", "copy", name)
     assert again.returncode == 2

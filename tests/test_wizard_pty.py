@@ -156,7 +156,7 @@ def test_tab_completes_a_tracked_contact_and_the_email_shows_its_subject(paths):
     child.send("\r")
     seen = finish(child)
     assert child.exitstatus == 0, seen[-2000:]
-    assert "Subject: Thank you for the interview for the Data Engineer role" in seen
+    assert "Subject: Thank you for the Data Engineer interview at Acme Analytics" in seen
     assert "Next: three-day-check (attempt 1), due Monday 23 November 2026" in seen
 
 
