@@ -61,12 +61,12 @@ SAMPLE_CONTACTS = {
     "no contact details": {},
 }
 SAMPLE_LAST_CONTACT = dt.date(2026, 11, 20)
-WEEKLY_VARIANTS = 8  # weekly nudges checked: eight in a row, every wording of an 8-way slot
+WEEKLY_VARIANTS = 8  # weekly nudges checked: eight in a row, so every wording of an 8-way slot
 
 
 def sample_histories(situation: str) -> list[tuple[History, int]]:
     """One history per active stage (a call agreed with a time, with a day alone, and
-    missed), and one weekly nudge per wording variant; each with the days after its due
+    missed), and eight weekly nudges in a row (every opening); each with the days after its due
     date it is seen on (a missed call is seen once the agreed day has passed)."""
     last = SAMPLE_LAST_CONTACT
     agreed = dt.datetime(2026, 11, 27, 10, 30)
@@ -237,7 +237,7 @@ def check(writer: Scriptwriter, channels: Iterable[str] | None = None) -> Report
     """Lint every template on ``writer``'s search path.
 
     Every file is compiled (syntax) and its top-level names checked; then every
-    channel x active stage x situation (and every weekly-nudge variant) is
+    channel x active stage x situation (and eight weekly nudges in a row) is
     rendered through :meth:`Scriptwriter.write` with the sample contacts,
     so the courtesy guard, the voicemail budget and the SMS segment count apply
     exactly as they do for real. User templates that are never picked are
