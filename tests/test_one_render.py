@@ -269,3 +269,12 @@ def test_markdown_of_escapes_what_was_computed():
     assert isinstance(inner, Captured) and str(inner) is inner and inner == "***x***"
     assert markdown_of([TemplateText("Hi "), inner, ", ", "[a](b)"]) == "Hi **\\*x\\***, \\[a\\]\\(b\\)"
     assert markdown_of([TemplateText("Hi "), inner], start=4) == "*\\*x\\***"
+
+
+def test_output_that_is_not_text_is_a_template_error(tmp_path):
+    """A block whose filter makes a number: the render's parts are joined where its errors are worded."""
+    from followup_script import TemplateError
+
+    writer = email_writer(tmp_path, "Subject: About {{ contact.role }}\n\n{% filter length %}Thank you{% endfilter %}\n")
+    with pytest.raises(TemplateError, match=r"three-day-check.md.j2 failed: TypeError"):
+        write(writer)
