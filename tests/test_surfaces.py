@@ -236,3 +236,18 @@ def test_the_sms_and_gmail_channels_say_what_to_set(tmp_path, monkeypatch):
     assert not_deliverable(channels["sms"], set_up, dana) is None
     assert not_deliverable(channels["gmail"], set_up, dana) is None
     assert "has no phone number" in not_deliverable(channels["sms"], set_up, {"name": "Dana Reyes"})
+
+
+def test_a_text_needs_a_phone_and_an_email_an_address(tmp_path):
+    from followup_script import Channel, Receipt
+    from followup_script.input.config import Config
+    from followup_script.present.offers import not_deliverable
+
+    texts = Channel("texts", "A text", "sms", deliver=lambda m, c: Receipt(channel="texts"))
+    config = Config(tmp_path / "c.toml", {})
+    said = not_deliverable(texts, config, {"name": "Dana Reyes", "email": "dana@acme.example"})
+    assert said == ("Dana Reyes has no phone number, which texts needs; add it: followup-script contact edit "
+                    "'Dana Reyes' --phone '+1 555 987 6543'")
+    assert not_deliverable(texts, config, {"name": "Dana Reyes", "phone": "+1 555 987 6543"}) is None
+    printing = Channel("notes", "Only prints", "voicemail")
+    assert "only writes the script" in not_deliverable(printing, config, {"name": "Dana Reyes"})

@@ -1,5 +1,7 @@
 """Only honest offers (#20): the wizard offers a delivery only when the contact has what the
-channel needs and the channel is set up; otherwise one line says what to set."""
+channel needs and the channel is set up; otherwise one line says what to set. (What each
+channel needs, and a contact without a phone for a text, are checked without a terminal in
+tests/test_surfaces.py.)"""
 
 from __future__ import annotations
 
@@ -62,19 +64,6 @@ def test_email_without_an_smtp_server_is_not_offered_and_says_what_to_set(tmp_pa
     assert "deliver" not in menus(asked)[0]
     (line,) = [x for x in out.splitlines() if x.startswith("Delivery by email is not offered")]
     assert "followup-script config set email.host" in line
-
-
-def test_a_text_to_a_contact_without_a_phone_is_not_offered(tmp_path, capsys):
-    asked = []
-    data = {"profile": dict(PROFILE), "defaults": {"channel": "texts"}}
-    writer = new_writer(tmp_path / "c.toml", data, extra=[Texts(tmp_path)])
-    session = Wizard(writer, TODAY, tmp_path / "t.sqlite3", clipboard=None, ask=recording(asked))
-    assert drive(session, *NEW_DANA_NO_PHONE, *WHAT_HAPPENED, ENTER, "q", ENTER, "n") == 0
-    out = capsys.readouterr().out
-    assert "deliver" not in menus(asked)[0]
-    assert ("Delivery by texts is not offered: Dana Reyes has no phone number, which texts needs; add it: "
-            "followup-script contact edit 'Dana Reyes' --phone") in out
-    assert not (tmp_path / "sent.txt").exists()
 
 
 def test_a_text_is_confirmed_to_the_phone_number_not_the_email(tmp_path, capsys):
