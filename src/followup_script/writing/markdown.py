@@ -86,8 +86,15 @@ def bare_of(parts) -> str:
     """The text of rendered output with each character a value's escaping would escape
     made the letter ``a`` (what an escape counts as when Markdown is read): as long as
     the text, character for character. For ``_speedups.plain_text_html``."""
-    return "".join([part if type(part) is TemplateText else _text(part).translate(_BARE)
-                    for part in _leaves(parts, [])])
+    leaves = _leaves(parts, [])
+    text = "".join(leaves)
+    bare = text.translate(_BARE)  # once over the whole text, then the template's own words put back
+    out, at = [], 0
+    for leaf in leaves:
+        end = at + len(leaf)
+        out.append(leaf if type(leaf) is TemplateText else bare[at:end])
+        at = end
+    return "".join(out)
 
 
 _WEB_LINK = ("http:", "https:", "mailto:")
