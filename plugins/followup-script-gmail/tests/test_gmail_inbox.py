@@ -8,9 +8,10 @@ import datetime as dt
 import json
 import os
 
-from followup_script_gmail.inbox import READ_SCOPE
 from gmail_helpers import OLD_TOKEN, SCOPE, token_data
 from werkzeug.wrappers import Response
+
+from followup_script_gmail.inbox import READ_SCOPE
 
 TODAY = "2026-11-27"
 LIST = "/gmail/v1/users/me/messages"

@@ -36,7 +36,6 @@ def _when(text) -> dt.datetime | None:
 def read(config, since: dt.date, watch):
     """The inbound texts since ``since`` from the numbers in ``watch.phones``."""
     import requests
-
     from followup_script.inbox import STOP_WORDS, Event, InboxAuthError, InboxServerError
 
     from .delivery import e164
