@@ -187,22 +187,26 @@ def event_of(raw: bytes, inbox: str, arrived: dt.datetime | None = None, sent_fo
     at = when(msg, arrived)
     subject = header_text(msg.get("Subject"))[:200]
     key = str(msg.get("X-Followup-Key") or "").strip() or None
-    common = {"inbox": inbox, "message_id": message_id, "at": at, "thread": thread, "subject": subject,
-              "key": key}
+
+    def event(kind: str, address: str | None, thread: tuple[str, ...] = thread, back: dt.date | None = None,
+              excerpt: str = "") -> Event:
+        return Event(kind, inbox, message_id, at, address=address, thread=thread, key=key, subject=subject,
+                     back_on=back, excerpt=excerpt)
+
     if sent_folder:
         to = addresses(msg, "To", "Cc")
-        return Event(SENT, address=to[0] if to else None, **common) if to else None
+        return event(SENT, to[0]) if to else None
     if is_bounce(msg):
         text = raw.decode("utf-8", "replace")
         failed = _FINAL_RECIPIENT.findall(text) or addresses(msg, "X-Failed-Recipients")
         original = tuple(m for m in message_ids(text) if m != message_id)
-        common["thread"] = tuple(dict.fromkeys(thread + original))
-        return Event(BOUNCE, address=failed[0].lower() if failed else None, **common)
-    sender = (addresses(msg, "From") or [None])[0]
+        return event(BOUNCE, failed[0].lower() if failed else None, tuple(dict.fromkeys(thread + original)))
+    senders = addresses(msg, "From")
+    sender = senders[0] if senders else None
     text = text_of(msg)
     if is_auto_reply(msg):
-        return Event(AUTO_REPLY, address=sender, back_on=back_on(f"{subject}\n{text}", at.date()), **common)
+        return event(AUTO_REPLY, sender, back=back_on(f"{subject}\n{text}", at.date()))
     stop = _STOP_WORDS.search(text)
     if stop is not None:
-        return Event(STOP_REQUEST, address=sender, excerpt=_excerpt(text, stop), **common)
-    return Event(REPLY, address=sender, **common)
+        return event(STOP_REQUEST, sender, excerpt=_excerpt(text, stop))
+    return event(REPLY, sender)

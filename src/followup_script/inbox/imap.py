@@ -72,7 +72,7 @@ def checked(settings: dict) -> dict:
                               fix=f"set it as text, e.g. {example}")
         return value.strip()
 
-    host = text("host", "imap.gmail.com", required=True)
+    host = text("host", "imap.gmail.com", required=True) or ""
     if any(ch.isspace() for ch in host):
         raise ConfigError("is not a server name", field="imap.host", value=host, fix="e.g. imap.gmail.com")
     security = (text("security", "ssl") or "ssl").lower()
@@ -262,7 +262,7 @@ def read(config, since: dt.date, watch: Watch) -> Iterator[Event | Unreadable]:
 
 
 def _read_folder(client, settings: dict, since: dt.date, sent: bool, terms: list[str],
-                 where: str) -> Iterator[Event]:
+                 where: str) -> Iterator[Event | Unreadable]:
     from imapclient.exceptions import IMAPClientError, IMAPClientReadOnlyError
 
     folder = _folder(client, settings, sent)
@@ -282,9 +282,9 @@ def _read_folder(client, settings: dict, since: dt.date, sent: bool, terms: list
         fetched = client.fetch(batch, parts)
         for uid in batch:
             item = fetched.get(uid)
-            if item is None:  # expunged meanwhile
-                continue
-            yield _event(item, uid, folder, sent)
+            found = _event(item, uid, folder, sent) if item is not None else None  # None: expunged meanwhile
+            if found is not None:  # None: a sent message to nobody
+                yield found
 
 
 def _event(item: dict, uid: int, folder: str, sent: bool) -> Event | Unreadable | None:
