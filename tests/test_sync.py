@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -295,3 +297,33 @@ def test_one_message_seen_by_two_inboxes_is_logged_once(imap, isolated_home, cli
     assert result.stdout.strip().splitlines()[-1] == "sync: 1 reply logged"
     touches = json.loads(ok(cli, "contact", "show", "Dana Reyes", "--json", "--today", TODAY).stdout)["touches"]
     assert [t["outcome"] for t in touches] == ["no-answer", "replied"]
+
+
+def test_on_a_terminal_sync_offers_the_snooze_and_asks_before_a_stop(imap, isolated_home, tmp_path):
+    """The one run of the installed command in a real terminal: the out-of-office's snooze
+    is taken with a yes, a request to stop is marked only after a yes."""
+    import os
+
+    import pexpect
+
+    add(None, "Priya Nair", "--email", "priya@initrode.example")
+    add(None, "Sam Ortiz", "--email", "sam.ortiz@gmail.com")
+    imap.add([mail("priya@initrode.example", USER, "Automatic reply: hi", "Back on Monday 7 December.",
+                   headers={"Auto-Submitted": "auto-replied"}, when=dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)),
+              mail("sam.ortiz@gmail.com", USER, "Re: hi", "Please remove me from your list.")])
+    command = str(Path(sys.executable).parent / "followup-script")
+    child = pexpect.spawn(command, ["sync", "--today", TODAY, "--since", "2026-11-01"], encoding="utf-8",
+                          timeout=60, env={**os.environ, **ENV, "COLUMNS": "200"}, dimensions=(40, 200))
+    child.expect_exact("Snooze Priya Nair until Monday 7 December 2026? [Y/n]")
+    child.sendline("y")
+    child.expect_exact("Mark Sam Ortiz stop (nothing more is sent to them, on any channel)? [y/N]")
+    child.sendline("y")
+    child.expect_exact("stopped Sam Ortiz")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    from followup_script.tracker.service import Tracker
+
+    with Tracker.open() as tracker:
+        assert tracker.find("Priya Nair").snoozed_until == "2026-12-07"
+        assert tracker.find("Sam Ortiz").stopped_on == TODAY

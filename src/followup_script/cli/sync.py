@@ -87,6 +87,8 @@ def sync(ctx, since, dry_run, inbox_names, as_json, today, db_path):
         if not dry_run:
             set_last_sync(tracker.store, inbox.name, today)
     _report(results, unreadable, [i.name for i in inboxes], dry_run, as_json)
+    if not (dry_run or as_json) and sys.stdin.isatty() and sys.stdout.isatty():
+        _ask(tracker, results, today)
 
 
 class _Skipped:
@@ -96,6 +98,24 @@ class _Skipped:
 
     def __init__(self, where: str, problem: str) -> None:
         self.where, self.problem = where, problem
+
+
+def _ask(tracker, results: list, today: dt.date) -> None:
+    """On a terminal: take the snooze an out-of-office offers, and confirm a request to stop
+    (the default is no: a stop is never guessed); without one, the lines say the commands."""
+    from followup_script.engine.stages import human_date
+
+    for found in results:
+        name = found.contact.name if found.contact is not None else None
+        if name and found.action == "snooze-offered":
+            back = found.event.back_on
+            if click.confirm(f"Snooze {name} until {human_date(back)}?", default=True):
+                tracker.snooze(name, back, "out of the office (found by sync)", today=today)
+                click.echo(f"snoozed {name} until {human_date(back)}")
+        elif name and found.action == "confirm-stop":
+            if click.confirm(f"Mark {name} stop (nothing more is sent to them, on any channel)?", default=False):
+                tracker.stop(name, today, "asked to stop by email (found by sync)")
+                click.echo(f"stopped {name}")
 
 
 def _chosen(session: Session, names: tuple[str, ...]) -> list:
