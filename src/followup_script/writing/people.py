@@ -12,10 +12,11 @@ them (``first_name``, or a whole ``greeting``), and that is used as written.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from followup_script import _speedups
+from followup_script.writing.name_words import NOT_PLAIN  # nameparser's lists, frozen (20 ms)
 
 # Words that make up an addressee who is a function, not a person ("Hiring Manager",
 # "The Recruiting Team", "HR Department", "To whom it may concern").
@@ -55,15 +56,6 @@ def is_generic(name: str) -> bool:
     return bool(words) and all(w in GENERIC_WORDS for w in words)
 
 
-@cache
-def _not_plain() -> frozenset[str]:
-    """First words after which a name is not simply "given name first": titles, surname
-    prefixes ("de", "van"), conjunctions (nameparser's own lists)."""
-    from nameparser.config import CONSTANTS
-
-    return frozenset(CONSTANTS.titles) | frozenset(CONSTANTS.prefixes) | frozenset(CONSTANTS.conjunctions)
-
-
 @lru_cache(maxsize=1024)
 def name_to_greet(name: str) -> str | None:
     """The name to greet ``name`` by: "Dr. Natarajan", "Ms. Reyes", "Dana", "Sir Alex";
@@ -73,7 +65,7 @@ def name_to_greet(name: str) -> str | None:
         return None
     words = name.split()
     if (_speedups.enabled() and len(words) <= 4 and not _UNUSUAL.search(name)
-            and words[0].casefold() not in _not_plain()):
+            and words[0].casefold() not in NOT_PLAIN):  # nameparser's titles and prefixes
         return words[0]  # "Dana Reyes": what the parser says too, without its 0.4 ms a name (a speed trick)
     from nameparser import HumanName  # a name parser: only when a name is split
 
