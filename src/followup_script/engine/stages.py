@@ -19,6 +19,11 @@ deciding outcome   next stage                 due
 ``stop``           ``stopped``                never, on any channel
 =================  =========================  ====================================
 
+A scheduled call's plan also says when to write: the confirmation is due the day
+the time was agreed (``Plan.confirm_on``; an email channel words it for that day),
+and an optional reminder the weekday before the call (``Plan.remind_on``, when
+that is after the agreement).
+
 Commitments are state: the deciding outcome is that of the last conversation
 while an agreed call is still open (a one-way touch before the agreed day,
 such as the confirmation you sent, leaves it open; see
