@@ -18,18 +18,16 @@ takes the plain, obviously-right path everywhere, which is also what the tests
   an HTML parser (:func:`plain_html_text`, used by ``channels/email.html_text``).
 - The installed plugins' entry points are remembered in the user cache while nothing
   is installed or removed (``_cache.entry_points``, switched in ``plugins/manager``).
-- Words are counted with a byte translation (:func:`count_words` here, used by
-  ``writing/speech.count_words``).
-- The profile's template values and the values the guard masks are worked out
-  once per run, not once per row (:func:`remember_last` here, used by
-  ``writing/context.build_context`` and ``channels/base.Message.data_values``),
-  and dates are named once per date (:func:`remember`, on
+- Dates are named once per date (:func:`remember`, on
   ``engine/stages.human_date`` and ``writing/context.when_words``); each
   contact's greeting, country and zones and the call slots once per distinct
   value (:func:`remember`, on ``writing/people.address``,
   ``writing/context._scene`` and ``_offers``).
 - A plain name is greeted by its first word without nameparser, which would
   say the same (``writing/people.name_to_greet``).
+- A plainly written North American number ("+1 555 123 4567") is said in
+  phonenumbers' own US forms without importing phonenumbers (:func:`nanp_digits`
+  here, used by ``writing/phones``).
 - Compiled templates are kept between runs in Jinja's own bytecode cache,
   read only from files no other user could have written
   (``writing/render.Renderer``, with ``_cache.read_private``).
