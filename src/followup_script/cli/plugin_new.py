@@ -185,8 +185,9 @@ A [followup-script](https://github.com/followup-script/followup-script) channel 
 each follow-up as an email draft through an HTTP API. Started with
 `followup-script plugin new {name}`; see docs/plugins.md of followup-script.
 
-    pip install -e '.[test]'
+    pip install -e '.[test]'    # in a venv of your own, to run its tests
     pytest
+    followup-script install -e .    # into the followup-script you run (pipx, uv tool or a venv)
     followup-script config set {name}.api_root https://drafts.example/api/
     export {token_env}=...
     followup-script next "Dana Reyes" --channel {name} --deliver

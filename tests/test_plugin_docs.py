@@ -1,0 +1,75 @@
+"""docs/plugins.md, read as an outside plugin author reads it (issue 17, finding 5): what a
+channel's ``message.contact`` and ``message.profile`` really hold is what the page lists,
+the page says who sets ``context.dry_run``, and the install steps the page and the
+``plugin new`` scaffold give put the plugin where the ``followup-script`` a user runs
+finds it (its own environment under pipx or ``uv tool``, which a bare ``pip`` misses)."""
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+from followup_script.cli.plugin_new import scaffold
+from followup_script.input.settings import PROFILE_KEYS
+from followup_script.input.values import MESSAGE_FIELDS, SCRIPT_CONTACT_FIELDS
+
+from .conftest import ok
+
+PAGE = (Path(__file__).parent.parent / "docs" / "plugins.md").read_text(encoding="utf-8")
+
+SPY = """
+import json
+import followup_script
+
+
+def finish(message, job):
+    message.warnings.append("KEYS " + json.dumps([sorted(message.contact), sorted(message.profile)]))
+
+
+@followup_script.hookimpl
+def register_channels(register):
+    register(followup_script.Channel(name="spy", description="spy", kind="voicemail", finish=finish))
+"""
+
+
+def bullet(start: str) -> str:
+    """The bullet of the page's 'objects a channel meets' list that starts with ``start``."""
+    at = PAGE.index(f"- {start}")
+    end = PAGE.find("\n- ", at + 1)
+    return PAGE[at:end]
+
+
+def test_every_key_a_message_holds_is_listed(cli, tmp_path):
+    folder = tmp_path / "plugins"
+    folder.mkdir(mode=0o700)
+    (folder / "spy.py").write_text(textwrap.dedent(SPY))
+    config = tmp_path / "config.toml"
+    config.write_text('[profile]\nname = "Ana Lima"\nphone = "+1 555 123 4567"\nemail = "ana@example.com"\n'
+                      'timezone = "America/New_York"\nclock = "12h"\nregion = "US"\ncall_hours = "09:00-17:00"\n'
+                      'callback_window = "on weekdays"\n')
+    result = ok(cli, "--plugins-dir", folder, "--config", config, "--name", "Dana Reyes", "--company", "Acme",
+                "--role", "Data Engineer", "--phone", "+1 555 222 3333", "--email", "dana@acme.example",
+                "--first-name", "Dana", "--greeting", "Hi Dana,", "--timezone", "Europe/London",
+                "--call-window", "09:00-17:00", "--topic", "the salary range",
+                "--update", "I finished the AWS certification.", "--last-contact", "2026-11-20",
+                "--today", "2026-11-25", "--channel", "spy")
+    contact, profile = map(set, json.loads(re.search(r"KEYS (.*)", result.stderr).group(1)))
+    assert (contact, profile) == (set(SCRIPT_CONTACT_FIELDS + MESSAGE_FIELDS), set(PROFILE_KEYS))  # all given
+    listed = bullet("`Message`")
+    for key in contact:
+        assert f"`{key}`" in listed.partition("`contact`")[2], f"message.contact[{key!r}] is not on the page"
+    for key in profile:
+        assert f"`{key}`" in listed.partition("`profile`")[2].partition("`contact`")[0], key
+
+
+def test_the_page_says_who_asks_for_a_dry_run():
+    said = bullet("`DeliveryContext`")
+    assert "dry_run=True" in said and "deliver(" in said, said
+
+
+def test_install_steps_use_the_tools_own_environment(tmp_path):
+    install = re.search(r"```bash\n(.*?followup-script-outbox\n.*?)```", PAGE[PAGE.index("### A complete"):], re.S)
+    assert install, "docs/plugins.md lost its install steps"
+    assert install.group(1).startswith("followup-script install -e ./followup-script-outbox\n")
+    readme = (scaffold("outbox", tmp_path) / "README.md").read_text()
+    assert "followup-script install -e ." in readme
