@@ -2,7 +2,8 @@
 channel's ``message.contact`` and ``message.profile`` really hold is what the page lists,
 the page says who sets ``context.dry_run``, and the install steps the page and the
 ``plugin new`` scaffold give put the plugin where the ``followup-script`` a user runs
-finds it (its own environment under pipx or ``uv tool``, which a bare ``pip`` misses)."""
+finds it (its own environment under pipx or ``uv tool``, which a bare ``pip`` misses); and
+the courtesy guard's refusal of HTML a channel's ``finish`` wrote names that finish (finding 4)."""
 
 import json
 import re
@@ -73,3 +74,40 @@ def test_install_steps_use_the_tools_own_environment(tmp_path):
     assert install.group(1).startswith("followup-script install -e ./followup-script-outbox\n")
     readme = (scaffold("outbox", tmp_path) / "README.md").read_text()
     assert "followup-script install -e ." in readme
+
+
+SHOUTY = """
+import followup_script
+from followup_script import Channel, Receipt
+from followup_script.channels import email
+
+
+class Shouty(Channel):
+    name, kind, description = "shouty", "email", "an email channel whose finish shouts in the HTML"
+
+    def finish(self, message, job):
+        email.finish(message, job)
+        message.html += "<p>FINAL NOTICE: reply ASAP!!!</p>"
+
+    def deliver(self, message, context):
+        return Receipt(channel=self.name, id="s-1")
+
+
+@followup_script.hookimpl
+def register_channels(register):
+    register(Shouty())
+"""
+
+
+def test_html_a_finish_wrote_is_refused_naming_the_finish_not_only_the_template(cli, tmp_path):
+    """Finding 4's plugin: the error leads its author to the finish that wrote the HTML."""
+    folder = tmp_path / "plugins"
+    folder.mkdir(mode=0o700)
+    (folder / "shouty.py").write_text(textwrap.dedent(SHOUTY))
+    refused = cli("--plugins-dir", folder, "--name", "Dana Reyes", "--email", "dana@acme.example",
+                  "--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "--from-email", "ana@example.com",
+                  "--last-contact", "2026-11-20", "--today", "2026-11-25", "--channel", "shouty")
+    assert refused.returncode == 4, refused.stderr
+    assert "the HTML of the shouty script" in refused.stderr and "FINAL NOTICE" in refused.stderr
+    assert "or what the finish of channel 'shouty' (plugin shouty) puts in the HTML" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1

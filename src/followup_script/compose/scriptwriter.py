@@ -140,16 +140,20 @@ class Scriptwriter:
         """The courtesy guard, on every part that is delivered: the subject, the text and
         what the HTML says; with ``allow_tone`` the problems become warnings."""
         where = f"the {message.channel} script ({message.template})"
-        parts = [("\n".join(filter(None, [message.subject, message.text])), where)]
+        fix = "reword the template"
+        parts = [("\n".join(filter(None, [message.subject, message.text])), where, fix)]
         shown = email.html_text(message.html)
         if shown and shown.split() != (message.text or "").split():  # the HTML says something else
-            parts.append((shown, f"the HTML of {where}"))
-        for text, what in parts:
+            channel = self.plugins.channels.get(message.channel)
+            if channel is not None and channel.finish is not None:  # the text passed: the finish may have
+                fix += f", or what the finish of channel {channel.name!r} (plugin {channel.plugin}) puts in the HTML"
+            parts.append((shown, f"the HTML of {where}", fix))
+        for text, what, hint in parts:
             if self.allow_tone:
                 for problem in tone.check(text, message.data_values()):
                     message.warnings.append(f"courtesy guard overridden: {problem}")
                 continue
-            tone.enforce(text, what, message.data_values())
+            tone.enforce(text, what, message.data_values(), hint)
 
     def delivery_key(self, message: Message) -> str:
         """The same follow-up on the same channel always gets the same key."""

@@ -288,14 +288,14 @@ def _verdict(text: str) -> tuple[Violation, ...]:
 _remembered_verdict = lru_cache(maxsize=4096)(_verdict)
 
 
-def enforce(text: str, where: str, data=()) -> None:
-    """Raise :class:`ToneError` naming the first violation in ``text``."""
+def enforce(text: str, where: str, data=(), fix: str = "reword the template") -> None:
+    """Raise :class:`ToneError` naming the first violation in ``text`` and ``fix``."""
     problems = check(text, data)
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ToneError(
-            f"{where} failed the courtesy guard: {first}{more}; reword the template"
+            f"{where} failed the courtesy guard: {first}{more}; {fix}"
         )
 
 
