@@ -199,7 +199,8 @@ class Channel:
         declare pass as they are."""
         table = config.section(self.name)
         out = dict(table)
-        for key, option in self.options.items():
+        for key, declared in self.options.items():
+            option = _option(declared)  # an Option already (__init__), said so for the type checker
             if key in table and table[key] is not None:
                 out[key] = option.check(self.name, key, table[key])
             elif option.required and delivering:
@@ -217,7 +218,7 @@ class Channel:
             "email": bool(self.email),
             "via": self.via,
             "delivers": self.deliver is not None,
-            "options": {key: option.help for key, option in self.options.items()},
+            "options": {key: _option(option).help for key, option in self.options.items()},
             "plugin": self.plugin,
         }
 
