@@ -159,7 +159,7 @@ def test_dry_run_and_json_log_nothing(imap, isolated_home, cli):
     seed_everything(imap, isolated_home, cli)
     dry = ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", "--dry-run", env=ENV)
     assert "Dana Reyes: replied on" in dry.stdout and "would be logged" in dry.stdout
-    assert dry.stdout.strip().splitlines()[-1].startswith("sync (dry run, nothing logged): 1 reply logged")
+    assert dry.stdout.strip().splitlines()[-1].startswith("sync (dry run, nothing logged): 1 reply to log")
     assert "Stage:  done" not in ok(cli, "why", "Dana Reyes", "--today", TODAY).stdout
     found = json.loads(ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", "--json", env=ENV).stdout)
     actions = {e["contact"]: e["action"] for e in found["events"]}

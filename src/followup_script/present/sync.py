@@ -9,6 +9,7 @@ from followup_script.present.shell import shell_quote
 
 __all__ = ["replied_line", "sync_lines"]
 RECENT_DAYS = 7  # how far back due and the wizard mention replies sync found
+REPLIED_SHOWN = 3  # the newest replies named in that one line; the rest are counted
 
 _COUNTED = {  # action: (one, many)
     "replied": ("reply logged", "replies logged"),
@@ -58,8 +59,17 @@ def replied_line(found: list[tuple[str, str]]) -> str | None:
     """``due`` and the wizard: who replied lately, as sync found (name, day), in one line."""
     if not found:
         return None
-    return "Replied: " + ", ".join(f"{name} on {human_date(dt.date.fromisoformat(day))} (found by sync)"
-                                   for name, day in found)
+    said = ", ".join(f"{name} on {human_date(dt.date.fromisoformat(day))} (found by sync)"
+                     for name, day in found[:REPLIED_SHOWN])
+    more = len(found) - REPLIED_SHOWN
+    return f"Replied: {said}" + (f", and {more} more" if more > 0 else "")
+
+
+def _counted(action: str, n: int, dry_run: bool) -> str:
+    words = _COUNTED[action][0 if n == 1 else 1]
+    if dry_run and action in ("replied", "delivered"):  # nothing was logged: "2 replies to log"
+        words = words.removesuffix(" logged") + " to log"
+    return f"{n} {words}"
 
 
 def sync_lines(results: list, dry_run: bool = False) -> list[str]:
@@ -68,7 +78,7 @@ def sync_lines(results: list, dry_run: bool = False) -> list[str]:
     counts: dict[str, int] = {}
     for found in results:
         counts[found.action] = counts.get(found.action, 0) + 1
-    parts = [f"{n} {_COUNTED[a][0 if n == 1 else 1]}" for a, n in counts.items() if a in _COUNTED]
+    parts = [_counted(action, n, dry_run) for action, n in counts.items() if action in _COUNTED]
     head = "sync (dry run, nothing logged): " if dry_run else "sync: "
     lines.append(head + (", ".join(parts) if parts else "nothing new"))
     return lines
