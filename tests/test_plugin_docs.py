@@ -3,18 +3,25 @@ channel's ``message.contact`` and ``message.profile`` really hold is what the pa
 the page says who sets ``context.dry_run``, and the install steps the page and the
 ``plugin new`` scaffold give put the plugin where the ``followup-script`` a user runs
 finds it (its own environment under pipx or ``uv tool``, which a bare ``pip`` misses); and
-the courtesy guard's refusal of HTML a channel's ``finish`` wrote names that finish (finding 4)."""
+the courtesy guard's refusal of HTML a channel's ``finish`` wrote names that finish (finding 4);
+the wizard saves an email channel of a kind of its own as .eml (finding 3)."""
 
+import datetime as dt
+import email
+import email.policy
 import json
 import re
 import textwrap
 from pathlib import Path
 
+import followup_script
+from followup_script import Channel
 from followup_script.cli.plugin_new import scaffold
 from followup_script.input.settings import PROFILE_KEYS
 from followup_script.input.values import MESSAGE_FIELDS, SCRIPT_CONTACT_FIELDS
 
-from .conftest import ok
+from .conftest import PROFILE, TODAY, ok
+from .test_wizard import ENTER, Wizard, drive, new_writer, tracker_at
 
 PAGE = (Path(__file__).parent.parent / "docs" / "plugins.md").read_text(encoding="utf-8")
 
@@ -111,3 +118,29 @@ def test_html_a_finish_wrote_is_refused_naming_the_finish_not_only_the_template(
     assert "the HTML of the shouty script" in refused.stderr and "FINAL NOTICE" in refused.stderr
     assert "or what the finish of channel 'shouty' (plugin shouty) puts in the HTML" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_the_wizard_saves_an_email_channel_of_its_own_kind_as_eml(tmp_path, capsys, monkeypatch):
+    """Finding 3's channel (a kind of its own, email=True) in the wizard: its suggested file is
+    the .eml the core can build for it, as `--format eml` writes, not the bare text."""
+    class Outlook:
+        @followup_script.hookimpl
+        def register_channels(self, register):
+            register(Channel(name="outlook", description="a kind of its own", kind="outlook", email=True))
+
+    db = tmp_path / "tracker.sqlite3"
+    with tracker_at(db) as tracker:
+        tracker.add_contact({"name": "Dana Reyes", "company": "Acme Analytics", "email": "dana@acme.example"})
+        tracker.log("Dana Reyes", "no-commitment", via="call", at=dt.date(2026, 11, 20), today=TODAY)
+    monkeypatch.chdir(tmp_path)
+    writer = new_writer(tmp_path / "config.toml", {"profile": dict(PROFILE)}, extra=[Outlook()])
+    session = Wizard(writer, TODAY, db, clipboard=None)
+    code = drive(session, "Dana Reyes", ENTER, ENTER,  # nothing new
+                 "3", ENTER,  # call, email, outlook, voicemail
+                 "s", ENTER, ENTER, "q", ENTER)  # save to the suggested file
+    out = capsys.readouterr().out
+    assert code == 0, out
+    saved = tmp_path / "followup-dana-reyes-outlook.eml"
+    assert saved.is_file(), sorted(p.name for p in tmp_path.iterdir())
+    msg = email.message_from_bytes(saved.read_bytes(), policy=email.policy.default)
+    assert msg["To"] == "Dana Reyes <dana@acme.example>" and msg.get_content_type() == "multipart/alternative"

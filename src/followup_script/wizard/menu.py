@@ -123,7 +123,8 @@ class ScriptMenu:
         self.echo(f"Copied the {message.channel} script to the clipboard.")
 
     def save(self, message) -> None:
-        path = self.ask(save_path(file_name(self.follow.name, message.channel, message.kind)))
+        kind = "email" if message.is_email else message.kind  # an email channel of a kind of its own too
+        path = self.ask(save_path(file_name(self.follow.name, message.channel, kind)))
         if path.exists() and not self.ask(overwrite(path)):
             self.echo("Not saved.")
             return
