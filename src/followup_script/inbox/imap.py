@@ -32,6 +32,7 @@ from followup_script.inbox.classify import HEADERS, TEXT_BYTES, event_of
 
 NAME = "imap"
 SECURITY = ("ssl", "starttls", "none")
+LOOPBACK = frozenset({"localhost", "::1"})  # and 127.x.x.x: where security = "none" is allowed
 FREE_MAIL = frozenset({"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com",
                        "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com", "fastmail.com",
                        "gmx.com", "gmx.de", "web.de", "mail.com", "yandex.com", "zoho.com"})
@@ -78,6 +79,10 @@ def checked(settings: dict) -> dict:
     security = (text("security", "ssl") or "ssl").lower()
     if security not in SECURITY:
         raise ConfigError("is not known", field="imap.security", value=security, fix="use ssl, starttls or none")
+    if security == "none" and host.lower().strip("[]") not in LOOPBACK and not host.startswith("127."):
+        raise ConfigError(f"would send your password unencrypted to {host}; it is only for an IMAP server on "
+                          "this machine", field="imap.security", value=security,
+                          fix="use ssl (port 993) or starttls (port 143)")
     port = settings.get("port", 993 if security == "ssl" else 143)
     if isinstance(port, str) and port.strip().isdigit():
         port = int(port)
