@@ -266,17 +266,20 @@ def _render_due(session, tracker, rows, today, channel_name, fmt, allow_tone):
 @click.option("--yes", "-y", is_flag=True, help="Deliver without asking.")
 @click.option("--resend", is_flag=True, help="Deliver even if this follow-up was delivered before.")
 @click.option("--allow-tone", is_flag=True, help="Let a script that fails the courtesy guard through, with a warning.")
+@click.option("--update", metavar="TEXT",
+              help="One sentence of news for this message: 'I just finished the AWS certification.'")
 @profile_options
 @today_option
 @db_option
 @click.pass_context
-def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_tone, today, db_path):
+def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_tone, update, today, db_path):
     """The script for NAME now; --deliver sends it and logs the touch.
 
     \b
       followup-script next Dana
       followup-script next Dana --channel email --format eml -o dana.eml
       followup-script next Dana --channel email --deliver --yes
+      followup-script next Dana --update "I just finished the AWS certification."
     """
     from followup_script.cli.contacts import log_hint
     from followup_script.cli.oneshot import emit_delivered
@@ -296,7 +299,11 @@ def next_command(ctx, name, channel, fmt, output, deliver, yes, resend, allow_to
     chosen = writer.channel(session.channel_name(channel))
     plan = tracker.plan_for(found, today)
     # printed, it is worded for the day it is due; delivered, for today (compose.scriptwriter.reading_day)
-    message = writer.write(chosen, plan, found.script_fields(), session.profile, today=today,
+    fields = found.script_fields()
+    if update is not None and update.strip():  # news for this one message, as the one-shot's --update
+        from followup_script.input.values import one_line
+        fields["update"] = one_line(280)(update, "update")
+    message = writer.write(chosen, plan, fields, session.profile, today=today,
                            delivering=deliver, thread=tracker.email_thread(found) if chosen.email else None)
     receipt = None
     if deliver:
