@@ -40,6 +40,8 @@ class ImapServer:
         #: set to N: the server drops the connection when it reads the Nth FETCH command
         self.drop_at_fetch: int | None = None
         self.fetches = 0
+        #: every command line the clients sent (the tests read what sync asked the server for)
+        self.commands: list[bytes] = []
 
     # -- running ----------------------------------------------------------------------------------
     def start(self) -> ImapServer:
@@ -78,6 +80,7 @@ class ImapServer:
 
             async def readline(self):
                 line = await self.reader.readline()
+                owner.commands.append(line)
                 if b" FETCH " in line.upper():
                     owner.fetches += 1
                     if owner.drop_at_fetch is not None and owner.fetches >= owner.drop_at_fetch:

@@ -1,0 +1,43 @@
+"""What sync asks the IMAP server for, and what it keeps (#18: read-only, headers and a few KB, no bodies).
+
+The commands are read as the server (pymap on 127.0.0.1) received them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from tests.conftest import ok
+from tests.inbox_server import USER, mail
+from tests.test_sync import ENV, TODAY, add, imap, server  # noqa: F401 (the fixtures)
+
+SECRET_WORDS = "Zanzibar-quartz-pelican"
+
+
+def test_sync_examines_peeks_at_4_kb_and_keeps_no_subject_or_body(imap, isolated_home, cli):  # noqa: F811
+    add(cli, "Dana Reyes", "--email", "dana@acme.example")
+    long_text = f"Yes, let's talk. {SECRET_WORDS} in the body.\n" + "More words here.\n" * 2000  # ~34 KB
+    imap.add([mail("dana@acme.example", USER, f"Re: the role {SECRET_WORDS}", long_text,
+                   when=dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC))])
+    imap.commands.clear()
+    out = ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", env=ENV).stdout
+    assert "Dana Reyes: replied on Monday 23 November 2026" in out
+
+    sent = [line.decode("utf-8", "replace").upper() for line in imap.commands]
+    assert not any(" SELECT " in line for line in sent)  # EXAMINE only: nothing can change
+    assert sum(" EXAMINE " in line for line in sent) == 2  # INBOX and Sent
+    searches = [line for line in sent if " SEARCH " in line]
+    assert searches and all("SINCE 01-NOV-2026" in line for line in searches)
+    assert any("FROM ACME.EXAMPLE" in line or 'FROM "ACME.EXAMPLE"' in line for line in searches)
+    fetches = [line for line in sent if " FETCH " in line]
+    assert fetches
+    for line in fetches:
+        assert "BODY[" not in line.replace("BODY.PEEK[", "")  # every part peeked: nothing marked read
+        assert "BODY.PEEK[TEXT]<0.4096>" in line and "BODY.PEEK[HEADER.FIELDS (" in line  # never the whole body
+        assert "RFC822" not in line
+    assert imap.flags() == [[]]
+
+    dump = "\n".join(sqlite3.connect(isolated_home / "tracker.sqlite3").iterdump())
+    assert "dana@acme.example" in dump  # what was logged is there...
+    assert SECRET_WORDS not in dump and "the role" not in dump  # ...but no subject and no body
