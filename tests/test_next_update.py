@@ -22,3 +22,17 @@ def test_next_places_the_users_news_in_a_weekly_nudge_and_checks_it(cli):
     assert long.returncode == 2 and "--update" in long.stderr and "keep it under 280" in long.stderr
     pushy = cli(*ME, "next", "Dana Reyes", "--update", "Call me back ASAP.", "--today", "2026-11-27")
     assert pushy.returncode == 4 and "ASAP" in pushy.stderr  # the courtesy guard reads it
+
+
+def test_the_due_line_says_an_agreed_time_as_the_script_does(cli):
+    """#15 finding 3 beyond the script: the header said 'at 15:00' (a 24-hour clock, no zone)
+    beside a script saying '3 pm London time'; a user reading the header could call at 3 pm
+    their own time."""
+    args = ("--name", "Dana Reyes", "--last-contact", "2026-11-20", "--outcome", "scheduled",
+            "--scheduled-for", "2026-11-27 15:00", "--today", "2026-11-20")
+    abroad = ok(cli, *ME, *args, "--timezone", "Europe/London", "--channel", "email").stdout
+    assert "Due:     Friday 27 November 2026 at 3 pm London time\n" in abroad
+    assert "3 pm London time" in abroad.split("\n\n", 1)[1]  # the script says the same
+    assert "Due:     Friday 27 November 2026 at 3 pm\n" in ok(cli, *ME, *args).stdout
+    uk = ok(cli, "--from-name", "Ana Lima", "--from-phone", "+44 20 7946 0958", *args).stdout
+    assert "Due:     Friday 27 November 2026 at 15:00\n" in uk  # a UK profile's clock is 24-hour

@@ -55,6 +55,9 @@ class Message:
     via: str | None = None
     message_id: str | None = None
     thread: EmailThread | None = None
+    #: the agreed time it is due at, as the script says it (clock style and zone: ``Friday 27
+    #: November 2026 at 3 pm London time``); ``None`` when no time was agreed
+    due_said: str | None = None
 
     def __post_init__(self) -> None:
         if self.is_email is None:

@@ -104,6 +104,8 @@ class Scriptwriter:
         confirming = plan.confirm_on is not None and bool(channel.email)
         read_on = reading_day(plan, today or dt.date.today(), delivering or confirming)
         context = build_context(plan, profile, contact, read_on)
+        if plan.due_time is not None:  # the header says the agreed time as the script does (#15)
+            message.due_said = context["scheduled_for"]
         template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
                                           channel=channel.name, fallback="email" if channel.email else None)
         message.template = template.name

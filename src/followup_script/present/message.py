@@ -45,7 +45,7 @@ def text_report(message: Message, receipt: Receipt | None = None) -> str:
     lines = [f"Stage:   {plan.stage.value}" + (f" (attempt {plan.attempt})" if plan.attempt else "")]
     if plan.due:
         late = f" ({overdue_words(plan.overdue_days)})" if plan.overdue_days else ""
-        lines.append(f"Due:     {due_words(plan)}{late}")
+        lines.append(f"Due:     {message.due_said or due_words(plan)}{late}")
     lines.append(f"Why:     {plan.reason}")
     if message.text is None:
         lines.append("")
