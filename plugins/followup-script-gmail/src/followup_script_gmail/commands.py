@@ -76,7 +76,8 @@ def add_commands(cli: click.Group) -> None:
         """Sign in with Google in your browser and save the login token (mode 0600).
 
         Only the gmail.compose scope is asked for: followup-script can create
-        drafts, and it never sends them.
+        drafts, and it never sends them. With --inbox, also gmail.readonly, so
+        that sync can find replies and the drafts you sent.
         """
         settings = _settings(ctx)
         check_client_secrets(client_secrets)
@@ -90,7 +91,8 @@ def add_commands(cli: click.Group) -> None:
             raise ConfigError(f"client-secrets file {client_secrets!r} was refused: {exc}") from None
         click.echo(
             ("Open the link below" if no_browser else "Opening Google sign-in in your browser")
-            + "; sign in and allow followup-script to manage drafts.",
+            + "; sign in and allow followup-script to manage drafts"
+            + (" and read your mail (for sync)." if inbox else "."),
             err=True,
         )
         try:
