@@ -41,3 +41,28 @@ def test_sync_examines_peeks_at_4_kb_and_keeps_no_subject_or_body(imap, isolated
     dump = "\n".join(sqlite3.connect(isolated_home / "tracker.sqlite3").iterdump())
     assert "dana@acme.example" in dump  # what was logged is there...
     assert SECRET_WORDS not in dump and "the role" not in dump  # ...but no subject and no body
+
+
+def test_a_long_run_shows_its_progress_on_a_terminal(imap, isolated_home, monkeypatch, capsys):  # noqa: F811
+    """A count on stderr every 200 messages read, when stderr is a terminal (a real pty here)."""
+    import io
+    import os
+
+    from followup_script.cli.app import main
+
+    add(None, "Dana Reyes", "--email", "dana@acme.example")
+    imap.add([mail("dana@acme.example", USER, f"Re: hi {n}", "Yes.", message_id=f"<r{n}@acme.example>",
+                   when=dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)) for n in range(400)])
+    leader, follower = os.openpty()
+    terminal = io.TextIOWrapper(os.fdopen(follower, "wb", buffering=0), encoding="utf-8", write_through=True)
+    monkeypatch.setattr("sys.stderr", terminal)
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    try:
+        assert main(["sync", "--today", TODAY, "--since", "2026-11-01", "--dry-run"]) in (0, None)
+        shown = os.read(leader, 65536).decode("utf-8")
+    finally:
+        terminal.close()
+        os.close(leader)
+    assert "imap: 200 messages read" in shown and "imap: 400 messages read" in shown
+    assert "sync (dry run, nothing logged)" in capsys.readouterr().out
