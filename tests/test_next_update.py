@@ -32,6 +32,7 @@ def test_the_due_line_says_an_agreed_time_as_the_script_does(cli):
             "--scheduled-for", "2026-11-27 15:00", "--today", "2026-11-20")
     abroad = ok(cli, *ME, *args, "--timezone", "Europe/London", "--channel", "email").stdout
     assert "Due:     Friday 27 November 2026 at 3 pm London time\n" in abroad
+    assert "talk again on Friday 27 November 2026 at 3 pm London time; call then" in abroad  # Why:
     assert "3 pm London time" in abroad.split("\n\n", 1)[1]  # the script says the same
     assert "Due:     Friday 27 November 2026 at 3 pm\n" in ok(cli, *ME, *args).stdout
     uk = ok(cli, "--from-name", "Ana Lima", "--from-phone", "+44 20 7946 0958", *args).stdout
