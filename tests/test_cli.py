@@ -152,7 +152,8 @@ def test_print_only_channel_cannot_deliver(cli):
     one_line_error(result, 2, "only prints")
 
 
-def test_deliver_without_terminal_needs_yes(cli):
+def test_deliver_without_terminal_needs_yes(cli, isolated_home):
+    (isolated_home / "config.toml").write_text('[email]\nhost = "smtp.example.com"\n')  # set up: it asks
     result = cli(*BASE, "--email", "dana@acme.example", "--channel", "email",
                  "--last-contact", "2026-11-20", "--deliver")
     one_line_error(result, 2, "--yes")

@@ -12,6 +12,7 @@ import click
 
 from followup_script.cli.options import option_label, root_profile_options
 from followup_script.engine.vocabulary import OUTCOME_HELP, SITUATION_HELP
+from followup_script.errors import InputError
 
 #: The options that ask for a one-shot script; with none of them, bare ``followup-script``
 #: starts the wizard on a terminal.
@@ -118,9 +119,15 @@ def deliver(session, writer, message, yes: bool, resend: bool = False):
     same command never delivers twice (``--resend`` does). A recipient the tracker has
     marked stop (by email, phone or name) is refused first, on every channel (exit 4)."""
     refuse_a_stopped_recipient(writer, message)
+    channel = writer.channel(message.channel)
+    if message.text is None or channel.deliver is None:
+        return writer.deliver(message)  # refuses (stopped, nothing to deliver, only prints) before asking
+    from followup_script.present.offers import not_deliverable
+
+    blocked = not_deliverable(channel, writer.config, message.contact, tracked=False)
+    if blocked:  # only honest offers (#20): what to set is said before asking, not after a yes
+        raise InputError(f"cannot deliver by {channel.name}: {blocked}")
     session.confirm_delivery(message, yes)
-    if message.text is None or writer.channel(message.channel).deliver is None:
-        return writer.deliver(message)  # refuses (stopped, nothing to deliver) before recording anything
     from followup_script.cli.output import report_already_delivered
     from followup_script.tracker.service import Tracker
 

@@ -45,16 +45,20 @@ def readiness(channel) -> Callable[[Any], Any] | None:
     return found if callable(found) else None
 
 
-def not_deliverable(channel, config, contact: Mapping) -> str | None:
+def not_deliverable(channel, config, contact: Mapping, tracked: bool = True) -> str | None:
     """None when ``channel`` can deliver to ``contact`` with ``config``; else one line saying
-    why not and what to set (the contact's missing address, the config key, the login)."""
+    why not and what to set (the contact's missing address, the config key, the login).
+    ``tracked``: a missing address is added with ``contact edit``; else (the one-shot
+    command) it is passed as ``--email`` or ``--phone``."""
     if getattr(channel, "deliver", None) is None:
         return f"the {channel.name} channel only writes the script; it cannot deliver"
     need = needs(channel)
     if need and not (contact.get(need) or "").strip():
-        name = contact.get("name") or "NAME"
+        name = contact.get("name") or ("NAME" if tracked else "the contact")
         example = "name@example.com" if need == "email" else "'+1 555 987 6543'"
         word = "email address" if need == "email" else "phone number"
+        if not tracked:
+            return f"{name} has no {word}, which {channel.name} needs; pass --{need} {example}"
         return (f"{name} has no {word}, which {channel.name} needs; add it: followup-script contact edit "
                 f"{shell_quote(name)} --{need} {example}")
     check = readiness(channel)
