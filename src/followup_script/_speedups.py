@@ -49,7 +49,7 @@ ENV_OFF = "FOLLOWUP_SCRIPT_NO_SPEEDUPS"
 # dict with the key encoded once: os.environ.get encodes it on every call (0.5 µs,
 # 4% of a batch row). Where os.environ has no such dict, os.environ.get is used.
 try:
-    _ENVIRON, _KEY = os.environ._data, os.environ.encodekey(ENV_OFF)
+    _ENVIRON, _KEY = os.environ._data, os.environ.encodekey(ENV_OFF)  # type: ignore[attr-defined]
     _ON = (os.environ.encodevalue(""), os.environ.encodevalue("0"))
 except AttributeError:  # pragma: no cover (not CPython's os.environ)
     _ENVIRON = None

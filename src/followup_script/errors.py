@@ -59,7 +59,8 @@ class InputError(FollowupError):
             head = self.problem
         else:
             # a setting's dotted name (profile.call_hours) is said as it is typed
-            name = label if label is not None else (self.field if "." in self.field else self.field.replace("_", " "))
+            field = self.field or ""  # not None here: the branch above takes that case
+            name = label if label is not None else (field if "." in field else field.replace("_", " "))
             shown = "" if self.value is None else f" {self.value if isinstance(self.value, int) else repr(str(self.value))}"
             head = f"{name}{shown} {self.problem}"
         return f"{head}; {self.fix}" if self.fix else head

@@ -91,7 +91,7 @@ def one_shot(session, opts: dict) -> None:
     from followup_script.input.values import follow_up_from
 
     today = session.today()
-    doubts = []
+    doubts: list = []
     history, contact, _ = follow_up_from(opts, today, doubts)  # the --from-* values: session.profile
     for doubt in doubts:  # a last contact a year ago: written, with a word on stderr
         click.echo(f"followup-script: warning: {doubt.sentence(option_label(doubt.field))}", err=True)

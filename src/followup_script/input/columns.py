@@ -195,5 +195,5 @@ def sniff(sample: list[str]) -> str:
     if found and found in header:
         return found
     counts = {sep: header.count(sep) for sep in _SEPARATORS}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","

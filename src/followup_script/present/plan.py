@@ -47,4 +47,5 @@ def status_words(plan: Plan | None, today: dt.date, stopped: bool = False) -> st
         return overdue_words(plan.overdue_days)
     if plan.due == today:
         return "due today"
+    assert plan.due is not None  # an active plan has a due day
     return f"due {plan.due:%a} {plan.due.day} {plan.due:%b}"

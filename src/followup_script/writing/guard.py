@@ -278,7 +278,7 @@ def _check_masked(text: str) -> tuple[Violation, ...]:
 
 
 def _verdict(text: str) -> tuple[Violation, ...]:
-    found = [Violation(m.lastgroup, m.group(0)) for m in _WORDS.finditer(text)]
+    found = [Violation(m.lastgroup or "", m.group(0)) for m in _WORDS.finditer(text)]
     found += [Violation("shouting", m.group(0)) for m in _SHOUTING.finditer(text)]
     if not COURTESY.search(text):
         found.append(Violation("courtesy", "no thanks or appreciation"))
