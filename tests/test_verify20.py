@@ -24,3 +24,34 @@ def test_the_one_shot_says_what_to_set_before_it_asks(cli, args, needles):
     terminal instead of asking 'Deliver this email to ...?' and failing after the yes."""
     one_error_line(cli(*ONE_SHOT, *args, "--deliver"), *needles)
     one_error_line(cli(*ONE_SHOT, *args, "--deliver", "--yes"), *needles)
+
+
+def test_config_unset_of_a_mistyped_key_says_which_was_meant(cli, isolated_home):
+    (isolated_home / "config.toml").write_text('[profile]\nname = "Ana Lima"\n')
+    one_error_line(cli("config", "unset", "profile.nmae"), "setting 'profile.nmae' is not set; did you mean profile.name?")
+    one_error_line(cli("config", "unset", "email.host"), "followup-script config shows what is set")
+    assert 'name = "Ana Lima"' in (isolated_home / "config.toml").read_text()  # nothing removed
+
+
+def test_touch_list_on_a_narrow_terminal_cuts_its_title_too(cli):
+    """The title above the table (name and company) is cut with an ellipsis like the table's
+    cells, not split in the middle of a word by the terminal."""
+    import os
+
+    import pexpect
+
+    from .conftest import COMMAND
+
+    company = "Fabrikam Worldwide Industrial Holdings International"
+    assert cli("contact", "add", "Seán Murphy", "--company", company).returncode == 0
+    assert cli("log", "Seán", "--outcome", "no-commitment", "--date", "2026-11-24",
+               "--note", "phone screen with the hiring manager, then the team").returncode == 0
+    child = pexpect.spawn(COMMAND, ["touch", "list", "Seán"], env={**os.environ, "COLUMNS": "", "TERM": "dumb"},
+                          dimensions=(24, 60), encoding="utf-8", timeout=30)
+    shown = child.read().replace("\r\n", "\n")
+    child.close()
+    assert child.exitstatus == 0, shown
+    lines = shown.rstrip("\n").split("\n")
+    assert lines[0].startswith("Seán Murphy (Fabrikam") and lines[0].endswith("…"), lines
+    assert lines[1].split() == ["ID", "DATE", "VIA", "OUTCOME", "AGREED", "NOTE"], lines
+    assert len(lines) == 3 and all(len(line) <= 60 for line in lines), lines

@@ -115,6 +115,7 @@ def touch():
 def touch_list(ctx, name, as_json, db_path):
     """NAME's touches, oldest first, with the ids `touch edit` takes."""
     from followup_script.present.listing import touch_table
+    from followup_script.present.table import fit, terminal_width
 
     contact, found = Session.of(ctx).tracker(db_path).touches(name)
     if as_json:
@@ -124,7 +125,9 @@ def touch_list(ctx, name, as_json, db_path):
     if not found:
         click.echo(f"{contact.label()} has no touches yet", err=True)
         return
-    write(f"{contact.label()}\n" + touch_table(found))
+    width = terminal_width()  # the title is cut like the table, never split by the terminal
+    title = contact.label() if width is None else fit(contact.label(), width)
+    write(f"{title}\n" + touch_table(found, width))
 
 
 @touch.command("edit")

@@ -292,8 +292,20 @@ def unset_value(config: Config, dotted: str) -> Config:
     for part in parts[:-1]:
         node = node.get(part)
         if not isinstance(node, dict):
-            raise InputError(f"setting {dotted!r} is not set")
+            raise InputError(f"setting {dotted!r} is not set; {_unset_fix(dotted, doc)}")
     if parts[-1] not in node:
-        raise InputError(f"setting {dotted!r} is not set")
+        raise InputError(f"setting {dotted!r} is not set; {_unset_fix(dotted, doc)}")
     del node[parts[-1]]
     return _save(config, doc)
+
+
+def _unset_fix(dotted: str, doc) -> str:
+    """``did you mean profile.name?`` for a near miss of a setting that is set, else where to look."""
+    from followup_script.engine.grammar import closest_word
+
+    def keys(node, prefix=""):
+        for key, value in node.items():
+            yield from keys(value, f"{prefix}{key}.") if isinstance(value, dict) else (f"{prefix}{key}",)
+
+    near = closest_word(dotted, list(keys(doc)))
+    return f"did you mean {near}?" if near else "followup-script config shows what is set"
