@@ -73,9 +73,11 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 # The deep property runs (10,000 examples each, the "fuzz" hypothesis profile in
-# tests/conftest.py) and the hostile-input tests. Run it before any change to the engine.
+# tests/conftest.py; `make test` runs 300) and the hostile-input tests: every test file with a
+# hypothesis property. Run it before any change to the engine.
+FUZZ_TESTS = tests/test_hostile.py $(shell grep -l '@given' tests/*.py plugins/*/tests/*.py)
 fuzz: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q -p no:cacheprovider --hypothesis-profile=fuzz tests/test_properties.py tests/test_hostile.py
+	$(BIN)/python -m pytest -q -p no:cacheprovider --hypothesis-profile=fuzz $(sort $(FUZZ_TESTS))
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

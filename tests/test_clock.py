@@ -108,8 +108,8 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 DAYS = st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
-# a tenth of the profile's examples (100 in dev and ci, 1,000 under HYPOTHESIS_PROFILE=fuzz): cheap rules
-FEW = settings(max_examples=max(50, settings.default.max_examples // 10))
+# a tenth of the profile's examples, at least 100 (100 in dev and ci, 1,000 in make fuzz): cheap rules
+FEW = settings(max_examples=max(100, settings.default.max_examples // 10))
 
 
 @FEW

@@ -1,7 +1,7 @@
 """Property tests (hypothesis): the engine for any history, the scripts for any contact.
 
 Every property runs as many examples as the hypothesis profile says (tests/conftest.py):
-1,000 in the default "dev" and "ci" profiles, 10,000 in "fuzz" (``make fuzz``, to run
+300 in the default "dev" and "ci" profiles, 10,000 in "fuzz" (``make fuzz``, to run
 before any change to the engine). Every profile is reproducible (``derandomize=True``,
 no example database) and has no deadline (docs/reliability.md has the figures).
 """
