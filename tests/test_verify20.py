@@ -55,3 +55,17 @@ def test_touch_list_on_a_narrow_terminal_cuts_its_title_too(cli):
     assert lines[0].startswith("Seán Murphy (Fabrikam") and lines[0].endswith("…"), lines
     assert lines[1].split() == ["ID", "DATE", "VIA", "OUTCOME", "AGREED", "NOTE"], lines
     assert len(lines) == 3 and all(len(line) <= 60 for line in lines), lines
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["templates", "show", "email/three-day-chek.md.j2"], "did you mean email/three-day-check.md.j2?"),
+    (["templates", "show", "voicemail/weekly-nudge"], "did you mean voicemail/weekly-nudge.txt.j2?"),
+    (["templates", "show", "default:voicemail/weekly-nuge.txt.j2"],
+     "did you mean default:voicemail/weekly-nudge.txt.j2?"),
+    (["templates", "copy", "email/three-day-chek.md.j2"], "did you mean email/three-day-check.md.j2?"),
+    (["templates", "show", "xyzzy"], "see followup-script templates list"),
+    (["templates", "show", "voicemail/nope.txt.j2"], "see followup-script templates list"),  # no far guess
+    (["sync", "--inbox", "imapp"], "did you mean imap?"),
+])
+def test_a_mistyped_template_or_inbox_gets_a_did_you_mean(cli, args, needle):
+    one_error_line(cli(*args), needle)

@@ -125,8 +125,10 @@ def _chosen(session: Session, names: tuple[str, ...]) -> list:
     if names:
         unknown = [n for n in names if n not in registered]
         if unknown:
-            valid = ", ".join(sorted(registered)) or "none"
-            raise InputError("is not an inbox", field="inbox", value=unknown[0], fix=f"use one of: {valid}")
+            from followup_script.engine.grammar import choice_fix
+
+            fix = choice_fix(unknown[0], sorted(registered)) if registered else "use one of: none"
+            raise InputError("is not an inbox", field="inbox", value=unknown[0], fix=fix)
         return [registered[n] for n in dict.fromkeys(names)]
     found = [inbox for inbox in registered.values() if inbox.configured(session.config)]
     if not found:

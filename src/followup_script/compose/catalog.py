@@ -128,8 +128,30 @@ def source(writer: Scriptwriter, name: str) -> tuple[str, str, Path]:
             return read_template(folder, wanted), origin, path
     where = "the built-in templates" if builtin else "the user, plugin and built-in template folders"
     raise InputError(
-        f"template {name!r} is not in {where}; see followup-script templates list"
+        f"template {name!r} is not in {where}; "
+        f"{_near(writer, wanted, lambda o: not builtin or o == 'built-in', 'default:' if builtin else '')}"
     )
+
+
+def _near(writer: Scriptwriter, wanted: str, origins, prefix: str = "") -> str:
+    """``did you mean email/three-day-check.md.j2?`` for a near miss among the templates
+    whose origin ``origins`` takes, else where to see them all."""
+    from followup_script.engine.grammar import closest_word
+
+    def stem(name: str) -> str:  # what tells templates apart: 'three-day-check' of email/three-day-check.md.j2
+        return name.rpartition("/")[2].split(".")[0]
+
+    by_stem: dict[str, list[str]] = {}
+    for origin, folder, exists in search_path(writer):
+        if exists and origins(origin):
+            for found in _names_in(folder):
+                by_stem.setdefault(stem(found), []).append(found)
+    near = closest_word(stem(wanted), sorted(by_stem))
+    if near is None:
+        return "see followup-script templates list"
+    kind = wanted.rpartition("/")[0]
+    alike = [n for n in by_stem[near] if n.rpartition("/")[0] == kind] or by_stem[near]
+    return f"did you mean {prefix}{closest_word(wanted, alike) or alike[0]}?"
 
 
 def copy(writer: Scriptwriter, name: str, as_name: str | None = None, force: bool = False) -> Path:
@@ -146,7 +168,7 @@ def copy(writer: Scriptwriter, name: str, as_name: str | None = None, force: boo
     if text is None:
         raise InputError(
             f"template {name!r} is not a built-in or plugin template; "
-            "see followup-script templates list"
+            f"{_near(writer, wanted, lambda origin: origin != 'user')}"
         )
     target_name = _normal(as_name) if as_name else wanted
     if as_name and parse_name(target_name) is None and not Path(target_name).name.startswith("_"):
