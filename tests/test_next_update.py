@@ -22,6 +22,7 @@ def test_next_places_the_users_news_in_a_weekly_nudge_and_checks_it(cli):
     assert long.returncode == 2 and "--update" in long.stderr and "keep it under 280" in long.stderr
     pushy = cli(*ME, "next", "Dana Reyes", "--update", "Call me back ASAP.", "--today", "2026-11-27")
     assert pushy.returncode == 4 and "ASAP" in pushy.stderr  # the courtesy guard reads it
+    assert "reword the news given with --update" in pushy.stderr  # not the template: the user's words
 
 
 def test_the_due_line_says_an_agreed_time_as_the_script_does(cli):

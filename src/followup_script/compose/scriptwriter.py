@@ -143,6 +143,9 @@ class Scriptwriter:
         what the HTML says; with ``allow_tone`` the problems become warnings."""
         where = f"the {message.channel} script ({message.template})"
         fix = "reword the template"
+        update = message.contact.get("update")
+        if isinstance(update, str) and any(v.rule != "courtesy" for v in tone.check(update)):
+            fix = "reword the news given with --update (or a batch row's update column)"  # the user's words
         parts = [("\n".join(filter(None, [message.subject, message.text])), where, fix)]
         shown = email.html_text(message.html)
         if shown and shown.split() != (message.text or "").split():  # the HTML says something else
