@@ -66,3 +66,28 @@ def test_a_long_run_shows_its_progress_on_a_terminal(imap, isolated_home, monkey
         os.close(leader)
     assert "imap: 200 messages read" in shown and "imap: 400 messages read" in shown
     assert "sync (dry run, nothing logged)" in capsys.readouterr().out
+
+
+def test_a_stopped_contact_writing_again_and_our_own_email_in_sent_log_nothing(imap, isolated_home, cli):  # noqa: F811
+    """A reply from someone marked stop is said, not logged (the stop stays); an email the tracker
+    delivered by SMTP, seen again in Sent by its Message-ID, was logged when it went."""
+    from followup_script.tracker.service import Tracker
+    from tests.test_sync import contact_json, delivered
+
+    add(cli, "Sam Ortiz", "--email", "sam@initech.example")
+    add(cli, "Dana Reyes", "--email", "dana@acme.example")
+    with Tracker.open() as tracker:
+        tracker.stop("Sam Ortiz", dt.date(2026, 11, 18), "asked to stop")
+    delivered(isolated_home, "Dana Reyes", "key-dana", "email", "<ours-dana@example.com>")
+    before = {name: contact_json(cli, name)["touches"] for name in ("Sam Ortiz", "Dana Reyes")}
+    imap.add([mail("sam@initech.example", USER, "Re: hi", "Why are you still writing?",
+                   when=dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC))])
+    imap.add([mail(USER, "dana@acme.example", "Following up", "Hello Dana,", message_id="<ours-dana@example.com>",
+                   when=dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC))], folder="Sent")
+    out = ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", env=ENV).stdout
+    assert "Sam Ortiz: wrote on Monday 23 November 2026; marked stop already, nothing logged" in out
+    assert out.strip().splitlines()[-1] == "sync: 1 message from a stopped contact, 1 sent message already logged"
+    sam = contact_json(cli, "Sam Ortiz")
+    assert sam["stop"]["on"] == "2026-11-18" and sam["plan"]["stage"] == "stopped"
+    assert {name: contact_json(cli, name)["touches"] for name in before} == before
+    assert ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", env=ENV).stdout.strip() == "sync: nothing new"
