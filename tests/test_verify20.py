@@ -69,3 +69,35 @@ def test_touch_list_on_a_narrow_terminal_cuts_its_title_too(cli):
 ])
 def test_a_mistyped_template_or_inbox_gets_a_did_you_mean(cli, args, needle):
     one_error_line(cli(*args), needle)
+
+
+def test_every_usage_synopsis_in_the_docs_names_every_option_of_its_command():
+    """A usage block (```` ``` ```` whose first line is ``followup-script CMD [...``) in
+    README.md or docs/ names every option click has for that command, so a synopsis
+    cannot drift as options are added (the one-shot's lacked --resend; next's --update)."""
+    import re
+    from pathlib import Path
+
+    import click
+
+    from followup_script.cli.doc import _root, _walk
+
+    cli, ctx = _root()
+    options = {}
+    for cmd, sub in _walk(cli, ctx):
+        options[sub.command_path] = {o for p in cmd.get_params(sub) if isinstance(p, click.Option) and not p.hidden
+                                     and p is not cmd.get_help_option(sub) for o in p.opts if o.startswith("--")}
+    root = Path(__file__).parent.parent
+    checked = 0
+    for doc in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        if doc.name == "reference.md":  # generated from click (tests/test_reference.py)
+            continue
+        for block in re.finditer(r"^```(?:text)?\n(followup-script(?: [a-z][a-z-]*)*) [\[A-Z].*?^```", doc.read_text(),
+                                 re.M | re.S):
+            path = block.group(1)
+            while path not in options:
+                path = path.rsplit(" ", 1)[0]
+            missing = options[path] - set(re.findall(r"--[a-z][a-z-]*", block.group(0)))
+            assert not missing, f"{doc.name}: the usage of {path} does not name {sorted(missing)}"
+            checked += 1
+    assert checked >= 12
