@@ -67,7 +67,8 @@ def test_sigkill_during_batch_out_dir_leaves_only_whole_files(tmp_path, cli):
     proc = subprocess.Popen([COMMAND, *profile, "batch", str(rows), "--out-dir", str(out), "--today", "2026-11-25"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and (not out.exists() or len(os.listdir(out)) < 300):
+    while time.monotonic() < deadline and (not out.exists()  # 300 whole files (a temp one is not yet one)
+                                           or sum(not n.endswith(".tmp") for n in os.listdir(out)) < 300):
         time.sleep(0.01)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)

@@ -64,7 +64,8 @@ def test_a_snooze_to_a_saturday_is_not_said_twice(cli):
     ("Zoë Müller", "zoe-muller"), ("Amélie Côté", "amelie-cote"), ("Seán Murphy", "sean-murphy"),
     ("Łukasz Øster-Straße", "lukasz-oster-strasse"), ("Ærøskøbing Œuvre", "aeroskobing-oeuvre"),
     ("Đorđe Þórsson", "dorde-thorsson"), ("Yıldız", "yildiz"), ("Dana O'Neil", "dana-oneil"),
-    ("Дмитрий", "contact"), ("", "contact"), ("../../etc/passwd", "etc-passwd"),
+    ("Дмитрий Иванов", "дмитрий-иванов"), ("山田 太郎", "山田-太郎"), ("\u0301", "contact"),  # no Latin letter
+    ("", "contact"), ("../../etc/passwd", "etc-passwd"),
 ])
 def test_slugs_keep_the_letters(name, expected):
     from followup_script.present.slug import slug

@@ -3,8 +3,10 @@
 Accents go by Unicode decomposition (NFKD, then the combining marks dropped);
 the letters that do not decompose (``ß``, ``ø``, ``æ``, ``ł``, ``đ``, ``þ``...)
 by a small table. Anything else that is not a letter or digit of ASCII
-becomes a hyphen, so the name is safe on every file system. No GPL table
-(such as Unidecode's) is needed for the names people type.
+becomes a hyphen, so the name is safe on every file system. A name with no
+Latin letter at all (Cyrillic, Greek, CJK...) keeps its own letters and digits
+rather than becoming a bare ``contact``: never a dot, slash, space or control
+character. No GPL table (such as Unidecode's) is needed for the names people type.
 """
 
 from __future__ import annotations
@@ -27,11 +29,17 @@ _NOT_SAFE = re.compile(r"[^a-z0-9]+")
 
 def slug(text: str | None, fallback: str = "contact", longest: int = 40) -> str:
     """``Zoë Müller`` -> ``zoe-muller``, ``Amélie Côté`` -> ``amelie-cote``, ``Seán
-    O'Murphy`` -> ``sean-omurphy``; ``fallback`` when nothing is left (a name in a script
-    with no Latin letters), at most ``longest`` characters, cut at a hyphen."""
+    O'Murphy`` -> ``sean-omurphy``; a name with no Latin letters keeps its own
+    (``Дмитрий Иванов`` -> ``дмитрий-иванов``: letters and digits only, never a dot,
+    slash or control character); ``fallback`` when nothing is left, at most ``longest``
+    characters, cut at a hyphen."""
     plain = unicodedata.normalize("NFKD", (text or "").translate(_TABLE))
     plain = "".join(c for c in plain if not unicodedata.combining(c)).translate(_TABLE)
     words = _NOT_SAFE.sub("-", plain.lower()).strip("-")
+    if not words:  # no Latin letters at all: the name's own letters, rather than a bare "contact"
+        own = "".join(c if c.isalnum() or unicodedata.category(c) in ("Mn", "Mc") else " "
+                      for c in unicodedata.normalize("NFC", (text or "").lower()))
+        words = "-".join(own.split()) if any(c.isalnum() for c in own) else ""
     if len(words) > longest:
         words = words[:longest].rsplit("-", 1)[0] if "-" in words[:longest] else words[:longest]
     return words or fallback
