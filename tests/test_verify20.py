@@ -101,3 +101,13 @@ def test_every_usage_synopsis_in_the_docs_names_every_option_of_its_command():
             assert not missing, f"{doc.name}: the usage of {path} does not name {sorted(missing)}"
             checked += 1
     assert checked >= 12
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--name", "Dana", "--last-contact", "2026-11-20", "--format", "jsn"], "; did you mean json? (see followup-script --help)"),
+    (["import", "rows.csv", "--format", "jason"], "; did you mean json? (see followup-script import --help)"),
+    (["--name", "Dana", "--last-contact", "2026-11-20", "--format", "zzz"],
+     "is not one of 'text', 'json', 'eml'; see followup-script --help"),
+])
+def test_a_mistyped_choice_of_click_gets_a_did_you_mean_too(cli, args, needle):
+    one_error_line(cli(*args), needle)

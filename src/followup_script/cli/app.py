@@ -177,6 +177,12 @@ def usage_line(exc: click.UsageError) -> str:
         message = message[0].lower() + message[1:]
     # "No such option '--outcom'. (Did you mean one of: '--outcome', '--output'?)"
     message = re.sub(r"\.? \(?Did you mean ([^()]*\?)\)?$", r"; did you mean \1", message)
+    choice, typed = getattr(getattr(exc, "param", None), "type", None), re.search(r"'([^']*)' is not one of", message)
+    if isinstance(choice, click.Choice) and typed:  # --format jsn: did you mean json?
+        from followup_script.engine.grammar import closest_word
+
+        near = closest_word(typed.group(1), [str(c) for c in choice.choices])
+        message = f"{message.rstrip('.')}; did you mean {near}?" if near else message
     if exc.ctx is None:
         return message.rstrip(".")
     where = f"{exc.ctx.command_path} --help"
