@@ -111,3 +111,18 @@ def test_every_usage_synopsis_in_the_docs_names_every_option_of_its_command():
 ])
 def test_a_mistyped_choice_of_click_gets_a_did_you_mean_too(cli, args, needle):
     one_error_line(cli(*args), needle)
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_templates_list_never_cuts_the_name_templates_show_takes(writer, width):
+    """On a narrow terminal the stage and situation (which the name also says) give way,
+    not the name: at 60 columns it was cut to 'sms/ask-for-t…'."""
+    from followup_script.compose.catalog import template_files
+    from followup_script.present.listing import template_table
+    from followup_script.present.table import cells
+
+    files = template_files(writer)
+    lines = template_table(files, width=width).splitlines()
+    assert all(cells(line) <= width for line in lines), lines
+    assert [line.split()[0] for line in lines[1:]] == [f.name for f in files]  # every name whole
+    assert lines[0].split()[:2] == ["TEMPLATE", "CHANNELS"] and lines[0].split()[-1] == "ORIGIN"

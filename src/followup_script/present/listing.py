@@ -68,8 +68,10 @@ def touch_table(touches: Iterable, width: int | None = -1) -> str:
 
 def template_table(files: Iterable, width: int | None = -1) -> str:
     """``templates list``: each template file, its channels, stage, situation and origin."""
+    # the name is what templates show/copy take: never cut; its stage and situation, which
+    # the name also says, give way first on a narrow terminal
     columns = [Column("TEMPLATE"), Column("CHANNELS", shrink=True),
-               Column("STAGE"), Column("SITUATION"), Column("ORIGIN", shrink=True)]
+               Column("STAGE", optional=True), Column("SITUATION", optional=True), Column("ORIGIN", shrink=True)]
     table = []
     for f in files:
         origin = f.origin + (f" (overridden by {f.overridden_by})" if f.overridden_by else "")
