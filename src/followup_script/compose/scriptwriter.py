@@ -124,7 +124,8 @@ class Scriptwriter:
             try:
                 finish(message, job)
             except FollowupError as exc:
-                exc.raised_by_finish = channel.name  # not a template's missing value (templates check)
+                # not a template's missing value (templates check); an attribute FollowupError does not declare
+                exc.raised_by_finish = channel.name  # type: ignore[attr-defined]
                 raise
             except Exception as exc:
                 raise PluginError(
