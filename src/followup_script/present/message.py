@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from followup_script.channels.base import Message, Receipt
 from followup_script.engine.stages import overdue_words
@@ -84,11 +85,11 @@ def delivered_where(receipt: Receipt | Mapping | None) -> str:
     else its URL, its path, the channel's detail, or ``no id``."""
     if receipt is None:
         return "no id"
-    if isinstance(receipt, Mapping):
-        get = receipt.get
-    else:
-        def get(key):
-            return getattr(receipt, key, None)
+
+    def get(key: str) -> Any:
+        if isinstance(receipt, Mapping):
+            return receipt.get(key)
+        return getattr(receipt, key, None)
     return get("id") or get("url") or get("path") or get("detail") or "no id"
 
 
