@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from followup_script.engine.stages import Plan, Stage
+from followup_script.engine.stages import Plan, Stage, Step
 from followup_script.errors import InputError
 from followup_script.tracker.history import history_of
 from followup_script.tracker.rows import Contact
@@ -76,7 +76,7 @@ def to_ical(tracker, today: dt.date, weeks: int = 8, reminder_minutes: int = 15,
     return cal.to_ical()
 
 
-def _two_steps(tracker, contact: Contact, history, today: dt.date):
+def _two_steps(tracker, contact: Contact, history, today: dt.date) -> tuple[Step, Step | None]:
     """The first two steps of the forecast; the second is None when it would fall past
     the last day a date can have (a far date stored by an older version, e.g. an agreed
     call on 9999-12-31): that contact then gets its next follow-up and no weekly series."""
