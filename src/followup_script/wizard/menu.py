@@ -173,14 +173,15 @@ class ScriptMenu:
             done = tracker.record_and_deliver(wizard.writer, message, follow.contact, fields=follow.fields,
                                               touches=follow.told(), via=message.via, today=wizard.today)
         except FollowupError as exc:
-            if getattr(exc, "delivered", None) is None:
+            delivered = getattr(exc, "delivered", None)
+            if delivered is None:
                 raise  # not delivered: nothing of it was kept ("Not done: ...")
             # it went, then something failed (a plugin's bad receipt...): say so, never offer it again
             try:
                 follow.saved(tracker.find(follow.name))
             except FollowupError:
                 pass
-            self.echo(f"Delivered: {delivered_where(exc.delivered)}, but then: {exc}")
+            self.echo(f"Delivered: {delivered_where(delivered)}, but then: {exc}")
             return True
         follow.saved(done.contact)
         if done.already is not None:
