@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
+from typing import cast
 
 from followup_script import _speedups
 from followup_script.engine import variation
@@ -109,7 +110,8 @@ def profile_values(profile: dict) -> Fields:
     the international forms, and zones, to a contact who needs them."""
     me = {k: collapse(v) for k, v in profile.items() if isinstance(v, str) and v.strip()}
     if "name" in me:
-        me.setdefault("first_name", first_name(me["name"]))
+        # a name here has a word (blank values were dropped), so it has a first word
+        me.setdefault("first_name", cast(str, first_name(me["name"])))
     region = _region(me)
     if "phone" in me:
         me["phone_dial"], me["phone_spoken"], me["phone_slow"] = say_number(me["phone"], region)
