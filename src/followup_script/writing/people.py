@@ -92,8 +92,8 @@ def address(name: str | None, first_name: str | None = None, greeting: str | Non
     name = " ".join(str(name or "").split())
     first_name = " ".join(str(first_name or "").split()) or None
     if greeting and greeting.strip():  # the user said how to greet them: no name is guessed
-        words = _salutation(" ".join(greeting.split()))
-        return Address(first_name, words, words)
+        said = _salutation(" ".join(greeting.split()))
+        return Address(first_name, said, said)
     greet = first_name or (name_to_greet(name) if name else None)
     if greet:
         return Address(greet, f"Hi {greet}", f"Dear {greet}")
