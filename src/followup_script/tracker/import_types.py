@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import cast
 
 from followup_script.errors import InputError
 from followup_script.input.validate import parse_date
@@ -80,7 +81,8 @@ def dated(item: dict, key: str, day: str, today: dt.date) -> tuple[dt.date, str 
     shape = f'{key} must be {{"{day}": "YYYY-MM-DD", "note": ...}} or null'
     if not isinstance(value, dict) or not value.get(day) or set(value) - {day, "note"}:
         raise InputError(shape)
-    on = parse_date(text_of(value[day], f"{key}.{day}", 40), f"{key}.{day}", today)
+    # a text in, so a date out (parse_date gives None only for None)
+    on = cast(dt.date, parse_date(text_of(value[day], f"{key}.{day}", 40), f"{key}.{day}", today))
     return on, text_of(value.get("note"), f"{key}.note") or None
 
 
