@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, cast
 
 from followup_script import _speedups
 
@@ -96,7 +96,10 @@ AGREED_FIX = "give it as 'YYYY-MM-DD HH:MM', or the day alone (YYYY-MM-DD) when 
 ONE_WEEK = dt.timedelta(days=7)
 
 
-def parse_choice(enum: type[StrEnum], value: str | StrEnum, field: str) -> StrEnum:
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def parse_choice(enum: type[_E], value: str | StrEnum, field: str) -> _E:
     """Return ``value`` as a member of ``enum``, or raise an InputError naming ``field``."""
     if isinstance(value, enum):
         return value
@@ -105,7 +108,7 @@ def parse_choice(enum: type[StrEnum], value: str | StrEnum, field: str) -> StrEn
         from followup_script.engine.grammar import choice_fix
 
         raise InputError("is not known", field=field, value=value, fix=choice_fix(str(value), [m.value for m in enum]))
-    return member
+    return cast(_E, member)  # a member of enum: _members(enum) holds only those
 
 
 @cache
@@ -291,12 +294,13 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
     attempt = made + 1
     agreed = confirm_on = remind_on = None
     if outcome is Outcome.SCHEDULED:
-        agreed = history.scheduled_for
+        # History refuses a scheduled outcome with no scheduled_for
+        agreed = cast(dt.date | dt.datetime, history.scheduled_for)
         day = _as_date(agreed)
         at = f" at {agreed:%H:%M}" if isinstance(agreed, dt.datetime) else ""
         if today <= day:
             stage, due = Stage.SCHEDULED_CALL, day
-            if at:
+            if isinstance(agreed, dt.datetime):  # at is said
                 due_time = agreed.time().replace(second=0, microsecond=0)
                 reason = (f"On {when} you agreed to talk again on {human_date(due)}{at}; "
                           "call then, as agreed.")
