@@ -9,6 +9,7 @@ the front end words it (``--last-contact`` on the command line, the column
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from followup_script.engine.stages import History, Outcome, Situation, parse_choice
 from followup_script.errors import InputError
@@ -44,7 +45,7 @@ FIELDS = (SCRIPT_CONTACT_FIELDS + MESSAGE_FIELDS
 
 #: The outcome of a touch given without one, by how it happened: an application sent
 #: committed nobody to anything (check in three days later). ``log`` and ``import`` use it too.
-DEFAULT_OUTCOME = {"application": Outcome.NO_COMMITMENT}
+DEFAULT_OUTCOME: dict[str | None, Outcome] = {"application": Outcome.NO_COMMITMENT}
 
 def one_line(limit: int):
     """A check for text of at most ``limit`` characters, made one line."""
@@ -82,7 +83,8 @@ def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = No
 
     if get("last_contact") is None:
         raise InputError("is needed", field="last_contact", fix="give the date of the last touch, e.g. 2026-11-20")
-    last = check_happened(parse_date(get("last_contact"), "last_contact", today), "last_contact", today)
+    # not None, so parse_date gives a date
+    last = check_happened(cast(dt.date, parse_date(get("last_contact"), "last_contact", today)), "last_contact", today)
     situation = parse_choice(Situation, get("situation") or "application", "situation")
     via = check_via(get("via"), "via") if get("via") is not None else None
     outcome = get("outcome")
