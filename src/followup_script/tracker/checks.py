@@ -31,7 +31,7 @@ _CHECKS = {"phone": check_phone, "email": check_email, "timezone": check_timezon
 
 def clean_fields(values: dict) -> dict:
     """Validate contact fields; ``""`` or None clears an optional field."""
-    out = {}
+    out: dict[str, str | None] = {}
     for key, value in values.items():
         if key not in TRACKED_CONTACT_FIELDS:
             raise InputError(f"{key!r} is not a contact field; use one of: {', '.join(TRACKED_CONTACT_FIELDS)}")
@@ -72,7 +72,7 @@ def checked_touch(touch: NewTouch, today: dt.date) -> NewTouch:
     """``touch`` with its outcome, via and note tidied, once it passes :func:`check_touch`.
     An application sent may leave out its outcome (``no-commitment``); any other touch
     names one."""
-    outcome = touch.outcome
+    outcome: Outcome | str | None = touch.outcome
     if outcome is None or (type(outcome) is str and not outcome.strip()):
         via = check_via(touch.via)
         outcome = DEFAULT_OUTCOME.get(via)
