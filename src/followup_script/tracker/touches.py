@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from followup_script.engine.stages import Outcome, Plan, parse_choice
 from followup_script.errors import InputError
@@ -47,9 +48,10 @@ class Changed:
 
 def delivery_of(store, contact: Contact, touch: Touch) -> Delivery | None:
     """The delivery ``touch`` recorded (its note names the channel), or None."""
-    if touch.outcome != Outcome.NO_ANSWER or not (touch.note or "").startswith(DELIVERED):
+    note = touch.note or ""
+    if touch.outcome != Outcome.NO_ANSWER or not note.startswith(DELIVERED):
         return None
-    channel = touch.note[len(DELIVERED):].partition(":")[0]
+    channel = note[len(DELIVERED):].partition(":")[0]
     done = [d for d in store.deliveries_of(contact.id) if d.channel == channel and d.status == "done"]
     return done[-1] if done else None
 
@@ -115,7 +117,8 @@ def edit_touch(tracker, touch_id: int, *, at=KEEP, via=KEEP, outcome=KEEP, next_
                           before.via if via is KEEP else via, before.next_at if next_at is KEEP else next_at,
                           before.note if note is KEEP else note)
         touch = checked_touch(wanted, today)
-        after = store.update_touch(touch_id, touch.at, touch.via, touch.outcome.value, touch.next_at,
+        # checked_touch gives an Outcome
+        after = store.update_touch(touch_id, touch.at, touch.via, cast(Outcome, touch.outcome).value, touch.next_at,
                                    touch.note)
         was_stop, is_stop = before.outcome == Outcome.STOP, touch.outcome is Outcome.STOP
         stop_set = is_stop and not was_stop and not contact.stopped
