@@ -58,6 +58,9 @@ class Message:
     #: the agreed time it is due at, as the script says it (clock style and zone: ``Friday 27
     #: November 2026 at 3 pm London time``); ``None`` when no time was agreed
     due_said: str | None = None
+    #: the agreed call of a scheduled or missed call, as the script says it; ``None`` when no
+    #: time was agreed (the engine's reason says ``at 10:30``: :attr:`reason` says it this way)
+    agreed_said: str | None = None
 
     def __post_init__(self) -> None:
         if self.is_email is None:
@@ -78,9 +81,22 @@ class Message:
         """
         return _supplied(self.contact) + _supplied(self.profile)
 
+    @property
+    def reason(self) -> str:
+        """The plan's reason with an agreed time said as the script says it (the profile's clock,
+        the contact's zone): ``at 10:30 am Eastern time``, not the engine's ``at 10:30``."""
+        agreed, reason = self.plan.agreed, self.plan.reason
+        if self.agreed_said and isinstance(agreed, dt.datetime):
+            from followup_script.engine.stages import human_date
+
+            reason = reason.replace(f"{human_date(agreed.date())} at {agreed:%H:%M}", self.agreed_said)
+        return reason
+
     def to_dict(self) -> dict:
         out = self.plan.to_dict()
         out.update(
+            reason=self.reason,  # due_time stays machine-readable HH:MM; the sentence is for people
+            due_said=self.due_said,
             channel=self.channel,
             kind=self.kind,
             subject=self.subject,

@@ -106,6 +106,8 @@ class Scriptwriter:
         context = build_context(plan, profile, contact, read_on)
         if plan.due_time is not None:  # the header says the agreed time as the script does (#15)
             message.due_said = context["scheduled_for"]
+        if plan.agreed_time is not None:  # and so does Why: (a scheduled or a missed call)
+            message.agreed_said = context["scheduled_for"]
         template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
                                           channel=channel.name, fallback="email" if channel.email else None)
         message.template = template.name

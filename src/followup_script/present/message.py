@@ -47,10 +47,7 @@ def text_report(message: Message, receipt: Receipt | None = None) -> str:
     if plan.due:
         late = f" ({overdue_words(plan.overdue_days)})" if plan.overdue_days else ""
         lines.append(f"Due:     {message.due_said or due_words(plan)}{late}")
-    reason = plan.reason
-    if message.due_said:  # the engine wrote the agreed time as due_words does; say it as the script does
-        reason = reason.replace(due_words(plan), message.due_said)
-    lines.append(f"Why:     {reason}")
+    lines.append(f"Why:     {message.reason}")  # an agreed time said as the script says it
     if message.text is None:
         lines.append("")
         lines.append("No script: " + ("they asked you to stop, so nothing more is sent."
