@@ -15,7 +15,6 @@ import re
 import time
 from itertools import islice
 
-import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -240,14 +239,14 @@ def _limited_filter(filter_, name: str):
             raise _too_big("a string or list")
         return result
 
-    if hasattr(filter_, "jinja_pass_arg"):
-        bounded.jinja_pass_arg = filter_.jinja_pass_arg
+    if hasattr(filter_, "jinja_pass_arg"):  # Jinja's mark of a filter that takes the context
+        bounded.jinja_pass_arg = filter_.jinja_pass_arg  # type: ignore[attr-defined]  # copied as pass_context sets it
     bounded.__name__ = name
     return bounded
 _SIZED_FILTERS = ("center", "indent", "format", "replace", "wordwrap", "truncate", "join", "slice", "batch")
 
 
-def bound(env: jinja2.Environment) -> None:
+def bound(env: BoundedSandbox) -> None:
     """Give ``env`` the bounded ``range`` and ``lipsum`` and the size-checked filters."""
     for name in _SIZED_FILTERS:
         env.filters[name] = _limited_filter(env.filters[name], name)
