@@ -37,6 +37,7 @@ class Captured(str):
     that its Markdown escapes the values in it and keeps the template's own words."""
 
     __slots__ = ("_parts",)
+    _parts: list
 
     def __str__(self):  # Jinja prints with str(): keep the parts
         return self
@@ -118,5 +119,5 @@ def markdown_to_html(text: str) -> str:
         from markdown_it import MarkdownIt
 
         _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-        _markdown.validateLink = _web_link
+        _markdown.validateLink = _web_link  # type: ignore[method-assign]  # markdown-it's way to judge links
     return _markdown.render(text)
