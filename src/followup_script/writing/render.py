@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import cast
 
 import jinja2
 from jinja2.sandbox import SecurityError
@@ -63,7 +64,7 @@ def builtin_templates() -> Path:
 # -- values given to templates ----------------------------------------------------------
 
 
-_FIELD_FIX = {
+_FIELD_FIX: dict[tuple[str | None, str], str] = {
     ("profile", "name"): "pass --from-name or run: followup-script config set profile.name 'Ana Lima'",
     ("profile", "phone"): "pass --from-phone or run: followup-script config set profile.phone '+1 555 123 4567'",
     ("profile", "email"): "pass --from-email or run: followup-script config set profile.email ana@example.com",
@@ -266,7 +267,7 @@ class Renderer:
     def render_parts(self, template: jinja2.Template, context: dict) -> Rendered:
         """``template`` rendered once: its text, and its Markdown and HTML for an email
         when asked (``Rendered.markdown()``, ``Rendered.html()``: writing/markdown.py)."""
-        env = template.environment
+        env = cast(BoundedSandbox, template.environment)  # a Renderer's templates come from its sandbox
         name = template.name
         try:
             env.start_clock()
