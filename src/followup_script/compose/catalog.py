@@ -77,9 +77,9 @@ def template_files(writer: Scriptwriter) -> list[TemplateFile]:
             kinds.setdefault(folder, []).append(channel.name)
     found: list[TemplateFile] = []
     first: dict[str, str] = {}
-    for origin, folder in writer.renderer.search_path:
-        for name in _names_in(folder):
-            item = TemplateFile(name, origin, folder / name)
+    for origin, place in writer.renderer.search_path:
+        for name in _names_in(place):
+            item = TemplateFile(name, origin, place / name)
             item.partial = Path(name).name.startswith("_")
             parts = parse_name(name)
             if parts:
@@ -88,7 +88,7 @@ def template_files(writer: Scriptwriter) -> list[TemplateFile]:
                     item.stage, item.situation = parts["stage"], parts["situation"]
             elif "/" in name:
                 item.kind = name.split("/", 1)[0]
-            item.channels = sorted(kinds.get(item.kind, []))
+            item.channels = sorted(kinds.get(item.kind, [])) if item.kind is not None else []
             item.overridden_by = first.get(name)
             first.setdefault(name, origin)
             found.append(item)
