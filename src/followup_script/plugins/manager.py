@@ -24,6 +24,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pluggy
 
@@ -31,6 +32,10 @@ from followup_script._cache import ENV_ALLOW
 from followup_script.channels.base import Channel
 from followup_script.errors import InputError, PluginError
 from followup_script.plugins import hookspecs
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
+    from importlib.machinery import ModuleSpec
 
 GROUP = "followup_script"
 DEFAULT_PLUGINS = (
@@ -212,7 +217,7 @@ class Plugins:
         return channels[name]
 
     def listing(self, include_builtin: bool = False) -> dict:
-        channels_by_plugin: dict[str, list[str]] = {}
+        channels_by_plugin: dict[str | None, list[str]] = {}
         for channel in self.channels.values():
             channels_by_plugin.setdefault(channel.plugin, []).append(channel.name)
         plugins = []
@@ -298,9 +303,10 @@ def _load_directory(plugins: Plugins, directory: Path) -> None:
     for path in sorted(directory.glob("*.py")):
         name = f"{path.stem} ({path})"
         try:
-            spec = importlib.util.spec_from_file_location(f"followup_script_local_{path.stem}", path)
+            # a .py file always gets a spec with a (source file) loader
+            spec = cast("ModuleSpec", importlib.util.spec_from_file_location(f"followup_script_local_{path.stem}", path))
             module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
+            cast("Loader", spec.loader).exec_module(module)
             plugins.pm.register(module, name=path.stem)
         except Exception as exc:
             plugins.fail(name, exc)
@@ -310,7 +316,7 @@ def _check_pending(plugins: Plugins) -> None:
     try:
         plugins.pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        name = plugins.pm.get_name(exc.plugin) if exc.plugin else "?"
+        name = cast(str, plugins.pm.get_name(exc.plugin)) if exc.plugin else "?"  # registered: it has a name
         plugins.fail(name, str(exc))
         plugins.pm.unregister(exc.plugin)
         _check_pending(plugins)
