@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Protocol
 
 from followup_script.engine.stages import Plan, moment_words, overdue_words
 from followup_script.present.plan import status_words
@@ -33,17 +34,31 @@ def _when(plan: Plan | None) -> str:
     return plan.due.isoformat() + (f" {plan.due_time:%H:%M}" if plan.due_time else "")
 
 
-def due_table(rows: Iterable[tuple[object, Plan]], today: dt.date, width: int | None = -1) -> str:
+class _Named(Protocol):
+    """A contact as a table shows it (the tracker's Contact, which present does not import)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def company(self) -> str | None: ...
+
+
+class _Listed(_Named, Protocol):
+    @property
+    def stopped(self) -> bool: ...
+
+
+def due_table(rows: Iterable[tuple[_Named, Plan]], today: dt.date, width: int | None = -1) -> str:
     """``due``: who, their company, the stage, the due date and how late, most overdue first.
     ``width`` -1: the terminal's (see :func:`terminal_width`)."""
     columns = [Column("NAME", shrink=True, least=10), Column("COMPANY", shrink=True, optional=True),
                Column("STAGE"), Column("DUE"), Column("STATUS", least=14)]
-    table = [(contact.name, contact.company, plan.stage.value, _when(plan), lateness(plan, today))
+    table = [(contact.name, contact.company or "", plan.stage.value, _when(plan), lateness(plan, today))
              for contact, plan in rows]
     return render(columns, table, terminal_width() if width == -1 else width)
 
 
-def contact_table(rows: Iterable[tuple[object, Plan | None]], today: dt.date, width: int | None = -1) -> str:
+def contact_table(rows: Iterable[tuple[_Listed, Plan | None]], today: dt.date, width: int | None = -1) -> str:
     """``contact list``: every contact, their stage, when it is due and its status."""
     columns = [Column("NAME", shrink=True, least=10), Column("COMPANY", shrink=True, optional=True),
                Column("STAGE"), Column("DUE"), Column("STATUS", least=14)]
@@ -51,9 +66,10 @@ def contact_table(rows: Iterable[tuple[object, Plan | None]], today: dt.date, wi
     for contact, plan in rows:
         stage = plan.stage.value if plan is not None else "no touches"
         status = status_words(plan, today, contact.stopped)
-        if getattr(contact, "snoozed_until", None) and status not in ("stopped", "done"):
-            status += f", snoozed until {contact.snoozed_until}"
-        table.append((contact.name, contact.company, stage, _when(plan), status))
+        snoozed = getattr(contact, "snoozed_until", None)
+        if snoozed and status not in ("stopped", "done"):
+            status += f", snoozed until {snoozed}"
+        table.append((contact.name, contact.company or "", stage, _when(plan), status))
     return render(columns, table, terminal_width() if width == -1 else width)
 
 
