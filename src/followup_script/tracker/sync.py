@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from followup_script.engine.stages import Outcome
 from followup_script.tracker.checks import checked_touch
@@ -62,7 +63,7 @@ class Found:
     touch_id: int | None = None
 
     def to_dict(self) -> dict:
-        event = self.event
+        event: Any = self.event  # an inbox Event (inbox.base: the tracker does not import it)
         return {"inbox": event.inbox, "message_id": event.message_id, "kind": event.kind,
                 "at": event.at.isoformat(), "contact": self.contact.name if self.contact else None,
                 "action": self.action, "detail": self.detail,
