@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import cast
 
 from followup_script.engine.stages import (
     History,
@@ -105,7 +106,7 @@ def forecast(tracker, contact: Contact, history: History, today: dt.date,
         yield from simulate(history, today, weeks, business_days)
         return
     end = None if weeks is None else today + dt.timedelta(weeks=weeks)
-    since = max(first.due, today)
+    since = max(cast(dt.date, first.due), today)  # an active plan has a due day
     steps = simulate(history, since, None, business_days)
     next(steps, None)  # the engine's view of the first step; the snoozed plan replaces it
     if end is not None and since > end:
