@@ -19,6 +19,7 @@ import os
 import shlex
 import subprocess
 from email.message import EmailMessage
+from typing import cast
 
 from followup_script.errors import ConfigError, DeliveryError, DeliveryUnknown, FollowupError
 
@@ -84,7 +85,7 @@ def smtp_settings(settings: dict, delivery_limit: float | None = None) -> dict:
             "email delivery needs an SMTP server: run followup-script config set email.host "
             "smtp.example.com (and email.port, email.user, email.password_env)"
         )
-    host = _text(settings, "host", "smtp.example.com")
+    host = cast(str, _text(settings, "host", "smtp.example.com"))  # not None: checked above
     if any(ch.isspace() or not ch.isprintable() for ch in host):
         raise ConfigError(f"email.host = {host!r} is not a server name; "
                           "run: followup-script config set email.host smtp.example.com")
@@ -264,7 +265,7 @@ def send_smtp(msg: EmailMessage, settings: dict, delivery_limit: float | None = 
     class Secure(_Session, smtplib.SMTP_SSL):
         pass
 
-    server = None
+    server: smtplib.SMTP | None = None
     try:
         if security == "ssl":
             server = Secure(host, port, timeout=config["timeout"], context=ssl.create_default_context())
@@ -273,7 +274,7 @@ def send_smtp(msg: EmailMessage, settings: dict, delivery_limit: float | None = 
         if security == "starttls":
             server.starttls(context=ssl.create_default_context())
         if user:
-            server.login(user, password)
+            server.login(user, cast(str, password))  # a user has a password (checked above)
         refused = server.send_message(msg)
     except FollowupError as exc:  # the delivery limit ran out (tracker.deadline), or our own
         _close(server)
