@@ -19,7 +19,7 @@ from followup_script.engine.stages import Outcome
 from followup_script.errors import DeliveryUnknown, InputError, StoppedError
 from followup_script.tracker.deadline import DeliveryTimeout, deadline, delivery_timeout
 from followup_script.tracker.names import compact, fold
-from followup_script.tracker.rows import Contact, NewTouch
+from followup_script.tracker.rows import Contact, Delivery, NewTouch
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Delivered:
     key: str
     receipt: object | None
     contact: Contact | None
-    already: object | None = None
+    already: Delivery | None = None
 
     def earlier_receipt(self) -> dict:
         return json.loads(self.already.receipt or "{}") if self.already is not None else {}
@@ -131,11 +131,11 @@ def _record_result(tracker, key: str, message, contact: Contact | None, receipt,
             pass  # nothing more can be written; the error below says it was delivered
         note_known(exc, f"it was delivered by {message.channel} ({where}) but could not be logged in "
                    "the tracker; do not deliver it again")
-        exc.delivered = receipt
+        _mark(exc, "delivered", receipt)
         raise
     if error is not None:
         note_known(error, f"it was delivered by {message.channel} ({where}) and logged")
-        error.delivered = receipt
+        _mark(error, "delivered", receipt)
     return now
 
 
@@ -174,7 +174,7 @@ def email_thread(tracker, contact: Contact) -> dict | None:
     ``message_id``, ``references``, ``thread_id``; None when none was. Handed to
     ``Scriptwriter.write(thread=...)``. The last is the newest one no other email answered
     (the end of the chain: deliveries a second apart have the same time), by time after that."""
-    emails = []
+    emails: list[tuple[str, int, dict]] = []
     for found in tracker.store.deliveries_of(contact.id):
         try:
             record = json.loads(found.receipt) if found.status == "done" and found.receipt else None
@@ -191,11 +191,16 @@ def email_thread(tracker, contact: Contact) -> dict | None:
     return {key: record.get(key) for key in ("subject", "message_id", "references", "thread_id")}
 
 
+def _mark(exc: BaseException, name: str, value: object) -> None:
+    """Give an error an attribute it does not declare (``delivered``, ``what_is_known``)."""
+    setattr(exc, name, value)
+
+
 def note_known(exc: BaseException, known: str) -> None:
     """What is known about the delivery, for the message the error ends in (``what_is_known``)."""
     if getattr(exc, "what_is_known", None) is None:
         try:
-            exc.what_is_known = known
+            _mark(exc, "what_is_known", known)
         except AttributeError:  # pragma: no cover - an exception that takes no attributes
             pass
 
