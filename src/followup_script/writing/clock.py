@@ -56,9 +56,9 @@ class Clock(NamedTuple):
     (``words``, else ""), and the user's own zone (``mine``, ``mine_words``)."""
 
     style: str
-    zone: object
+    zone: dt.tzinfo | None
     words: str
-    mine: object
+    mine: dt.tzinfo | None
     mine_words: str
 
     @classmethod
@@ -68,8 +68,8 @@ class Clock(NamedTuple):
         ``profile.timezone``) is "my time": the user's hours are never given without a zone."""
         mine = _load(my_zone) if my_zone else None
         theirs = _load(their_zone) if their_zone else None
-        mine_words = zone_words(my_zone) if mine is not None else ""
-        if theirs is not None:
+        mine_words = zone_words(my_zone) if my_zone and mine is not None else ""  # (a zone: my_zone is set)
+        if their_zone and theirs is not None:
             return cls(style, theirs, zone_words(their_zone), mine, mine_words or MY_TIME)
         if abroad:
             return cls(style, mine, mine_words or MY_TIME, mine, mine_words or MY_TIME)
