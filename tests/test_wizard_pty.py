@@ -63,6 +63,18 @@ def spawn(paths, *args):
     return child
 
 
+def prompt_is_back(child, timeout: float = 20) -> None:
+    """Wait until the wizard asks again (its prompt has the terminal in raw mode). Keys sent
+    before that, while the terminal is in line mode, are the line discipline's: a Ctrl-U
+    there erases nothing, and the text typed after it lands after the refused answer."""
+    import termios
+
+    deadline = time.monotonic() + timeout
+    while termios.tcgetattr(child.child_fd)[3] & termios.ICANON:
+        assert time.monotonic() < deadline, "the question was not asked again"
+        time.sleep(0.01)
+
+
 def finish(child) -> str:
     child.expect(pexpect.EOF)
     child.close()
@@ -76,6 +88,7 @@ def test_a_first_session_in_a_real_terminal(paths):
     child.expect("Your phone number")
     child.sendline("555 12")  # refused: stays on the question and says why
     child.expect("is not a phone number")
+    prompt_is_back(child)
     child.send("\x15")  # clear the line
     child.sendline("+1 555 123 4567")
     child.expect("Your email address")
@@ -321,6 +334,7 @@ def _fits(columns, paths, build_plugin_manager, other_date):
     child.sendline("2026-11-")  # refused: the reason, in full, under the question
     term.wait_for(other_date(today).check("2026-11-"))
     term.check_fits()
+    prompt_is_back(child)
     child.send("\x15")
     child.sendline("2026-11-27")
     channels = build_plugin_manager(load_entrypoints=False).channels.values()
