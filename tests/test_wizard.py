@@ -497,7 +497,9 @@ def test_the_preview_plan_is_what_the_tracker_derives(tmp_path, capsys):
         tracker.log("Dana Reyes", "no-time", via="call", at=dt.date(2026, 11, 10), today=TODAY)
         tracker.log("Dana Reyes", "no-answer", via="voicemail", at=dt.date(2026, 11, 17), today=TODAY)
     session = Wizard(new_writer(tmp_path / "c.toml", {"profile": dict(PROFILE)}), TODAY, db, clipboard=None)
-    code = drive(session, "Dana Reyes", ENTER, "m", ENTER, "y", ENTER, "3", ENTER, "q", ENTER, ENTER)
+    code = drive(session, "Dana Reyes", ENTER, "m", ENTER, "y", ENTER,
+                 ENTER,  # nothing new to mention in this weekly nudge
+                 "3", ENTER, "q", ENTER, ENTER)
     assert code == 0
     out = capsys.readouterr().out
     with tracker_at(db) as tracker:
@@ -566,6 +568,7 @@ def test_a_new_contact_is_previewed_as_the_tracker_will_plan_it(tmp_path, capsys
     db = tmp_path / "t.sqlite3"
     session = Wizard(new_writer(tmp_path / "c.toml", {"profile": dict(PROFILE)}), TODAY, db, clipboard=None)
     code = drive(session, *NEW_DANA, "m", ENTER, "a", ENTER, "2026-11-23", ENTER,  # a voicemail, no answer
+                 ENTER,  # nothing new to mention in the weekly nudge
                  "3", ENTER, "q", ENTER, ENTER)  # quit, and keep it
     assert code == 0
     out = capsys.readouterr().out

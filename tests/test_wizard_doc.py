@@ -67,7 +67,8 @@ def test_the_sessions_on_the_page_are_what_the_wizard_says(tmp_path, monkeypatch
     said.clear()  # a week later, the same contact, by email
     saved = load(config)  # the profile the first session saved
     session = Wizard(new_writer(config, saved.data), TODAY + dt.timedelta(days=7), db, clipboard=None, echo=echo)
-    code = drive(session, "Dana Reyes", ENTER, ENTER, "2", ENTER, "q", ENTER)
+    code = drive(session, "Dana Reyes", ENTER, ENTER, "I just finished the AWS certification.", ENTER,
+                 "2", ENTER, "q", ENTER)
     assert code == 0, "\n".join(said)
     transcript = "\n".join(said).replace(str(home), HOME) + "\n"
     differs = sample_differs(week_later(), transcript)

@@ -170,28 +170,34 @@ def unsnooze(ctx, name, today, db_path):
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
               help="Output of --render: text, or one JSON object per line.")
 @click.option("--allow-tone", is_flag=True, help="Let a script that fails the courtesy guard through, with a warning.")
+@click.option("--update", metavar="TEXT",
+              help="With --render: one sentence of news for the weekly nudges: 'I just finished the AWS certification.'")
 @profile_options
 @db_option
 @click.pass_context
-def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
+def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, update, db_path):
     """The follow-ups due today (or within N days), most overdue first.
 
     \b
       followup-script due
       followup-script due --within 7 --json
       followup-script due --render --channel email --format jsonl
+      followup-script due --render --update "I just finished the AWS certification."
     """
     session = Session.of(ctx)
     today = session.today(today)
     if render and as_json:
         raise InputError("--json is for the list; with --render use --format jsonl")
-    if not render and (channel or fmt != "text"):
-        raise InputError("--channel and --format go with --render; add --render")
+    if not render and (channel or fmt != "text" or update is not None):
+        raise InputError("--channel, --format and --update go with --render; add --render")
+    if update is not None and update.strip():  # news for the weekly nudges (their something-new slot)
+        from followup_script.input.values import one_line
+        update = one_line(280)(update, "update")
     tracker = session.tracker(db_path)
     rows = tracker.due(today, within)
     ctx.call_on_close(rows.close)  # runs before the tracker closes, even on a broken pipe
     if render:
-        return _render_due(session, tracker, rows, today, channel, fmt, allow_tone)
+        return _render_due(session, tracker, rows, today, channel, fmt, allow_tone, update or None)
     count = 0
     encode = json.JSONEncoder(ensure_ascii=False).encode
     table = []
@@ -220,7 +226,7 @@ def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, db_path):
             click.echo(line, err=True)
 
 
-def _render_due(session, tracker, rows, today, channel_name, fmt, allow_tone):
+def _render_due(session, tracker, rows, today, channel_name, fmt, allow_tone, update=None):
     """Each script worded for the day it is read: its due day, or today once due or late."""
     from followup_script.present.message import text_report
 
@@ -233,7 +239,10 @@ def _render_due(session, tracker, rows, today, channel_name, fmt, allow_tone):
     for row in rows:
         count += 1
         try:
-            message = writer.write(channel, row.plan, row.contact.script_fields(), profile, today=today)
+            fields = row.contact.script_fields()
+            if update:  # only a weekly nudge's templates have the slot for it
+                fields["update"] = update
+            message = writer.write(channel, row.plan, fields, profile, today=today)
         except FollowupError as exc:
             failures.append(exc)
             click.echo(f"followup-script: skipped {row.contact.label()}: {exc}", err=True)

@@ -136,6 +136,7 @@ class Follow:
     fields: dict | None = None  # a new contact's fields, saved with the first confirmed write
     event: Event | None = None  # what happened last, saved with it
     plan: Plan | None = None
+    update: str | None = None  # news for a weekly nudge (not kept): "Anything new to mention?"
 
     def saved(self, contact) -> None:
         """The new contact and the event are in the tracker now."""
@@ -151,9 +152,11 @@ class Follow:
 
     def script_fields(self) -> dict:
         if self.contact is not None:
-            return self.contact.script_fields()
-        return {k: v for k, v in (self.fields or {}).items()
-                if k in ("name", "company", "role", "phone", "email") and v}
+            fields = self.contact.script_fields()
+        else:
+            fields = {k: v for k, v in (self.fields or {}).items()
+                      if k in ("name", "company", "role", "phone", "email") and v}
+        return {**fields, "update": self.update} if self.update else fields
 
     def pending_words(self) -> str:
         parts = []

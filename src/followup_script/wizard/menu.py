@@ -18,7 +18,7 @@ import subprocess
 
 from followup_script.compose.scriptwriter import reading_day
 from followup_script.engine.grammar import with_article
-from followup_script.engine.stages import Outcome, human_date
+from followup_script.engine.stages import Outcome, Stage, human_date
 from followup_script.errors import FollowupError, InputError
 from followup_script.present.files import write_file
 from followup_script.present.message import delivered_where, delivery_target, length_line, text_report
@@ -32,6 +32,7 @@ from followup_script.wizard.questions import (
     confirm_delivery,
     confirm_log,
     file_name,
+    news_update,
     next_action,
     overwrite,
     pick_channel,
@@ -56,6 +57,8 @@ class ScriptMenu:
         channels = wizard.writer.plugins.channels
         default = wizard.channel
         logged = False
+        if self.follow.plan.stage is Stage.WEEKLY_NUDGE:  # its something-new slot (#15 --update)
+            self.follow.update = self.ask(news_update())
         while True:
             name = self.ask(pick_channel(channels.values(), default))
             default = name

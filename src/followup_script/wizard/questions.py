@@ -18,6 +18,7 @@ from typing import Any
 from followup_script.engine.stages import Outcome, Situation, human_date
 from followup_script.errors import InputError
 from followup_script.input.validate import check_email, check_name, check_phone
+from followup_script.input.values import one_line
 from followup_script.present.slug import slug
 
 # -- what the person says, in their words ----------------------------------------------------------
@@ -216,6 +217,17 @@ def contact_situation(default: Situation = Situation.APPLICATION) -> Question:
             Situation.INFO: "r"}
     choices = tuple(Option(SITUATION_WORDS[s], s, keys[s]) for s in Situation)
     return Question("select", "What did you do?", choices=choices, default=default)
+
+
+def _update(text: str) -> str:
+    return one_line(280)(text, "update")
+
+
+def news_update() -> Question:
+    """A weekly nudge's something-new slot (``--update`` of the one-shot, ``next`` and ``due --render``)."""
+    return Question("text", "Anything new to mention? (enter to skip)", default="",
+                    instruction="(one sentence: a new project, a certificate, a link)",
+                    validate=refusal(optional(_update)), convert=optional(_update))
 
 
 def contact_email() -> Question:
