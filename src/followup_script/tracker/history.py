@@ -32,6 +32,7 @@ import datetime as dt
 import hashlib
 import itertools
 from collections.abc import Iterable
+from typing import cast
 
 from followup_script.engine.stages import ONE_WEEK, History, Outcome, Plan, Situation, Stage, simulate
 from followup_script.engine.stages import plan as decide
@@ -91,14 +92,14 @@ def history_from(situation: Situation | str, newest_first: Iterable,
         if all(touch.at < agreed_day for touch in one_way):  # the agreed call is still open
             return History(talk.at, Outcome.SCHEDULED, situation, talk.next_at, 0)
         one_way = [touch for touch in one_way if touch.at >= agreed_day]
-    if not one_way:
+    if talk is not None and not one_way:  # (with neither, None was returned above)
         return History(talk.at, Outcome(talk.outcome), situation, None, 0)
     return History(one_way[0].at, Outcome.NO_ANSWER, situation, None, len(one_way))
 
 
 def derive_history(contact: Contact, newest_first: Iterable[Touch]) -> History | None:
     """The engine's input for ``contact`` from its stored touches (newest first)."""
-    stopped_on = dt.date.fromisoformat(contact.stopped_on) if contact.stopped else None
+    stopped_on = dt.date.fromisoformat(contact.stopped_on) if contact.stopped_on is not None else None
     return history_from(contact.situation, newest_first, stopped_on)
 
 
@@ -111,17 +112,19 @@ def history_after(touch: NewTouch, situation: Situation | str, newest_first: Ite
         stopped_on = touch.at
     stored = list(newest_first)
     later = [t for t in stored if t.at > touch.at]
-    return history_from(situation, [*later, touch, *stored[len(later):]], stopped_on)
+    # a touch is given, so there is a history
+    return cast(History, history_from(situation, [*later, touch, *stored[len(later):]], stopped_on))
 
 
 def history_of(contact: Contact) -> History | None:
     """The engine's input from the contact's cached state (see :meth:`Tracker.refresh`)."""
     situation = Situation(contact.situation)
-    if contact.stopped:
+    if contact.stopped_on is not None:  # contact.stopped
         return History(dt.date.fromisoformat(contact.stopped_on), Outcome.STOP, situation)
     if not contact.last_at:
         return None
-    return History(dt.date.fromisoformat(contact.last_at), Outcome(contact.last_outcome), situation,
+    # a last touch has its outcome
+    return History(dt.date.fromisoformat(contact.last_at), Outcome(cast(str, contact.last_outcome)), situation,
                    parse_moment(contact.next_at), contact.attempts)
 
 
@@ -233,7 +236,7 @@ def preview_plan(tracker, contact: Contact | None, event, today: dt.date | None 
         return tracker.plan(history_after(touch, situation or Situation.APPLICATION), today)
     with tracker.store.read():
         stored = list(tracker.store.latest_touches(contact.id))
-    stopped_on = dt.date.fromisoformat(contact.stopped_on) if contact.stopped else None
+    stopped_on = dt.date.fromisoformat(contact.stopped_on) if contact.stopped_on is not None else None
     return tracker.plan(history_after(touch, contact.situation, stored, stopped_on), today)
 
 
