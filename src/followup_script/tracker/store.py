@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
+from typing import Any, cast
 
 from followup_script.errors import InputError
 from followup_script.tracker.database import (  # noqa: F401 (part of the store's API)
@@ -67,14 +68,14 @@ class TouchQueries:
             "UPDATE contacts SET revision = revision + 1, updated_at = ? WHERE id = ?",
             (now_stamp(), contact_id),
         )
-        return self.touch(cursor.lastrowid)
+        return self.touch(cast(int, cursor.lastrowid))  # set by the INSERT
 
     def _touches(self, where: str, params: tuple, order: str = "at, id") -> Iterator[Touch]:
         cursor = self.conn.execute(f"SELECT {_TOUCH_COLUMNS} FROM touches {where} ORDER BY {order}", params)
         for row in cursor:
             touch = Touch(*row)
-            touch.at = dt.date.fromisoformat(touch.at)
-            touch.next_at = parse_moment(touch.next_at)
+            touch.at = dt.date.fromisoformat(cast(str, touch.at))  # the row's text, made a date
+            touch.next_at = parse_moment(cast("str | None", touch.next_at))
             yield touch
 
     def touch(self, touch_id: int) -> Touch:
@@ -209,7 +210,7 @@ class Store(TouchQueries, DeliveryQueries, Database):
 
     def add_contact(self, values: dict, uid: str | None = None, created_at: str | None = None) -> Contact:
         stamp = now_stamp()
-        row = {k: values.get(k) for k in TRACKED_CONTACT_FIELDS}
+        row: dict[str, Any] = {k: values.get(k) for k in TRACKED_CONTACT_FIELDS}
         row["situation"] = row["situation"] or "application"
         row.update(uid=uid or new_uid(), name_key=name_key(row["name"]), name_fold=fold(row["name"]),
                    created_at=created_at or stamp, updated_at=stamp)
@@ -217,7 +218,7 @@ class Store(TouchQueries, DeliveryQueries, Database):
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         cursor = self.conn.execute(f"INSERT INTO contacts ({columns}) VALUES ({marks})", tuple(row.values()))
-        return self.contact(cursor.lastrowid)
+        return self.contact(cast(int, cursor.lastrowid))  # set by the INSERT
 
     def update_contact(self, contact_id: int, values: dict) -> Contact:
         """Change contact fields (never the stop flag); bumps the revision."""
