@@ -79,6 +79,21 @@ def name_to_greet(name: str) -> str | None:
     return first or last or name.split()[0]
 
 
+@lru_cache(maxsize=256)
+def short_name(name: str) -> str | None:
+    """The first and last name of a long name ("Ana Carolina Lima" -> "Ana Lima", "Dr. Priya
+    Natarajan" -> "Priya Natarajan"), for a voicemail whose budget is tight; None when the
+    name is that short already or has no first and last name to keep."""
+    name = " ".join(str(name).split())
+    if len(name.split()) < 3 or is_generic(name):
+        return None
+    from nameparser import HumanName  # a name parser: only when a name is split
+
+    parsed = HumanName(name)
+    short = f"{parsed.first} {parsed.last}" if parsed.first and parsed.last else None
+    return short if short and short != name else None
+
+
 def _salutation(greeting: str) -> str:
     return greeting.strip().rstrip(",;:").rstrip()
 

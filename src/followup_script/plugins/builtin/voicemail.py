@@ -1,6 +1,7 @@
 """The ``voicemail`` channel: a script to read aloud, timed at 150 words a minute."""
 
 from followup_script import Channel, Option, hookimpl
+from followup_script.writing.people import short_name
 from followup_script.writing.phones import phone_forms
 from followup_script.writing.speech import measure_speech
 
@@ -16,6 +17,15 @@ def finish(message, job):
         budget = DEFAULT_BUDGET
     message.metrics["budget_seconds"] = budget
     seconds = message.metrics["estimated_seconds"]
+    mine = message.profile.get("name")
+    short = short_name(mine) if seconds > budget and mine else None
+    if short:  # tight: say the user's first and last name ("Ana Lima", not "Ana Carolina Lima")
+        text = job.rerender(lambda value: short if value == mine else value)
+        metrics = measure_speech(text, phones)
+        if metrics["estimated_seconds"] < seconds:
+            message.text = text
+            message.metrics.update(metrics)
+            seconds = metrics["estimated_seconds"]
     if seconds > budget:
         message.warnings.append(
             f"this voicemail runs about {seconds:g} s, over the {budget:g} s budget; "
