@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from followup_script.channels.base import Message
 from followup_script.errors import FollowupError, InputError
@@ -114,23 +115,23 @@ def read_rows(path: str | Path) -> Iterator[Row]:
                     yield Row(number, {"__error__": NOT_UTF8})
                     continue
                 try:
-                    values = json.loads(text)
+                    record = json.loads(text)
                 except json.JSONDecodeError as exc:
                     yield Row(number, {"__error__": f"not valid JSON ({exc.msg})"})
                     continue
-                if not isinstance(values, dict):
+                if not isinstance(record, dict):
                     yield Row(number, {"__error__": "each line must be a JSON object {...}"})
                     continue
-                if any(isinstance(v, str) and not_utf8(v) for v in values.values()):
+                if any(isinstance(v, str) and not_utf8(v) for v in record.values()):
                     yield Row(number, {"__error__": "a value holds half of a \\u surrogate pair, "
                                                     "which is not text; fix that value"})
                     continue
                 try:
-                    values, header = rename(values, BATCH)  # "Last Contact" is last_contact
+                    record, header = rename(record, BATCH)  # "Last Contact" is last_contact
                 except InputError as exc:
                     yield Row(number, {"__error__": str(exc)})
                     continue
-                yield Row(number, values, header)
+                yield Row(number, record, header)
 
 
 def generate(writer, rows, channel: str, today: dt.date, business_days: bool | None = None):
@@ -161,7 +162,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def file_name(result: Result) -> str:
     """``000002-dana-reyes.txt``: sortable by line, safe on every file system."""
-    message = result.message
+    message = cast(Message, result.message)  # only a result with a message is saved to a file
     who = _UNSAFE.sub("-", (message.contact.get("name") or "contact").lower()).strip("-.")[:40] or "contact"
     suffix = ".eml" if message.is_email and message.text is not None else ".txt"
     return f"{result.line:06d}-{who}{suffix}"

@@ -20,10 +20,14 @@ import csv
 import difflib
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from followup_script.errors import InputError
+
+if TYPE_CHECKING:
+    from _csv import Reader  # what csv.reader gives: rows, and their line_num
 
 BATCH, IMPORT = "batch", "import"
 
@@ -175,7 +179,7 @@ _SAMPLE_LINES = 20
 _SAMPLE_CHARS = 64 * 1024  # the Sniffer's regexes run over this much at most
 
 
-def csv_rows(lines: Iterable[str]) -> Iterator[list[str]]:
+def csv_rows(lines: Iterable[str]) -> Reader:
     """A :func:`csv.reader` over ``lines`` (a file opened with ``newline=""``, or a list),
     separated by commas, semicolons or tabs: the separator is the one
     :class:`csv.Sniffer` finds in the first lines, if the header holds it (else a
