@@ -151,8 +151,8 @@ def main(argv=None):
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
     runs = args.runs or (1 if args.tiny else 7)
-    rows = 200 if args.tiny else 10_000
-    big = 400 if args.tiny else 100_000
+    rows = 50 if args.tiny else 10_000
+    big = 100 if args.tiny else 100_000
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     # What a user's install has: the core and the first-party plugins. The suite's
@@ -230,7 +230,7 @@ def main(argv=None):
 
         results.extend(bench_sync(measure, compare, COMMAND, env, work, args.tiny, runs))
 
-    contacts = 200 if args.tiny else 10_000
+    contacts = 50 if args.tiny else 10_000
     sizes = [contacts] if args.tiny else [10_000, 100_000]
     if "tracker" not in args.only:
         sizes = []

@@ -43,7 +43,7 @@ def bench_sync(measure, compare, command: str, env: dict, work: Path, tiny: bool
     sys.path.insert(0, str(ROOT))
     from tests.inbox_server import PASSWORD, USER
 
-    small, big, contacts = (100, 1_000, 10) if tiny else (10_000, 100_000, 200)
+    small, big, contacts = (20, 200, 5) if tiny else (10_000, 100_000, 200)
     addresses = _tracker(work / "sync.sqlite3", contacts)
     replies = work / "sync-addresses.txt"
     replies.write_text("\n".join(addresses) + "\n", encoding="utf-8")
