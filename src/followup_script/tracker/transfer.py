@@ -23,6 +23,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from followup_script.engine.stages import Outcome
 from followup_script.errors import InputError
@@ -106,11 +107,11 @@ def _make_touch(values: dict, today: dt.date) -> ImportTouch:
         raise InputError("a touch needs its date; fill the date column (YYYY-MM-DD)")
     if not values.get("outcome") and (values.get("via") or "call").strip().lower() not in DEFAULT_OUTCOME:
         raise InputError("a touch needs its outcome; fill the outcome column")
-    at = parse_date(values["date"], "date", today)
+    at = cast(dt.date, parse_date(values["date"], "date", today))  # a date was given (checked above)
     next_at = parse_datetime(values["next"], "next", today) if values.get("next") else None
     touch = checked_touch(NewTouch(values["outcome"], at, values.get("via") or "call", next_at,
                                    str(values.get("note") or "")), today)
-    return ImportTouch(touch.at, touch.via, touch.outcome.value, touch.next_at, touch.note,
+    return ImportTouch(touch.at, touch.via, cast(Outcome, touch.outcome).value, touch.next_at, touch.note,
                        uid=values.get("uid") or None, created_at=values.get("created_at") or None)
 
 
@@ -140,7 +141,7 @@ def read_import(path: str | Path, today: dt.date, fmt: str | None = None) -> lis
 
 
 #: The import's own names for two shared columns (the JSON export's touch keys).
-_TOUCH_KEYS = {"last_contact": "date", "scheduled_for": "next"}
+_TOUCH_KEYS: dict[str | None, str] = {"last_contact": "date", "scheduled_for": "next"}
 
 
 def _read_csv(text: str, today: dt.date, errors: list[str]) -> list[ImportContact]:
@@ -191,10 +192,10 @@ def _read_csv(text: str, today: dt.date, errors: list[str]) -> list[ImportContac
                 touch = _make_touch(values, today)
             stop = None
             if values.get("stopped"):
-                stop = (parse_date(values["stopped"], "stopped", today), values.get("stop_note") or None)
+                stop = (cast(dt.date, parse_date(values["stopped"], "stopped", today)), values.get("stop_note") or None)
             snooze = None
             if values.get("snoozed_until"):
-                snooze = (parse_date(values["snoozed_until"], "snoozed_until", today),
+                snooze = (cast(dt.date, parse_date(values["snoozed_until"], "snoozed_until", today)),
                           values.get("snooze_note") or None)
         except InputError as exc:
             errors.append(f"{ref}: {said(exc)}")
