@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import jinja2
 from jinja2 import meta
@@ -32,7 +33,7 @@ from followup_script.compose.catalog import (  # noqa: F401 (also re-exported fo
     template_files,
 )
 from followup_script.compose.scriptwriter import Scriptwriter
-from followup_script.engine.stages import History, Situation, Stage
+from followup_script.engine.stages import History, Outcome, Situation, Stage, parse_choice
 from followup_script.errors import (
     ConfigError,
     FollowupError,
@@ -70,14 +71,15 @@ def sample_histories(situation: str) -> list[tuple[History, int]]:
     date it is seen on (a missed call is seen once the agreed day has passed)."""
     last = SAMPLE_LAST_CONTACT
     agreed = dt.datetime(2026, 11, 27, 10, 30)
+    sit = parse_choice(Situation, situation, "situation")  # as History reads it
     histories = [
-        (History(last, "scheduled", situation, agreed), 0),
-        (History(last, "scheduled", situation, agreed.date()), 0),
-        (History(last, "scheduled", situation, agreed), 5),
-        (History(last, "no-time", situation), 0),
-        (History(last, "no-commitment", situation), 0),
+        (History(last, Outcome.SCHEDULED, sit, agreed), 0),
+        (History(last, Outcome.SCHEDULED, sit, agreed.date()), 0),
+        (History(last, Outcome.SCHEDULED, sit, agreed), 5),
+        (History(last, Outcome.NO_TIME, sit), 0),
+        (History(last, Outcome.NO_COMMITMENT, sit), 0),
     ]
-    histories += [(History(last, "no-answer", situation, attempts=n), 0) for n in range(WEEKLY_VARIANTS)]
+    histories += [(History(last, Outcome.NO_ANSWER, sit, attempts=n), 0) for n in range(WEEKLY_VARIANTS)]
     return histories
 
 
@@ -168,7 +170,7 @@ def _origin_of(writer: Scriptwriter, filename: str | None) -> str:
 
 def _selected(writer: Scriptwriter, kind: str, stage: str, situation: str) -> tuple[str, str] | None:
     """The name and origin of the template the renderer picks, without compiling it."""
-    loader = writer.renderer.env.loader
+    loader = cast(jinja2.BaseLoader, writer.renderer.env.loader)  # the renderer's env always has one
     for name in writer.renderer.candidates(kind, stage, situation):
         try:
             _, filename, _ = loader.get_source(writer.renderer.env, name)
@@ -245,9 +247,10 @@ def check(writer: Scriptwriter, channels: Iterable[str] | None = None) -> Report
     """
     problems = _Problems()
     files = template_files(writer)
-    sample_plan = writer.plan(History(SAMPLE_LAST_CONTACT, "no-commitment"), SAMPLE_LAST_CONTACT)
+    sample_plan = writer.plan(History(SAMPLE_LAST_CONTACT, Outcome.NO_COMMITMENT), SAMPLE_LAST_CONTACT)
     context_names = set(build_context(sample_plan, SAMPLE_PROFILE, {}, SAMPLE_LAST_CONTACT))
-    broken, unknown_names = set(), {}
+    broken: set[tuple[str, str]] = set()
+    unknown_names: dict[tuple[str, str], set[str]] = {}
     for item in files:
         if not _lint_file(writer, item, context_names, problems, unknown_names):
             broken.add((item.name, item.origin))
