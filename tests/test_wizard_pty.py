@@ -173,8 +173,11 @@ def test_tab_completes_a_tracked_contact_and_the_email_shows_its_subject(paths):
     assert "Next: three-day-check (attempt 1), due Monday 23 November 2026" in seen
 
 
-def test_ctrl_c_leaves_with_130_and_nothing_saved(paths):
-    child = spawn(paths, "wizard", "--today", "2026-11-25")
+def test_bare_command_starts_the_wizard_and_ctrl_c_leaves_with_130_and_nothing_saved(paths):
+    """One session checks two things: the command with no command name, on a terminal, is
+    the wizard; and Ctrl-C after three answers leaves with 130 and saves nothing."""
+    child = spawn(paths, "--today", "2026-11-25")
+    child.expect("First, who you are")
     child.expect("Your full name")
     child.sendline("Ana Lima")
     child.expect("Your phone number")
@@ -184,20 +187,10 @@ def test_ctrl_c_leaves_with_130_and_nothing_saved(paths):
     child.expect("Save this profile to")
     child.send("\x03")
     seen = finish(child)
-    assert child.exitstatus == 130
+    assert child.exitstatus == 130, seen[-2000:]
     assert "followup-script: interrupted; nothing was saved" in seen
     assert "Traceback" not in seen
     assert not paths["config"].exists() and not paths["db"].exists()
-
-
-def test_bare_command_on_a_terminal_starts_the_wizard(paths):
-    child = spawn(paths, "--today", "2026-11-25")
-    child.expect("First, who you are")
-    child.expect("Your full name")
-    child.send("\x03")
-    seen = finish(child)
-    assert child.exitstatus == 130, seen
-    assert not paths["config"].exists()
 
 
 @pytest.mark.parametrize("args", [["wizard"], ["wizard", "--today", "2026-11-25"]])
