@@ -126,3 +126,28 @@ def test_templates_list_never_cuts_the_name_templates_show_takes(writer, width):
     assert all(cells(line) <= width for line in lines), lines
     assert [line.split()[0] for line in lines[1:]] == [f.name for f in files]  # every name whole
     assert lines[0].split()[:2] == ["TEMPLATE", "CHANNELS"] and lines[0].split()[-1] == "ORIGIN"
+
+
+def test_the_one_shot_on_an_80_column_terminal_wraps_on_word_boundaries(tmp_path):
+    """What `make run` shows first, on a real 80x24 terminal: the Why: line and the script's
+    long lines wrap between words (the terminal split them: 'later / , on Monday', 'seven / .');
+    a pipe still gets whole lines (the README sample is checked against one)."""
+    import os
+
+    import pexpect
+
+    from .conftest import COMMAND
+
+    args = ["--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "--name", "Dana Reyes", "--company",
+            "Acme Analytics", "--role", "Data Engineer", "--last-contact", "2026-11-20", "--outcome",
+            "no-commitment", "--today", "2026-11-25"]
+    child = pexpect.spawn(COMMAND, args, env={**os.environ, "COLUMNS": "", "TERM": "dumb"},
+                          dimensions=(24, 80), encoding="utf-8", timeout=30)
+    shown = child.read().replace("\r\n", "\n")
+    child.close()
+    assert child.exitstatus == 0, shown
+    lines = shown.rstrip("\n").split("\n")
+    assert all(len(line) <= 80 for line in lines), lines
+    why = next(i for i, line in enumerate(lines) if line.startswith("Why:     "))
+    assert lines[why + 1].startswith("         ") and lines[why + 1].strip()[0].isalpha(), lines
+    assert not any(line.strip() in (".", ",") or line.startswith((".", ",")) for line in lines), lines

@@ -35,7 +35,13 @@ def emit(message, fmt: str, output: str | None, receipt=None) -> None:
     else:
         from followup_script.present.message import text_report
 
-        data = text_report(message, receipt).encode()
+        text = text_report(message, receipt)
+        if not output:  # on a terminal, wrapped on word boundaries (#20); a pipe gets whole lines
+            from followup_script.present.table import terminal_width, wrap_lines
+
+            width = terminal_width()
+            text = wrap_lines(text, width) if width else text
+        data = text.encode()
     send_output(data, output)
 
 

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Column", "cells", "fit", "render", "terminal_width"]
+__all__ = ["Column", "cells", "fit", "render", "terminal_width", "wrap_lines"]
 
 GAP = "  "
 ELLIPSIS = "…"
@@ -129,3 +129,22 @@ def render(columns: Sequence[Column], rows: Iterable[Sequence[str]], width: int 
             line = fit(line, width)
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def wrap_lines(text: str, width: int) -> str:
+    """``text`` with each line longer than the terminal wrapped on word boundaries, so the
+    terminal never splits a word ("...later / , on Monday"); a labelled line (``Why:     ...``)
+    goes on under its first word. A line that fits the width exactly stays whole."""
+    import re
+    import textwrap
+
+    out = []
+    for line in text.split("\n"):
+        if cells(line) <= width:
+            out.append(line)
+            continue
+        label = re.match(r"[A-Za-z][\w ]{0,15}:\s+(?=\S)", line)
+        indent = " " * len(label.group(0)) if label else line[: len(line) - len(line.lstrip())]
+        out.extend(textwrap.wrap(line, width=max(20, width), subsequent_indent=indent,
+                                 break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
