@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from followup_script.engine.stages import Outcome, Situation, human_date
 from followup_script.errors import InputError
@@ -241,7 +241,7 @@ def contact_phone() -> Question:
 
 
 def what_happened(last: str | None = None, message: str = "What happened last?",
-                  default: Outcome | None = None) -> Question:
+                  default: Outcome | str | None = None) -> Question:
     """The plain-words outcomes; with ``last`` (what the tracker knows) "nothing new" comes first."""
     keys = {Outcome.SCHEDULED: "t", Outcome.NO_TIME: "c", Outcome.NO_COMMITMENT: "g",
             Outcome.NO_ANSWER: "m", Outcome.REPLIED: "r", Outcome.STOP: "x"}
@@ -267,7 +267,7 @@ def _past_date(today: dt.date) -> Callable[[str], dt.date]:
     from followup_script.input.validate import parse_date
 
     def convert(text: str) -> dt.date:
-        day = parse_date(text, "date", today)
+        day = cast(dt.date, parse_date(text, "date", today))  # a text gives a date
         if day > today:
             raise InputError(f"date {day} is after today ({today}); give the day it happened")
         return day
@@ -288,7 +288,7 @@ def _agreed(after: dt.date, today: dt.date) -> Callable[[str], dt.date | dt.date
         if not text.strip():
             raise InputError("the agreed time is empty; give it as YYYY-MM-DD HH:MM, e.g. 2026-11-27 10:30, "
                              "or the day alone when no time was set")
-        moment = parse_datetime(text, "agreed time", today)
+        moment = cast("dt.date | dt.datetime", parse_datetime(text, "agreed time", today))  # a text gives one
         day = moment.date() if isinstance(moment, dt.datetime) else moment
         if day < after:
             raise InputError(f"agreed time {text.strip()!r} is before the conversation on {after}; "
