@@ -24,10 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -84,7 +84,7 @@ CLIPBOARDS = (
 # -- asking -------------------------------------------------------------------------------------
 
 
-def clipboard_command(env: dict | None = None) -> list[str] | None:
+def clipboard_command(env: Mapping[str, str] | None = None) -> list[str] | None:
     """The first clipboard tool on PATH that can work here, or None."""
     env = os.environ if env is None else env
     for command, needs in CLIPBOARDS:
@@ -212,14 +212,14 @@ class Wizard:
         if self._tracker is None:
             if not create and not self.db_path.exists():
                 return None
-            self._tracker = Tracker.open(self.db_path, self.business_days)
+            self._tracker = Tracker.open(self.db_path, self.business_days)  # type: ignore[arg-type]  # None: the planner set below decides
             self._tracker.planner = self.writer.plan  # the engine with the writer's config
         return self._tracker
 
     def record(self, follow: Follow, *touches: NewTouch) -> Recorded:
         """Save what was told about ``follow`` (a new contact, what happened last), then
         ``touches``, in one transaction. ``follow`` is marked saved by the caller."""
-        return self.tracker(create=True).record(follow.contact, fields=follow.fields,
+        return cast(Tracker, self.tracker(create=True)).record(follow.contact, fields=follow.fields,
                                                 touches=[*follow.told(), *touches], today=self.today)
 
     # -- the profile --------------------------------------------------------------------
@@ -270,7 +270,7 @@ class Wizard:
         if tracker is not None:
             for contact in tracker.contacts():
                 rows.append((contact, tracker.plan_for(contact, self.today)))
-        if not rows:
+        if tracker is None or not rows:  # (no tracker: no rows)
             self.echo("No contacts tracked yet: let's add one.")
             return self.new_contact(self.ask(contact_name()))
 
@@ -281,7 +281,7 @@ class Wizard:
             return (0, plan.due, contact.name_key)
 
         rows.sort(key=urgency)
-        due = [(c, p) for c, p in rows if not c.stopped and p is not None and p.active and p.due <= self.today]
+        due = [(c, p) for c, p in rows if not c.stopped and p is not None and p.active and p.due is not None and p.due <= self.today]
         if due:
             shown = ", ".join(f"{c.name} ({status_words(p, self.today)})" for c, p in due[:5])
             more = f" and {len(due) - 5} more" if len(due) > 5 else ""
@@ -340,7 +340,7 @@ class Wizard:
         last = f"{human_date(history.last_contact)}: {said(history.outcome)}" if history is not None else None
         outcome = self.ask(what_happened(last, f"What happened last with {follow.name}?"))
         if outcome == NOTHING_NEW:  # offered only for a tracked contact with a history
-            follow.plan = self.tracker().plan_for(follow.contact, self.today)
+            follow.plan = cast(Tracker, self.tracker()).plan_for(follow.contact, self.today)
             return
         follow.event = self.ask_event(outcome)
         follow.plan = self.preview(follow)
@@ -355,11 +355,11 @@ class Wizard:
     def preview(self, follow: Follow) -> Plan:
         """The plan the tracker will give once the event is logged; nothing is written."""
         situation = (follow.fields or {}).get("situation")
+        touch = cast(Event, follow.event).touch()  # asked before the preview (ask_event)
         tracker = self.tracker()
         if tracker is None:  # no tracker file yet, so a new contact with nothing stored
-            history = history_after(follow.event.touch(), situation or "application")
-            return self.writer.plan(history, self.today, self.business_days)
-        return tracker.preview(follow.contact, follow.event.touch(), self.today, situation=situation)
+            return self.writer.plan(history_after(touch, situation or "application"), self.today, self.business_days)
+        return tracker.preview(follow.contact, touch, self.today, situation=situation)
 
     def leave(self, follow: Follow, action: str) -> str:
         """Before moving on, offer to keep what was told but not saved."""
