@@ -214,7 +214,7 @@ def due(ctx, today, within, as_json, render, channel, fmt, allow_tone, update, d
     elif count:
         from followup_script.present.listing import due_table
 
-        write(due_table([(r.contact, r.plan) for r in table], today))
+        write(due_table([(r.contact, r.plan, r.task_words, r.on) for r in table], today))
     else:
         click.echo("nothing is due" + (f" in the next {within} days" if within else " today"), err=True)
     if not as_json:  # who replied lately: sync logged it, so they are not in the queue (#18)
@@ -251,9 +251,12 @@ def _render_due(session, tracker, rows, today, channel_name, fmt, allow_tone, up
             click.echo(f"followup-script: warning: {row.contact.name}: {warning}", err=True)
         if fmt == "jsonl":
             out = {"name": row.contact.name, "company": row.contact.company, **message.to_dict()}
+            if row.task:
+                out.update(task=row.task_words, task_due=row.day.isoformat())
             write(json.dumps(out, ensure_ascii=False) + "\n")
         else:
-            write(("\n" if count > 1 else "") + f"== {row.contact.label()} ==\n" + text_report(message))
+            task = f" · {row.task_words}" if row.task else ""
+            write(("\n" if count > 1 else "") + f"== {row.contact.label()}{task} ==\n" + text_report(message))
     if not count:
         click.echo("nothing is due", err=True)
     if failures:

@@ -48,13 +48,21 @@ class _Listed(_Named, Protocol):
     def stopped(self) -> bool: ...
 
 
-def due_table(rows: Iterable[tuple[_Named, Plan]], today: dt.date, width: int | None = -1) -> str:
+def due_table(rows: Iterable[tuple], today: dt.date, width: int | None = -1) -> str:
     """``due``: who, their company, the stage, the due date and how late, most overdue first.
+    A row is ``(contact, plan)``, or ``(contact, plan, task, day)`` for what an agreed call asks
+    before it ("confirm the call by email", "remind them"), shown in the stage's place.
     ``width`` -1: the terminal's (see :func:`terminal_width`)."""
     columns = [Column("NAME", shrink=True, least=10), Column("COMPANY", shrink=True, optional=True),
                Column("STAGE"), Column("DUE"), Column("STATUS", least=14)]
-    table = [(contact.name, contact.company or "", plan.stage.value, _when(plan), lateness(plan, today))
-             for contact, plan in rows]
+    table = []
+    for contact, plan, *task in rows:
+        if task and task[0]:
+            ahead = (task[1] - today).days
+            table.append((contact.name, contact.company or "", task[0], task[1].isoformat(),
+                          "due today" if ahead <= 0 else f"in {ahead} day{'s' if ahead != 1 else ''}"))
+        else:
+            table.append((contact.name, contact.company or "", plan.stage.value, _when(plan), lateness(plan, today)))
     return render(columns, table, terminal_width() if width == -1 else width)
 
 

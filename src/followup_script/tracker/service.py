@@ -20,6 +20,7 @@ single place that decides the stage. Its collaborators:
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from pathlib import Path
 from followup_script.engine.stages import History, Outcome, Plan
 from followup_script.engine.stages import plan as decide
 from followup_script.errors import InputError
-from followup_script.tracker import delivery, transfer
+from followup_script.tracker import agreed, delivery, transfer
 from followup_script.tracker import snooze as snoozing
 from followup_script.tracker import touches as corrections
 from followup_script.tracker.calendar import to_ical
@@ -52,12 +53,25 @@ class Due:
     contact: Contact
     history: History
     plan: Plan
+    #: an agreed call's confirmation ("confirm") or reminder ("remind"), due on ``on``; None: the plan itself
+    task: str | None = None
+    on: dt.date | None = None
+
+    @property
+    def day(self) -> dt.date:
+        return self.on if self.on is not None else self.plan.due
+
+    @property
+    def task_words(self) -> str | None:
+        return agreed.TASK_WORDS[self.task] if self.task else None
 
     def to_dict(self) -> dict:
         out = {"name": self.contact.name, "company": self.contact.company, "role": self.contact.role,
                "email": self.contact.email, "phone": self.contact.phone,
                "snoozed_until": self.contact.snoozed_until}
         out.update(self.plan.to_dict())
+        if self.task:
+            out.update(task=self.task_words, task_due=self.day.isoformat())
         return out
 
 
@@ -135,16 +149,19 @@ class Tracker:
             raise InputError("is negative", field="within", value=within, fix="use 0 (due today) or more days")
         limit = today + dt.timedelta(days=within)
         with self.store.read():
+            tasks = [Due(*item) for item in agreed.agreed_tasks(self.store, self.plan, today, limit)]
             rows = self.store.due_contacts((limit + dt.timedelta(days=1)).isoformat())
             try:
-                for contact in rows:
-                    history = history_of(contact)
-                    found = self.plan(history, today) if contact.snoozed_until is None else \
-                        self.plan_for(contact, today)
-                    if found is not None and found.active and found.due <= limit:
-                        yield Due(contact, history, found)
+                yield from heapq.merge(self._due_rows(rows, today, limit), tasks, key=lambda row: row.day)
             finally:
                 rows.close()
+
+    def _due_rows(self, rows: Iterable[Contact], today: dt.date, limit: dt.date) -> Iterator[Due]:
+        for contact in rows:
+            history = history_of(contact)
+            found = self.plan(history, today) if contact.snoozed_until is None else self.plan_for(contact, today)
+            if found is not None and found.active and found.due <= limit:
+                yield Due(contact, history, found)
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -208,6 +208,12 @@ class Store(TouchQueries, DeliveryQueries, Database):
             (before,), order="due_key, name_key",
         )
 
+    def scheduled_contacts(self, today: str) -> Iterator[Contact]:
+        """Not stopped, last told of a call agreed for ``today`` or later (its confirmation and
+        reminder come before the call: ``tracker.agreed``)."""
+        return self._contacts("WHERE stopped_on IS NULL AND last_outcome = 'scheduled' AND next_at >= ?",
+                              (today,))
+
     def add_contact(self, values: dict, uid: str | None = None, created_at: str | None = None) -> Contact:
         stamp = now_stamp()
         row: dict[str, Any] = {k: values.get(k) for k in TRACKED_CONTACT_FIELDS}
