@@ -117,13 +117,14 @@ def test_due_has_a_header_and_says_how_late(cli):
     assert lines[0].split() == ["NAME", "COMPANY", "STAGE", "DUE", "STATUS"]
     starts = columns_of(lines[0])
     assert lines[1].startswith("Zoë Müller") and lines[1].endswith("2 days overdue")
-    assert lines[2].startswith("Seán Murphy") and lines[2].endswith("in 2 days")
+    assert lines[2].startswith("Seán Murphy") and lines[2].endswith("in 1 day")  # the reminder before the call
+    assert lines[3].startswith("Seán Murphy") and lines[3].endswith("in 2 days")
     for line in lines[1:]:  # aligned: each cell starts under its header
-        assert line[starts[2]:].split("  ")[0] in ("three-day-check", "scheduled-call")
-        assert line[starts[3]:starts[3] + 10] in ("2026-11-23", "2026-11-27")
-    assert LONG in lines[2]  # a pipe gets whole cells
+        assert line[starts[2]:].split("  ")[0] in ("three-day-check", "remind them", "scheduled-call")
+        assert line[starts[3]:starts[3] + 10] in ("2026-11-23", "2026-11-26", "2026-11-27")
+    assert LONG in lines[3]  # a pipe gets whole cells
     rows = __import__("json").loads(cli("due", "--within", "3", "--json", *T).stdout)
-    assert [r["overdue_days"] for r in rows] == [2, 0]  # --json unchanged
+    assert [r["overdue_days"] for r in rows] == [2, 0, 0]  # --json unchanged (the reminder's row has a task)
 
 
 def test_contact_list_and_touch_list_have_headers(cli):
