@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, cast
@@ -166,14 +166,14 @@ class Store(TouchQueries, DeliveryQueries, Database):
 
     # -- contacts ----------------------------------------------------------------------
 
-    def _contacts(self, where: str = "", params: tuple = (), order: str = "name_key") -> Iterator[Contact]:
+    def _contacts(self, where: str = "", params: tuple = (), order: str = "name_key") -> Generator[Contact, None, None]:
         cursor = self.conn.execute(
             f"SELECT {_CONTACT_COLUMNS} FROM contacts {where} ORDER BY {order}", params
         )
         for row in cursor:
             yield Contact(*row)
 
-    def contacts(self) -> Iterator[Contact]:
+    def contacts(self) -> Generator[Contact, None, None]:
         """Every contact by name, streamed from a cursor."""
         return self._contacts()
 
@@ -201,14 +201,14 @@ class Store(TouchQueries, DeliveryQueries, Database):
         """Every contact's (name, folded name), by name."""
         return list(self.conn.execute("SELECT name, name_fold FROM contacts ORDER BY name_key"))
 
-    def due_contacts(self, before: str) -> Iterator[Contact]:
+    def due_contacts(self, before: str) -> Generator[Contact, None, None]:
         """Not stopped, with a cached due key before ``before``; earliest due first."""
         return self._contacts(
             "WHERE stopped_on IS NULL AND due_key IS NOT NULL AND due_key < ?",
             (before,), order="due_key, name_key",
         )
 
-    def scheduled_contacts(self, today: str) -> Iterator[Contact]:
+    def scheduled_contacts(self, today: str) -> Generator[Contact, None, None]:
         """Not stopped, last told of a call agreed for ``today`` or later (its confirmation and
         reminder come before the call: ``tracker.agreed``)."""
         return self._contacts("WHERE stopped_on IS NULL AND last_outcome = 'scheduled' AND next_at >= ?",
