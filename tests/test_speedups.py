@@ -4,7 +4,6 @@ and what replaced the tricks that went gives exactly what they gave."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from pathlib import Path
 
@@ -31,7 +30,6 @@ CONTACTS = {
     "accented": {"name": "Zoë Müller-Lüdenscheidt", "company": "Société Générale", "role": "Analyste"},
     "empty": {},
 }
-EMAIL_OUTPUT = Path(__file__).parent / "data" / "email_output.json"
 
 
 def email_cases():
@@ -48,16 +46,6 @@ def email_cases():
         yield f"{stage}/{situation}/marked/plain", history, PROFILES["marked"], CONTACTS["plain"]
 
 
-def email_output(writer) -> dict:
-    """Subject, text and HTML of every case, as ``writer`` writes them."""
-    out = {}
-    for case, history, profile, contact in email_cases():
-        message = writer.write("email", writer.plan(history, TODAY), contact, profile, today=TODAY)
-        out[case] = {"template": message.template, "subject": message.subject, "text": message.text,
-                     "html": message.html}
-    return out
-
-
 @pytest.fixture(params=["on", "off"])
 def speedups(request, monkeypatch):
     """Each test runs with the speed tricks on and with them off."""
@@ -66,32 +54,6 @@ def speedups(request, monkeypatch):
     else:
         monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
     return request.param
-
-
-def test_email_subject_text_and_html_are_what_they_were(speedups, config, builtin_plugins):
-    """Captured from the token-and-shape HTML of commit 24b3d03, before it was replaced:
-    every built-in email template, with plain, Markdown-laden, accented and no values.
-    A case holds while its template (and _common.j2) is the one it was captured from."""
-    import hashlib
-
-    from followup_script.writing.render import builtin_templates
-
-    captured = json.loads(EMAIL_OUTPUT.read_text(encoding="utf-8"))
-    same = {name for name, digest in captured["templates"].items()
-            if hashlib.sha256((builtin_templates() / name).read_bytes()).hexdigest() == digest}
-    if "_common.j2" not in same:
-        pytest.skip("_common.j2 changed since the capture")
-    expected = {case: out for case, out in captured["cases"].items() if out["template"] in same}
-    for out in expected.values():
-        # since the capture: the text part ends no line in spaces (the HTML keeps its breaks),
-        # and a profile without a callback window is free "on weekdays, 9 am to 5 pm" (#15)
-        out["text"] = "\n".join(line.rstrip() for line in out["text"].split("\n"))
-        for key in ("text", "html"):
-            out[key] = out[key].replace("free any weekday,", "free on weekdays, 9 am to 5 pm,")
-    if not expected:
-        pytest.skip("every email template changed since the capture")
-    written = email_output(Scriptwriter(config, builtin_plugins))
-    assert {case: written[case] for case in expected} == expected
 
 
 # -- the switch: every trick off gives the same messages ----------------------------------------
