@@ -198,7 +198,7 @@ def test_prepare_environment_and_template_dirs(config, tmp_path):
     class Memo:
         @followup_script.hookimpl
         def register_channels(self, register):
-            register(Channel("memo", "a memo", "memo"))
+            register(Channel("memo", "a memo", "memo", via="email"))
 
         @followup_script.hookimpl
         def register_template_dirs(self, register):

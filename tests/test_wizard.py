@@ -533,7 +533,7 @@ class FaxChannel:
 
     @hookimpl
     def register_channels(self, register):
-        register(Channel(name="fax", description="A fax", kind="fax"))
+        register(Channel(name="fax", description="A fax", kind="fax", via="sms"))
 
 
 def test_a_channel_that_cannot_write_offers_another(tmp_path, capsys):

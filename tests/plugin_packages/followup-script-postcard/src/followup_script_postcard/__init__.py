@@ -29,7 +29,7 @@ def finish(message, job):
 @followup_script.hookimpl
 def register_channels(register):
     register(Channel(name="postcard", description="A postcard written to a folder",
-                     kind="postcard", deliver=deliver, finish=finish,
+                     kind="postcard", via="sms", deliver=deliver, finish=finish,
                      options={"outbox": "folder the postcards go to"}))
 
 
