@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from followup_script import Scriptwriter
+from followup_script import Scriptwriter, _speedups
 from followup_script.input.config import Config
 from followup_script.plugins.manager import build_plugin_manager
 
@@ -257,3 +257,14 @@ def one_error_line(result, *needles, code: int = 2) -> str:
         assert needle in lines[0], lines[0]
     assert result.stdout == ""
     return lines[0]
+
+
+@pytest.fixture(params=["on", "off"])
+def speedups(request, monkeypatch):
+    """Each test runs with the speed tricks on and with them off (tests/test_speedups.py,
+    tests/test_one_render.py)."""
+    if request.param == "off":
+        monkeypatch.setenv(_speedups.ENV_OFF, "1")
+    else:
+        monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
+    return request.param

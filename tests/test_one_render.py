@@ -20,15 +20,6 @@ PROFILE = {"name": "Ana Lima", "phone": "+1 555 123 4567", "email": "ana@example
 CONTACT = {"name": "Dana Reyes", "company": "Acme", "role": "Data Engineer", "email": "dana@acme.example"}
 
 
-@pytest.fixture(params=["on", "off"])
-def speedups(request, monkeypatch):
-    if request.param == "off":
-        monkeypatch.setenv(_speedups.ENV_OFF, "1")
-    else:
-        monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
-    return request.param
-
-
 def email_writer(tmp_path, template: str, plugins=(), files=None) -> Scriptwriter:
     folder = tmp_path / "mine" / "templates" / "email"
     folder.mkdir(parents=True, exist_ok=True)

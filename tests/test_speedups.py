@@ -46,16 +46,6 @@ def email_cases():
         yield f"{stage}/{situation}/marked/plain", history, PROFILES["marked"], CONTACTS["plain"]
 
 
-@pytest.fixture(params=["on", "off"])
-def speedups(request, monkeypatch):
-    """Each test runs with the speed tricks on and with them off."""
-    if request.param == "off":
-        monkeypatch.setenv(_speedups.ENV_OFF, "1")
-    else:
-        monkeypatch.delenv(_speedups.ENV_OFF, raising=False)
-    return request.param
-
-
 # -- the switch: every trick off gives the same messages ----------------------------------------
 
 HOSTILE = {"name": "Zoë *O'Neil* <b>x</b>", "company": "[Acme](javascript:alert(1)) & Co. #1",
