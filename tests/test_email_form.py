@@ -2,7 +2,6 @@
 hard-wrapped and ends no line in spaces; subjects fit an inbox (<= 60 characters),
 name the role or company and, where room allows, the sender."""
 
-import datetime as dt
 import itertools
 
 import pytest
@@ -11,14 +10,8 @@ from followup_script import History
 
 from .conftest import CONTACT, TODAY
 
-LAST = dt.date(2026, 11, 20)
-SITUATIONS = ["application", "interview", "networking", "info"]
-HISTORIES = {
-    "scheduled-call": dict(outcome="scheduled", scheduled_for=dt.datetime(2026, 11, 27, 10, 0)),
-    "ask-for-time": dict(outcome="no-time"),
-    "three-day-check": dict(outcome="no-commitment"),
-    "weekly-nudge": dict(outcome="no-answer", attempts=1),
-}
+# the same stages, situations and last conversation as tests/test_render.py
+from .test_render import HISTORIES, LAST, SITUATIONS
 
 
 def email(writer, stage, situation, contact=CONTACT):
