@@ -294,6 +294,8 @@ def test_help_never_lists_commands_from_a_cache_someone_else_could_have_written(
     folder = isolated_home / ".cache" / "followup-script"
     path = folder / "commands.marshal"
     planted = marshal.loads(path.read_bytes())
+    assert "planted" not in planted["help"]["text"]
+    del planted["help"]  # the listing alone: the root --help is laid out from it
     planted["commands"].append(("planted-command", "Planted.", "Planted."))
     path.write_bytes(marshal.dumps(planted))  # still ours and 0600: it is read
     assert "planted-command" in cli("--help").stdout
@@ -304,6 +306,73 @@ def test_help_never_lists_commands_from_a_cache_someone_else_could_have_written(
     folder.chmod(0o777)
     assert "planted-command" not in cli("--help").stdout
     folder.chmod(0o700)
+
+
+def test_the_root_help_text_is_kept_only_where_no_one_else_could_plant_it(cli, isolated_home):
+    import marshal
+
+    cold = cli("--help").stdout
+    folder = isolated_home / ".cache" / "followup-script"
+    path = folder / "commands.marshal"
+    kept = marshal.loads(path.read_bytes())
+    assert kept["help"]["text"] + "\n" == cold, "the text click laid out, kept beside the listing"
+    kept["help"]["text"] = kept["help"]["text"].replace("Options:", "Planted options:")
+    path.write_bytes(marshal.dumps(kept))
+    assert "Planted options:" in cli("--help").stdout, "a warm --help is the kept text"
+    path.chmod(0o644)
+    assert cli("--help").stdout == cold
+    path.write_bytes(marshal.dumps(kept))
+    path.chmod(0o600)
+    folder.chmod(0o777)
+    assert cli("--help").stdout == cold
+    folder.chmod(0o700)
+
+
+@pytest.mark.parametrize("columns", ["60", "200", "0", "wide"])
+def test_the_root_help_text_is_kept_per_width_and_equals_the_plain_one(cli, isolated_home, columns):
+    plain = cli("--help", env={"COLUMNS": columns, _speedups.ENV_OFF: "1"}).stdout
+    for _ in range(2):  # cold, then from the cache
+        assert cli("--help", env={"COLUMNS": columns}).stdout == plain
+    other = "100" if columns != "100" else "70"
+    assert cli("--help", env={"COLUMNS": other}).stdout == cli(
+        "--help", env={"COLUMNS": other, _speedups.ENV_OFF: "1"}).stdout
+    assert cli("--help", env={"COLUMNS": columns}).stdout == plain
+
+
+@pytest.mark.parametrize("columns", [None, "1", "57", "200", "0", "-3", "wide", ""])
+def test_terminal_columns_are_what_shutil_says(monkeypatch, columns):
+    import shutil
+
+    from followup_script.cli.help_cache import terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+def test_the_root_help_key_follows_every_loaded_module_file(tmp_path, monkeypatch):
+    """An edited option (a module of ours whose file changed) is never answered from the cache."""
+    import sys
+    import types
+
+    import click
+
+    from followup_script.cli import cli
+    from followup_script.cli.help_cache import help_key
+
+    source = tmp_path / "probe.py"
+    source.write_text("")
+    module = types.ModuleType("followup_script._help_key_probe")
+    module.__file__ = str(source)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    ctx = click.Context(cli, info_name="followup-script", **cli.context_settings)
+    before = help_key(cli, ctx)
+    assert help_key(cli, ctx) == before
+    os.utime(source, ns=(1, 1))
+    assert help_key(cli, ctx) != before
+    assert help_key(cli, click.Context(cli, info_name="other", **cli.context_settings)) != help_key(cli, ctx)
 
 
 # -- compiled templates kept between runs -------------------------------------------------------

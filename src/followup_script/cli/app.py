@@ -98,6 +98,15 @@ class FollowupGroup(click.Group):
         self.load_plugin_commands(ctx)
         return sorted({*COMMANDS, *self.commands})
 
+    def get_help(self, ctx):
+        from followup_script import _speedups
+
+        if ctx.parent is None and _speedups.enabled():  # the root --help, from the cache
+            from followup_script.cli.help_cache import root_help
+
+            return root_help(self, ctx, super().get_help)
+        return super().get_help(ctx)
+
     def format_commands(self, ctx, formatter):
         from followup_script import _speedups
 

@@ -1,4 +1,4 @@
-"""The command line's one speed trick: ``--help`` lists the commands from a cache.
+"""The command line's one speed trick: ``--help`` comes from a cache.
 
 Listing every command the plain way imports each command module and loads
 every plugin (pluggy and the installed distributions), which is most of what
@@ -10,6 +10,14 @@ allow-list. A key that differs, a file that does not load, ``--plugins-dir``
 or a plugin problem all take the plain path, which reports plugin problems.
 The format is marshal, like a ``.pyc``: reading it needs no import.
 
+The root ``--help`` text itself, as click lays it out, is kept in the same
+file beside the listing (:func:`root_help`): laying out its forty options and wrapping their
+help is most of what a warm ``--help`` still did (about 6 ms, with 2 ms more
+to import ``shutil`` for the terminal's width). Its key adds the width click
+would pick, the program's name, and the file of every ``followup_script``
+module loaded when it is asked for (the root group and its options are defined
+in them), so an edited option or a resized terminal is never answered from it.
+
 It is on unless ``FOLLOWUP_SCRIPT_NO_SPEEDUPS=1`` (:mod:`followup_script._speedups`);
 docs/performance.md says what it buys.
 """
@@ -17,6 +25,7 @@ docs/performance.md says what it buys.
 from __future__ import annotations
 
 import os
+import sys
 
 from followup_script import __version__
 from followup_script._cache import ENV_ALLOW, cache_path, path_key, read_private, write_private
@@ -49,7 +58,7 @@ def command_rows(group, ctx) -> list[tuple[str, str | None, str | None]]:
         try:
             cached = marshal.loads(data)
             if cached.get("key") == key:
-                return [tuple(row) for row in cached["commands"]]
+                return [tuple(row) for row in cached["commands"]]  # (the help text, if any, is kept)
         except (ValueError, TypeError, KeyError, EOFError, AttributeError):
             pass
     rows = []
@@ -62,6 +71,84 @@ def command_rows(group, ctx) -> list[tuple[str, str | None, str | None]]:
     if key is not None and not get_plugins().errors:
         write_private(path, marshal.dumps({"key": key, "commands": rows}))  # if it cannot: only speed is lost
     return rows
+
+
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``, worked out as it does, without importing
+    shutil: ``COLUMNS`` when it is a positive number, else the terminal of standard
+    output, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+        columns = columns or 80
+    return columns
+
+
+def help_width(ctx) -> int:
+    """The width click's ``HelpFormatter`` picks for ``ctx`` (see ``click.formatting``)."""
+    from click import formatting
+
+    if ctx.terminal_width is not None:
+        return ctx.terminal_width
+    if formatting.FORCED_WIDTH is not None:
+        return formatting.FORCED_WIDTH
+    return max(min(terminal_columns(), ctx.max_content_width or 80) - 2, 50)
+
+
+def help_key(group, ctx) -> list | None:
+    """What the root ``--help`` text depends on; None when it must not be cached."""
+    listing = listing_key(group, ctx)
+    if listing is None:
+        return None
+    files = []
+    for name, module in sorted(sys.modules.items()):
+        if name == "followup_script" or name.startswith("followup_script."):
+            path = getattr(module, "__file__", None)
+            try:
+                files.append([name, os.stat(path).st_mtime_ns if path else None])
+            except OSError:
+                return None
+    return [listing, files, help_width(ctx), ctx.info_name, ctx.color]
+
+
+def _cached() -> dict | None:
+    """The cache file's record, or None (absent, damaged, or a file someone else could plant)."""
+    import marshal
+
+    data = read_private(cache_path(FILE))
+    if data is None:
+        return None
+    try:
+        cached = marshal.loads(data)
+    except (ValueError, TypeError, EOFError):
+        return None
+    return cached if isinstance(cached, dict) else None
+
+
+def root_help(group, ctx, plain) -> str:
+    """The root ``--help`` text: from the cache when its key matches, else ``plain(ctx)``
+    (which lists the commands through :func:`command_rows`), kept beside the listing."""
+    import marshal
+
+    key = help_key(group, ctx)
+    if key is None:
+        return plain(ctx)
+    cached = _cached()
+    kept = cached.get("help") if cached is not None else None
+    if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("text"), str):
+        return kept["text"]
+    text = plain(ctx)  # lists the commands: rewrites the listing when it was stale
+    cached = _cached()
+    if cached is not None and "commands" in cached:  # only beside a listing (no plugin problem)
+        cached["help"] = {"key": key, "text": text}
+        write_private(cache_path(FILE), marshal.dumps(cached))  # if it cannot: only speed is lost
+    return text
 
 
 def format_commands(group, ctx, formatter) -> None:
