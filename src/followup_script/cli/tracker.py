@@ -95,16 +95,21 @@ def stop(ctx, name, note, date, today, db_path):
 @click.pass_context
 def unstop(ctx, name, today, db_path):
     """Lift the stop on NAME (only when they asked you to resume)."""
+    _lift(ctx, name, today, db_path, "unstop", "was not stopped", "lifted the stop on {}")
+
+
+def _lift(ctx, name, today, db_path, method, unchanged, done):
+    """``unstop`` and ``unsnooze``: lift it (``Tracker.<method>``), say so, and show the plan now."""
     from followup_script.present.plan import plan_line
 
     session = Session.of(ctx)
     today = session.today(today)
     tracker = session.tracker(db_path)
-    found, changed = tracker.unstop(name)
+    found, changed = getattr(tracker, method)(name)
     if not changed:
-        click.echo(f"{found.label()} was not stopped")
+        click.echo(f"{found.label()} {unchanged}")
         return
-    click.echo(f"lifted the stop on {found.label()}")
+    click.echo(done.format(found.label()))
     click.echo(f"next: {plan_line(tracker.plan_for(found, today))}")
 
 
@@ -145,17 +150,7 @@ def snooze(ctx, name, until, note, today, db_path):
 @click.pass_context
 def unsnooze(ctx, name, today, db_path):
     """End the snooze on NAME: the plan is the engine's again."""
-    from followup_script.present.plan import plan_line
-
-    session = Session.of(ctx)
-    today = session.today(today)
-    tracker = session.tracker(db_path)
-    found, changed = tracker.unsnooze(name)
-    if not changed:
-        click.echo(f"{found.label()} was not snoozed")
-        return
-    click.echo(f"ended the snooze on {found.label()}")
-    click.echo(f"next: {plan_line(tracker.plan_for(found, today))}")
+    _lift(ctx, name, today, db_path, "unsnooze", "was not snoozed", "ended the snooze on {}")
 
 
 # -- due ---------------------------------------------------------------------------------------
