@@ -79,7 +79,7 @@ class Message:
         and the spoken phone number. With them masked, a template's masked text
         is the same for every contact, so the guard's verdict is cached.
         """
-        return _supplied(self.contact) + _supplied(self.profile)
+        return supplied_values(self.contact) + supplied_values(self.profile)
 
     @property
     def reason(self) -> str:
@@ -124,9 +124,10 @@ class Message:
 _SAID_BY_THE_USER = frozenset({"update"})
 
 
-def _supplied(fields: dict) -> list[str]:
-    """Each string value, its one-line form, a name's first word and the name it is greeted by,
-    a phone in every form a script says it."""
+def supplied_values(fields: dict) -> list[str]:
+    """Each string value of ``fields`` (a profile, a contact), its one-line form, a name's
+    first word and the name it is greeted by, a phone in every form a script says it: what
+    :meth:`Message.data_values` gives for them."""
     values = []
     for key, value in fields.items():
         if not isinstance(value, str) or key in _SAID_BY_THE_USER:
@@ -147,6 +148,8 @@ def _supplied(fields: dict) -> list[str]:
             values.extend(spoken_forms(line, str(fields.get("region") or DEFAULT_REGION)))
     return values
 
+
+_supplied = supplied_values  # its name before it was shared (compose/prepared.py)
 
 
 @dataclass

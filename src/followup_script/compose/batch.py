@@ -136,22 +136,28 @@ def read_rows(path: str | Path) -> Iterator[Row]:
 
 def generate(writer, rows, channel: str, today: dt.date, business_days: bool | None = None):
     """Yield a :class:`Result` per row: a message, or the error that row caused; each
-    with the doubts about its values (said as warnings)."""
-    channel = writer.channel(channel)
-    base_profile = writer.config.profile
+    with the doubts about its values (said as warnings). What every row shares (the
+    channel, the profile's values, the templates) is prepared once (``compose/prepared.py``);
+    a row that gives its own sender (``from_name``...) is written for its own profile."""
+    prepared = writer.prepare(channel, today=today)
+    base_profile = prepared.profile
+    known = KNOWN
     for row in rows:
         doubts: list[Doubt] = []
         try:
-            if "__error__" in row.values:
-                raise InputError(row.values["__error__"])
-            unknown = [k for k in row.values if k not in KNOWN]
-            if unknown:
+            values = row.values
+            if "__error__" in values:
+                raise InputError(values["__error__"])
+            if not known.issuperset(values):
+                unknown = [k for k in values if k not in known]
                 raise InputError(f"unknown field(s) {', '.join(map(repr, unknown))}; use: {', '.join(FIELDS)}")
-            history, contact, overrides = follow_up_from(row.values, today, doubts)
+            history, contact, overrides = follow_up_from(values, today, doubts)
             plan = writer.plan(history, today, business_days)
-            profile = {**base_profile, **overrides} if overrides else base_profile
-            yield Result(row.line, writer.write(channel, plan, contact, profile, today=today), doubts=doubts,
-                         header=row.header)
+            if overrides:
+                message = writer.write(prepared.channel, plan, contact, {**base_profile, **overrides}, today=today)
+            else:
+                message = prepared.write(plan, contact)
+            yield Result(row.line, message, doubts=doubts, header=row.header)
         except FollowupError as exc:
             yield Result(row.line, error=exc, doubts=doubts, header=row.header)
 

@@ -17,27 +17,15 @@ import json
 from contextlib import contextmanager
 
 from followup_script.channels import email
-from followup_script.channels.base import Channel, DeliveryContext, Message, Receipt, RenderJob
+from followup_script.channels.base import Channel, DeliveryContext, Message, Receipt
+from followup_script.compose.prepared import Prepared, reading_day  # noqa: F401 (reading_day: re-exported)
 from followup_script.engine.stages import History, Plan
 from followup_script.engine.stages import plan as decide
 from followup_script.errors import FollowupError, InputError, PluginError, StoppedError
 from followup_script.input.config import Config, load
 from followup_script.plugins.manager import Plugins, get_plugins
 from followup_script.writing import guard as tone
-from followup_script.writing.render import Renderer, build_context, transform_values
-
-
-def reading_day(plan: Plan, today: dt.date, delivering: bool = False) -> dt.date:
-    """The day the message for ``plan`` will be read, which its relative words count from.
-
-    The day it is due (a script written on Friday for Monday says Monday's words);
-    today when it is delivered now (``delivering``), when it is due today, or when the
-    due date has passed (a late script is read the day it is used). The one rule for
-    every front end: the one-shot, batch, ``next``, ``due --render`` and the wizard.
-    """
-    if delivering or plan.due is None or plan.due <= today:
-        return today
-    return plan.due
+from followup_script.writing.render import Renderer
 
 
 class Scriptwriter:
@@ -91,66 +79,29 @@ class Scriptwriter:
         ``thread``: the last email delivered to this contact (``Tracker.email_thread``), which
         a weekly nudge on an email channel answers (``Re:``, ``In-Reply-To``, ``References``).
         """
-        channel = channel if isinstance(channel, Channel) else self.channel(channel)
-        profile = self.config.profile if profile is None else profile
-        message = Message(channel.name, channel.kind, plan, None, dict(profile), dict(contact),
-                          is_email=bool(channel.email), via=channel.via)
-        if not plan.active:
-            return message
-        if channel.email and thread is not None:
-            message.thread = email.EmailThread.of(thread)
-        # a scheduled call's email is its confirmation, due the day it was agreed (plan.confirm_on):
-        # it is read now, not on the day of the call (#15)
-        confirming = plan.confirm_on is not None and bool(channel.email)
-        read_on = reading_day(plan, today or dt.date.today(), delivering or confirming)
-        context = build_context(plan, profile, contact, read_on)
-        if plan.due_time is not None:  # the header says the agreed time as the script does (#15)
-            message.due_said = context["scheduled_for"]
-        if plan.agreed_time is not None:  # and so does Why: (a scheduled or a missed call)
-            message.agreed_said = context["scheduled_for"]
-        template = self.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
-                                          channel=channel.name, fallback="email" if channel.email else None)
-        message.template = template.name
-        rendered = self.renderer.render_parts(template, context)  # once: the HTML's Markdown comes from it
-        message.text = rendered.text
-        finish = channel.finish or (email.finish if channel.email else None)
-        if finish is not None:
-            job = RenderJob(
-                settings=channel.settings(self.config),
-                rerender=lambda transform: self.renderer.render(
-                    template, transform_values(context, transform)
-                ),
-                render_markdown=rendered.markdown,
-                render_html=rendered.html,
-            )
-            try:
-                finish(message, job)
-            except FollowupError as exc:
-                # not a template's missing value (templates check); an attribute FollowupError does not declare
-                exc.raised_by_finish = channel.name  # type: ignore[attr-defined]
-                raise
-            except Exception as exc:
-                raise PluginError(
-                    f"channel {channel.name!r} (plugin {channel.plugin}) failed to finish the "
-                    f"message: {type(exc).__name__}: {exc}"
-                ) from None
-            if not isinstance(message.text, str) or not message.text.strip():
-                raise PluginError(
-                    f"channel {channel.name!r} (plugin {channel.plugin}) left an empty script"
-                )
-        self.guard(message)
-        return message
+        return self.prepare(channel, profile, today, delivering).write(plan, contact, thread)
 
-    def guard(self, message: Message) -> None:
+    def prepare(self, channel: str | Channel, profile: dict | None = None, today: dt.date | None = None,
+                delivering: bool = False) -> Prepared:
+        """This writer prepared to write many messages on ``channel`` for ``profile`` (default:
+        the config's) on the day ``today``: ``prepared.write(plan, contact)`` gives what
+        :meth:`write` gives, with what the messages share worked out once (a batch's rows)."""
+        channel = channel if isinstance(channel, Channel) else self.channel(channel)
+        return Prepared(self, channel, self.config.profile if profile is None else profile, today, delivering)
+
+    def guard(self, message: Message, data: list[str] | None = None) -> None:
         """The courtesy guard, on every part that is delivered: the subject, the text and
-        what the HTML says; with ``allow_tone`` the problems become warnings."""
+        what the HTML says; with ``allow_tone`` the problems become warnings. ``data``:
+        ``message.data_values()``, when the caller has them."""
+        if data is None:
+            data = message.data_values()
         where = f"the {message.channel} script ({message.template})"
         fix = "reword the template"
         update = message.contact.get("update")
         if isinstance(update, str) and any(v.rule != "courtesy" for v in tone.check(update)):
             fix = "reword the news given with --update (or a batch row's update column)"  # the user's words
         parts = [("\n".join(filter(None, [message.subject, message.text])), where, fix)]
-        shown = email.html_text(message.html)
+        shown = email.html_said(message)  # "" when known to say the text
         if shown and shown.split() != (message.text or "").split():  # the HTML says something else
             channel = self.plugins.channels.get(message.channel)
             if channel is not None and channel.finish is not None:  # the text passed: the finish may have
@@ -158,10 +109,10 @@ class Scriptwriter:
             parts.append((shown, f"the HTML of {where}", fix))
         for text, what, hint in parts:
             if self.allow_tone:
-                for problem in tone.check(text, message.data_values()):
+                for problem in tone.check(text, data):
                     message.warnings.append(f"courtesy guard overridden: {problem}")
                 continue
-            tone.enforce(text, what, message.data_values(), hint)
+            tone.enforce(text, what, data, hint)
 
     def delivery_key(self, message: Message) -> str:
         """The same follow-up on the same channel always gets the same key."""

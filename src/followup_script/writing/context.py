@@ -142,25 +142,42 @@ def _scene(region: str, my_phone, my_zone, clock, their_phone, their_zone) -> tu
     return region, abroad, Clock.of(clock_style(clock, region), my_zone, their_zone, abroad)
 
 
-class _Scene:
-    """What one message knows about the two people: the user's region, whether the
-    contact is in another country, and how times are said to them."""
+class Sender:
+    """The user's side of every message's context, worked out once for a profile: its
+    values as templates see them (:func:`profile_values`), and the scene and ``me`` for a
+    contact who gives no phone and no zone (every such contact's are the same). A batch
+    makes one for its run (``compose/prepared.py``); :func:`build_context` makes one a call."""
 
-    def __init__(self, me: dict, them: dict):
-        self.region, self.abroad, self.clock = _scene(
-            me.get("region", ""), me.get("phone"), me.get("timezone"), me.get("clock"),
-            them.get("phone"), them.get("timezone"))
+    __slots__ = ("profile", "base", "_key", "_alone")
 
-    def me(self, base: Fields, profile: dict) -> Fields:
-        """``me`` for this contact: the phone said internationally to a contact abroad, the
+    def __init__(self, profile: dict):
+        self.profile = profile
+        self.base = profile_values(profile)
+        base = self.base
+        self._key = (base.get("region", ""), base.get("phone"), base.get("timezone"), base.get("clock"))
+        self._alone: tuple | None = None
+
+    def scene(self, them: dict) -> tuple[Clock, Fields]:
+        """How times are said to a contact (``them``, one-line values), and ``me`` for them."""
+        phone, zone = them.get("phone"), them.get("timezone")
+        if phone is None and zone is None:
+            if self._alone is None:
+                self._alone = self._scene(None, None)
+            return self._alone
+        return self._scene(phone, zone)
+
+    def _scene(self, their_phone, their_zone) -> tuple[Clock, Fields]:
+        """The user's region, whether the contact is in another country, how times are said
+        to them; and ``me`` for them: the phone said internationally to a contact abroad, the
         default callback window with the user's zone when zones are said."""
-        changes = {}
-        if self.abroad and "phone" in base:
+        region, abroad, clock = _scene(*self._key, their_phone, their_zone)
+        base, changes = self.base, {}
+        if abroad and "phone" in base:
             changes["phone_dial"], changes["phone_spoken"], changes["phone_slow"] = \
-                say_number(base["phone"], self.region, True)
-        if self.clock.words and self.clock.mine_words and not str(profile.get("callback_window") or "").strip():
-            changes["callback_window"] = self.clock.window_words(*_my_window(base))
-        return Fields.of("profile", {**base, **changes}) if changes else base
+                say_number(base["phone"], region, True)
+        if clock.words and clock.mine_words and not str(self.profile.get("callback_window") or "").strip():
+            changes["callback_window"] = clock.window_words(*_my_window(base))
+        return clock, (Fields.of("profile", {**base, **changes}) if changes else base)
 
 
 def _time_words(plan: Plan, clock: Clock) -> dict:
@@ -188,24 +205,27 @@ def _offers(after: dt.date, clock: Clock, their_window, my_hours) -> tuple[list,
     return slots, offer_words(slots, clock)
 
 
-def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> dict:
+def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date,
+                  sender: Sender | None = None) -> dict:
     """The variables every template may use (docs/templates.md lists them). ``today`` is
     the day the message is read (``compose.scriptwriter.reading_day``): every ``*_words``
-    counts from it, and templates see it as ``today``."""
-    them = {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()}
+    counts from it, and templates see it as ``today``. ``sender``: the :class:`Sender` of
+    ``profile``, when the caller made one for many messages (a batch)."""
+    them = {k: " ".join(v.split()) for k, v in contact.items() if isinstance(v, str) and v.strip()}
     update = them.pop("update", "")
     greeted = address(them.get("name"), them.get("first_name"), them.get("greeting"))
     if greeted.first_name:
         them["first_name"] = greeted.first_name
     else:
         them.pop("first_name", None)
-    base = profile_values(profile)
-    scene = _Scene(base, them)
-    clock = scene.clock
+    if sender is None:
+        sender = Sender(profile)
+    clock, me = sender.scene(them)
+    due, last = plan.due, plan.last_contact
     agreed_day = plan.agreed.date() if isinstance(plan.agreed, dt.datetime) else plan.agreed
-    slots, offer = _offers(max(plan.due or today, today), clock, them.get("call_window"), base.get("call_hours"))
+    slots, offer = _offers(max(due or today, today), clock, them.get("call_window"), sender.base.get("call_hours"))
     return {
-        "me": scene.me(base, profile),
+        "me": me,
         "contact": Fields.of("contact", them),
         "hello": greeted.hello,
         "dear": greeted.dear,
@@ -214,8 +234,8 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
         "attempt": plan.attempt or 0,
         "variant": plan.variant,
         "nudge": variation.turns(contact, plan.attempt),  # the wording each weekly-nudge slot takes
-        "due": plan.due,
-        "due_words": when_words(plan.due, today) if plan.due else "",
+        "due": due,
+        "due_words": when_words(due, today) if due else "",
         **_time_words(plan, clock),
         "agreed_words": when_words(agreed_day, today) if agreed_day else "",
         "zone_words": clock.words,
@@ -223,8 +243,8 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date) -> d
         "call_offer": offer,
         "topic": them.get("topic", ""),
         "update": end_sentence(update) if update else "",
-        "last_contact": plan.last_contact,
-        "last_contact_words": when_words(plan.last_contact, today),
+        "last_contact": last,
+        "last_contact_words": when_words(last, today),
         "today": today,
     }
 
