@@ -15,7 +15,9 @@ takes the plain, obviously-right path everywhere, which is also what the tests
   values (what every built-in email is), is made from the text of the one render
   without a Markdown parser: :func:`plain_text_html` here, used by
   ``writing/render.Rendered.html``; and the courtesy guard reads such HTML without
-  an HTML parser (:func:`plain_html_text`, used by ``channels/email.html_text``).
+  an HTML parser (:func:`plain_html_text`, used by ``channels/email.html_text``), or
+  not at all when the email's finish found it made from the text it left, whose
+  words it says (:class:`PlainHTML`, ``channels/email.html_said``).
 - The installed plugins' entry points are remembered in the user cache while nothing
   is installed or removed (``_cache.entry_points``, switched in ``plugins/manager``).
 - Dates are named once per date (:func:`remember`, on
@@ -121,9 +123,26 @@ def plain_text_html(text: str, bare: str) -> str | None:
     return _paragraphs(text)
 
 
+class PlainHTML(str):
+    """HTML that :func:`plain_text_html` made from the text ``source``: its paragraphs,
+    escaped, and nothing else, so it says the words of ``source``. ``says``: the message
+    text an email's finish found it made from (``channels.email.finish``), which the
+    courtesy guard then need not read again (``channels.email.html_said``)."""
+
+    __slots__ = ("source", "says")
+    source: str
+    says: str | None
+
+    def __new__(cls, html: str, source: str):
+        self = super().__new__(cls, html)
+        self.source, self.says = source, None
+        return self
+
+
 def _paragraphs(text: str) -> str:
     """Paragraphs of escaped text, ``<br />`` where a line ends in two spaces."""
     *_, paragraph_break, hard_break = _plain_markdown()
+    source = text
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     text = text.strip(" \n")
     if not text:
@@ -131,7 +150,7 @@ def _paragraphs(text: str) -> str:
     html = hard_break.sub("<br />\n", paragraph_break.sub("</p>\n<p>", text)).replace(" \n", "\n")
     while " </p>" in html:  # a paragraph's last line ends in no space
         html = html.replace(" </p>", "</p>")
-    return f"<p>{html}</p>\n"
+    return PlainHTML(f"<p>{html}</p>\n", source)
 
 
 _PARAGRAPHS_HTML = None

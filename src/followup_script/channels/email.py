@@ -14,7 +14,8 @@ from the core unless it has a ``finish`` of its own (which may call it first).
   multipart/alternative), ``X-Unsent: 1`` (Outlook opens it as a draft), and
   ``In-Reply-To``/``References`` when it answers a thread; ``message.to_email()`` calls it.
 - :func:`eml` (message): those bytes, as ``--format eml`` writes them.
-- :func:`html_text` (html): what an HTML part says, as text (the courtesy guard reads it).
+- :func:`html_text` (html): what an HTML part says, as text; :func:`html_said` (message): what the
+  courtesy guard reads of a message's HTML.
 - :class:`EmailThread`: the earlier email a reply answers, as the tracker recorded it.
 
 Addresses with an internationalised domain (``dana@acmé.example``) are written
@@ -27,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from followup_script import _speedups
 from followup_script.errors import InputError, TemplateError
 
 if TYPE_CHECKING:  # pragma: no cover - the email package is imported where a message is built
@@ -117,13 +119,15 @@ def finish(message, job) -> None:
     message.subject, text = split_subject(message.text, message.template)
     body_at = len(message.text) - len(text)  # where the body starts in the render
     # the text part ends no line in spaces: Markdown's two-space line break is for the HTML
-    message.text = "\n".join(line.rstrip() for line in text.split("\n"))
+    message.text = "\n".join([line.rstrip() for line in text.split("\n")])  # a list: joined faster
     if message.thread is not None and message.plan.stage.value in REPLY_STAGES and message.thread.subject:
         message.subject = reply_subject(message.thread.subject)
     else:
         message.thread = None
     if job.render_html is not None:  # the HTML of the same render, made once
-        message.html = job.render_html(body_at)
+        message.html = html = job.render_html(body_at)
+        if type(html) is _speedups.PlainHTML and html.source == text:
+            html.says = message.text  # it says this text's words: the guard need not read it (html_said)
     else:
         message.html = to_html(split_subject(job.render_markdown(), message.template)[1])
     words = len(message.text.split())
@@ -134,12 +138,20 @@ def finish(message, job) -> None:
         )
 
 
+def html_said(message) -> str:
+    """What ``message.html`` says for the courtesy guard to read: :func:`html_text`, or ""
+    when there is none or when it is known to say what ``message.text`` says (made by
+    ``_speedups.plain_text_html`` from the text this finish left: a speed trick)."""
+    html = message.html
+    if type(html) is _speedups.PlainHTML and html.says is message.text and html.says is not None:
+        return ""
+    return html_text(html)
+
+
 def html_text(html: str | None) -> str:
     """What an HTML part says, as plain text: tags dropped, entities read, a line per block."""
     if not html:
         return ""
-    from followup_script import _speedups
-
     if _speedups.enabled():  # a speed trick: HTML that is only paragraphs, read without a parser
         text = _speedups.plain_html_text(html)
         if text is not None:

@@ -101,7 +101,7 @@ class Scriptwriter:
         if isinstance(update, str) and any(v.rule != "courtesy" for v in tone.check(update)):
             fix = "reword the news given with --update (or a batch row's update column)"  # the user's words
         parts = [("\n".join(filter(None, [message.subject, message.text])), where, fix)]
-        shown = email.html_text(message.html)
+        shown = email.html_said(message)  # "" when known to say the text
         if shown and shown.split() != (message.text or "").split():  # the HTML says something else
             channel = self.plugins.channels.get(message.channel)
             if channel is not None and channel.finish is not None:  # the text passed: the finish may have

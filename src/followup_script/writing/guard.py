@@ -184,7 +184,7 @@ def _values(data, text: str) -> list[str]:
     """The values to blank, also as channels may tidy them (plain quotes), longest
     first (then alphabetical, so the result never depends on a set's order).
     ``text`` is the text they will be looked for in, before its NULs become spaces."""
-    values = {normalise(v if type(v) is str else str(v)) for v in data if v}
+    values = {v if type(v) is str and v.isascii() else normalise(str(v)) for v in data if v}  # ASCII: as it is
     # only values with curly quotes, dashes and the like have a plain form
     plain = [v.translate(_PLAIN).replace("\u2026", "...") for v in values if not v.isascii()]
     if plain:

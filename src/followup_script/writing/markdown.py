@@ -80,22 +80,32 @@ def markdown_of(parts, start: int = 0) -> str:
     return "".join(out)
 
 
-_BARE = dict.fromkeys(_MD_ESCAPES, "a")  # each character escape_markdown escapes
+_ESCAPED = None  # what escape_markdown escapes, as a pattern (compiled on first use)
 
 
 def bare_of(parts) -> str:
     """The text of rendered output with each character a value's escaping would escape
     made the letter ``a`` (what an escape counts as when Markdown is read): as long as
     the text, character for character. For ``_speedups.plain_text_html``."""
-    leaves = _leaves(parts, [])
-    text = "".join(leaves)
-    bare = text.translate(_BARE)  # once over the whole text, then the template's own words put back
-    out, at = [], 0
-    for leaf in leaves:
-        end = at + len(leaf)
-        out.append(leaf if type(leaf) is TemplateText else bare[at:end])
-        at = end
+    global _ESCAPED
+    if _ESCAPED is None:
+        import re
+
+        _ESCAPED = re.compile("[" + re.escape("".join(map(chr, _MD_ESCAPES))) + "]")
+    out: list = []
+    _bare(parts, out, _ESCAPED.sub)
     return "".join(out)
+
+
+def _bare(parts, out: list, blank) -> None:
+    for part in parts:  # the template's own words as they are, each value blanked, in one pass
+        kind = type(part)
+        if kind is TemplateText:
+            out.append(part)
+        elif kind is Captured:
+            _bare(part._parts, out, blank)
+        else:
+            out.append(blank("a", part))
 
 
 _WEB_LINK = ("http:", "https:", "mailto:")
