@@ -34,3 +34,12 @@ def test_the_choice_is_the_same_in_every_process_and_differs_between_contacts():
     starts = {tuple(variation.turns(c, 1).values()) for c in CONTACTS}
     assert len(starts) == len(CONTACTS)
     assert variation.turns({"name": " dana  REYES "}, 1) == variation.turns({"name": "Dana Reyes"}, 1)
+
+
+def test_turns_are_each_slots_start_plus_the_week():
+    """turns() runs each slot's CRC-32 on from the key's (compose's per-row cost): the same
+    numbers as start() for the whole key and slot."""
+    for contact in ({"name": "Dana Reyes"}, {"name": "Zoë  Kim"}, {"email": "x@example.com"}, {}):
+        for attempt in (None, 0, 1, 9):
+            assert variation.turns(contact, attempt) == {
+                slot: variation.start(variation.identity(contact), slot) + (attempt or 0) for slot in variation.SLOTS}

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from followup_script.channels import email
 from followup_script.channels.base import Channel, Message, RenderJob, supplied_values
-from followup_script.engine.stages import Plan
+from followup_script.engine.stages import Plan, Situation, Stage
 from followup_script.errors import FollowupError, PluginError
 from followup_script.writing.context import Sender, build_context, transform_values
 
@@ -59,16 +59,16 @@ class Prepared:
         self._sender: Sender | None = None
         self._settings: dict | None = None
         self._profile_values: list[str] | None = None
-        self._templates: dict[tuple[str, str], jinja2.Template] = {}
+        self._templates: dict[tuple[Stage, Situation], jinja2.Template] = {}
 
     def template(self, plan: Plan) -> jinja2.Template:
         """The template for ``plan``'s stage and situation on this channel."""
-        key = (plan.stage.value, plan.situation.value)
+        key = (plan.stage, plan.situation)
         template = self._templates.get(key)
         if template is None:
             channel = self.channel
-            template = self.writer.renderer.template(channel.kind, key[0], key[1], channel=channel.name,
-                                                     fallback="email" if channel.email else None)
+            template = self.writer.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
+                                                     channel=channel.name, fallback="email" if channel.email else None)
             self._templates[key] = template
         return template
 

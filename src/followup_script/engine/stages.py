@@ -137,10 +137,10 @@ class History:
     attempts: int = 0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "outcome", parse_choice(Outcome, self.outcome, "outcome"))
-        object.__setattr__(
-            self, "situation", parse_choice(Situation, self.situation, "situation")
-        )
+        if type(self.outcome) is not Outcome:  # a member given is kept as it is
+            object.__setattr__(self, "outcome", parse_choice(Outcome, self.outcome, "outcome"))
+        if type(self.situation) is not Situation:
+            object.__setattr__(self, "situation", parse_choice(Situation, self.situation, "situation"))
         if isinstance(self.last_contact, dt.datetime):
             object.__setattr__(self, "last_contact", self.last_contact.date())
         if not isinstance(self.last_contact, dt.date):

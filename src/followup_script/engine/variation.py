@@ -54,9 +54,14 @@ def start(key: str, slot: str) -> int:
 def turns(contact: Mapping, attempt: int | None) -> dict[str, int]:
     """``{slot: number}`` for ``contact``'s nudge number ``attempt``: each number is the
     slot's starting point plus the attempt, so it moves on by one each week."""
-    key = identity(contact)
     week = attempt or 0
-    return {slot: start(key, slot) + week for slot in SLOTS}
+    # start(key, slot) for every slot: the CRC-32 of the key's part once, each slot's
+    # name run on from it (zlib.crc32's running value: the same number as the whole)
+    head = zlib.crc32(f"{identity(contact)}\x1f".encode())
+    return {slot: zlib.crc32(name, head) % 10_000 + week for slot, name in _SLOT_BYTES}
+
+
+_SLOT_BYTES = tuple((slot, slot.encode()) for slot in SLOTS)
 
 
 def pick(turn: int, size: int) -> int:

@@ -61,6 +61,8 @@ def one_line(limit: int):
 _CONTACT_CHECKS = {"name": check_name, "phone": check_phone, "email": check_email, "first_name": one_line(100),
                    "greeting": one_line(100), "timezone": check_timezone, "call_window": check_call_window,
                    "topic": one_line(120), "update": one_line(280)}
+#: Each field of a contact, in order, with its check (None: taken as written).
+_CONTACT_FIELD_CHECKS = tuple((field, _CONTACT_CHECKS.get(field)) for field in SCRIPT_CONTACT_FIELDS + MESSAGE_FIELDS)
 _PROFILE_CHECKS = {"from_name": check_name, "from_phone": check_phone, "from_email": check_email}
 
 
@@ -85,8 +87,11 @@ def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = No
         raise InputError("is needed", field="last_contact", fix="give the date of the last touch, e.g. 2026-11-20")
     # not None, so parse_date gives a date
     last = check_happened(cast(dt.date, parse_date(get("last_contact"), "last_contact", today)), "last_contact", today)
-    situation = parse_choice(Situation, get("situation") or "application", "situation")
-    via = check_via(get("via"), "via") if get("via") is not None else None
+    given_situation = get("situation")
+    situation = parse_choice(Situation, given_situation, "situation") if given_situation else Situation.APPLICATION
+    via = get("via")
+    if via is not None:
+        via = check_via(via, "via")
     outcome = get("outcome")
     if outcome is None:
         outcome = DEFAULT_OUTCOME.get(via)
@@ -101,19 +106,19 @@ def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = No
     attempts = parse_attempts(get("attempts"), "attempts")
     if outcome is Outcome.NO_ANSWER:
         attempts = max(attempts, 1)  # the unanswered last touch is an attempt, as the tracker counts it
-    scheduled = parse_datetime(get("scheduled_for"), "scheduled_for", today)
-    if scheduled is not None:
-        check_agreed(scheduled, "scheduled_for", last, "the last contact")
+    scheduled = None
+    if get("scheduled_for") is not None:
+        scheduled = parse_datetime(get("scheduled_for"), "scheduled_for", today)
+        check_agreed(cast(dt.date, scheduled), "scheduled_for", last, "the last contact")
     history = History(last, outcome, situation, scheduled, attempts)  # checks scheduled_for
     doubt = stale_doubt(last, "last_contact", today)
     if doubt is not None and doubts is not None:
         doubts.append(doubt)
 
     contact = {}
-    for field in SCRIPT_CONTACT_FIELDS + MESSAGE_FIELDS:
+    for field, check in _CONTACT_FIELD_CHECKS:
         value = get(field)
         if value is not None:
-            check = _CONTACT_CHECKS.get(field)
             contact[field] = check(str(value), field) if check else str(value)
     profile = {}
     for field, check in _PROFILE_CHECKS.items():

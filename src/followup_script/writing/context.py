@@ -211,7 +211,8 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date,
     the day the message is read (``compose.scriptwriter.reading_day``): every ``*_words``
     counts from it, and templates see it as ``today``. ``sender``: the :class:`Sender` of
     ``profile``, when the caller made one for many messages (a batch)."""
-    them = {k: " ".join(v.split()) for k, v in contact.items() if isinstance(v, str) and v.strip()}
+    them = Fields.of("contact", {k: " ".join(v.split()) for k, v in contact.items()
+                                 if isinstance(v, str) and v.strip()})
     update = them.pop("update", "")
     greeted = address(them.get("name"), them.get("first_name"), them.get("greeting"))
     if greeted.first_name:
@@ -226,7 +227,7 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date,
     slots, offer = _offers(max(due or today, today), clock, them.get("call_window"), sender.base.get("call_hours"))
     return {
         "me": me,
-        "contact": Fields.of("contact", them),
+        "contact": them,
         "hello": greeted.hello,
         "dear": greeted.dear,
         "situation": plan.situation.value,
