@@ -161,6 +161,69 @@ def test_rfc2047_headers_are_decoded():
     assert (event.address, event.thread) == ("jose@acme.example", ("<ours@x.example>",) * 2)
 
 
+def fields_only(raw: bytes, names, text: bool) -> bytes:
+    """What IMAP's ``BODY.PEEK[HEADER.FIELDS (names)]`` (and, with ``text``, ``BODY.PEEK[TEXT]``)
+    returns of ``raw``: those header lines with their folded continuations, a blank line, the text."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    wanted, lines, keep = {n.lower() for n in names}, [], False
+    for line in head.split(b"\r\n"):
+        if line[:1] not in (b" ", b"\t"):
+            keep = line.split(b":", 1)[0].strip().decode("latin-1").lower() in wanted
+        if keep:
+            lines.append(line)
+    return b"\r\n".join(lines) + b"\r\n\r\n" + (body if text else b"")
+
+
+def test_what_the_imap_inbox_fetches_is_all_a_message_means():
+    """The IMAP inbox fetches a received message's INBOX_HEADERS and text, and a sent one's
+    SENT_HEADERS alone: each message here means the same read whole and read as fetched (fails
+    when a header it reads is dropped from a list, or a sent message is read from its text)."""
+    from followup_script.inbox.classify import INBOX_HEADERS, SENT_HEADERS
+
+    received = [
+        mail("hr@acme.example", "ana@example.com", "Re: the role", "Sure.\r\n> old", in_reply_to="<ours@x.example>",
+             headers={"Cc": "dana@acme.example", "X-Followup-Key": "key-1", "Reply-To": "r@acme.example"}),
+        mail("priya@initrode.example", "ana@example.com", "Re: hi", "Away, back on 7 December.",
+             headers={"Auto-Submitted": "auto-replied"}),
+        mail("lee@globex.example", "ana@example.com", "Re: hi", "Away until Dec 4.", headers={"X-Autorespond": "1"}),
+        mail("lee@globex.example", "ana@example.com", "Re: hi", "Away until Dec 4.", headers={"X-Autoreply": "1"}),
+        mail("lee@globex.example", "ana@example.com", "Re: hi", "Back 2026-12-02.", headers={"Precedence": "auto_reply"}),
+        mail("lee@globex.example", "ana@example.com", "Réponse automatique : absent", "Retour le 3 décembre."),
+        bounce("kim@hooli.example", "<ours-kim@example.com>"),
+        mail("postmaster@mx.example", "ana@example.com", "Failure", "no such user",
+             headers={"X-Failed-Recipients": "kim@hooli.example"}),
+        mail("sam@gmail.com", "ana@example.com", "Re: hi", "Please remove me from your list.", sender_name="Sám Ørtiz"),
+        mail("jose@acme.example", "ana@example.com", "Re: Candidatura – datos", "¡Sí!", sender_name="José Núñez"),
+    ]
+    sent = [mail("ana@example.com", "Lee Park <lee@globex.example>", "Following up", "Hello Lee,",
+                 headers={"X-Followup-Key": "key-lee", "Cc": "boss@globex.example"}, in_reply_to="<theirs@x>"),
+            mail("ana@example.com", "undisclosed-recipients:;", "Note", "Hi", headers={"Cc": "kim@hooli.example"})]
+    for raw in received:
+        assert event_of(fields_only(raw, INBOX_HEADERS, text=True), "imap", WHEN) == event_of(raw, "imap", WHEN)
+    kinds = {event_of(raw, "imap", WHEN).kind for raw in received}
+    assert kinds == {"reply", "auto-reply", "bounce", "stop-request"}
+    for raw in sent:
+        assert event_of(fields_only(raw, SENT_HEADERS, text=False), "imap", WHEN, sent_folder=True) == \
+            event_of(raw, "imap", WHEN, sent_folder=True)
+    assert {"Subject", "Date", "Message-ID", "In-Reply-To", "References"} <= set(INBOX_HEADERS) & set(SENT_HEADERS)
+
+
+def test_the_arrival_time_is_asked_for_only_when_the_date_cannot_be_read():
+    """A function given as ``arrived`` (the IMAP inbox's: one more FETCH) is called for a message
+    without a readable Date only, and its time is the event's."""
+    asked = []
+
+    def arrived():
+        asked.append(1)
+        return dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
+
+    dated = event_of(mail("lee@globex.example", "a@b.example", "Re: hi", "Yes.", when=WHEN), "imap", arrived)
+    assert (dated.at, asked) == (WHEN, [])
+    raw = mail("lee@globex.example", "a@b.example", "Re: hi", "Yes.").replace(b"Date: ", b"X-Old-Date: ")
+    undated = event_of(raw, "imap", arrived)
+    assert (undated.at, asked) == (dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC), [1])
+
+
 @given(st.binary(max_size=600))
 def test_any_bytes_give_an_event_none_or_a_value_error(raw):
     try:

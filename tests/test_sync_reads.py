@@ -6,6 +6,7 @@ The commands are read as the server (pymap on 127.0.0.1) received them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 
 from tests.conftest import ok
@@ -20,6 +21,8 @@ def test_sync_examines_peeks_at_4_kb_and_keeps_no_subject_or_body(imap, isolated
     long_text = f"Yes, let's talk. {SECRET_WORDS} in the body.\n" + "More words here.\n" * 2000  # ~34 KB
     imap.add([mail("dana@acme.example", USER, f"Re: the role {SECRET_WORDS}", long_text,
                    when=dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC))])
+    imap.add([mail(USER, "dana@acme.example", "Following up", f"Hello Dana, {SECRET_WORDS}",
+                   when=dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC))], folder="Sent")
     imap.commands.clear()
     out = ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", env=ENV).stdout
     assert "Dana Reyes: replied on Monday 23 November 2026" in out
@@ -31,16 +34,45 @@ def test_sync_examines_peeks_at_4_kb_and_keeps_no_subject_or_body(imap, isolated
     assert searches and all("SINCE 01-NOV-2026" in line for line in searches)
     assert any("FROM ACME.EXAMPLE" in line or 'FROM "ACME.EXAMPLE"' in line for line in searches)
     fetches = [line for line in sent if " FETCH " in line]
-    assert fetches
+    assert len(fetches) == 2  # one in INBOX, one in Sent: every message has a Date (no INTERNALDATE asked)
     for line in fetches:
         assert "BODY[" not in line.replace("BODY.PEEK[", "")  # every part peeked: nothing marked read
-        assert "BODY.PEEK[TEXT]<0.4096>" in line and "BODY.PEEK[HEADER.FIELDS (" in line  # never the whole body
-        assert "RFC822" not in line
+        assert "BODY.PEEK[HEADER.FIELDS (" in line and "RFC822" not in line and "INTERNALDATE" not in line
+    inbox, outbox = fetches
+    assert "BODY.PEEK[TEXT]<0.4096>" in inbox  # never the whole body
+    assert "TEXT" not in outbox and "FROM" not in outbox  # what was sent is told by its headers
     assert imap.flags() == [[]]
 
     dump = "\n".join(sqlite3.connect(isolated_home / "tracker.sqlite3").iterdump())
     assert "dana@acme.example" in dump  # what was logged is there...
     assert SECRET_WORDS not in dump and "the role" not in dump  # ...but no subject and no body
+
+
+def arrived(imap_server, raw: bytes, when: dt.datetime, folder: str = "INBOX") -> None:
+    """Put ``raw`` in ``folder`` as the server received it at ``when`` (its INTERNALDATE)."""
+    from pymap.parsing.message import AppendMessage
+
+    async def append():
+        box = await (await imap_server._session_mailboxes()).get_mailbox(folder)
+        await box.append(AppendMessage(raw, when, frozenset()))
+
+    imap_server.call(append())
+
+
+def test_a_message_without_a_date_is_dated_by_its_arrival(imap, isolated_home, cli):  # noqa: F811
+    """The server's arrival time is fetched for the one message whose Date cannot be read,
+    and the reply is logged on that day (not on the day sync runs)."""
+    add(cli, "Dana Reyes", "--email", "dana@acme.example")
+    add(cli, "Lee Park", "--email", "lee@globex.example")
+    undated = mail("dana@acme.example", USER, "Re: hi", "Yes, let's talk.").replace(b"\r\nDate: ", b"\r\nX-Date: ")
+    arrived(imap, undated, dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC))
+    imap.add([mail("lee@globex.example", USER, "Re: hi", "Thanks.", when=dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC))])
+    imap.commands.clear()
+    out = ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", env=ENV).stdout
+    assert "Dana Reyes: replied on Sunday 22 November 2026" in out
+    assert "Lee Park: replied on Tuesday 24 November 2026" in out
+    asked = [line.decode().upper() for line in imap.commands if b"INTERNALDATE" in line.upper()]
+    assert len(asked) == 1 and re.search(r" UID FETCH \d+ \(INTERNALDATE\)", asked[0])  # Dana's message alone
 
 
 def test_a_long_run_shows_its_progress_on_a_terminal(imap, isolated_home, monkeypatch, capsys):  # noqa: F811
@@ -91,3 +123,31 @@ def test_a_stopped_contact_writing_again_and_our_own_email_in_sent_log_nothing(i
     assert sam["stop"]["on"] == "2026-11-18" and sam["plan"]["stage"] == "stopped"
     assert {name: contact_json(cli, name)["touches"] for name in before} == before
     assert ok(cli, "sync", "--today", TODAY, "--since", "2026-11-01", env=ENV).stdout.strip() == "sync: nothing new"
+
+
+def test_numbers_are_read_once_in_your_country_only_when_they_need_it(tmp_path):
+    """Sync reads each tracked number once (the watch and the matcher are one reading); a number
+    written without its country code is read in your number's country, which is worked out (with
+    phonenumbers) once, and not at all when every number has its code."""
+    from followup_script.tracker.service import Tracker
+    from followup_script.tracker.sync import Matcher, watched
+
+    asked: list[str] = []
+
+    def region() -> str:
+        asked.append("GB")
+        return "GB"
+
+    with Tracker.open(tmp_path / "tracker.sqlite3") as tracker:
+        tracker.add_contact({"name": "Dana Reyes", "email": "Dana@Acme.example", "phone": "+1 555 123 4567"})
+        tracker.add_contact({"name": "Lee Park", "email": "lee@globex.example"})
+        assert Matcher(tracker.store, region).watched()["phones"] == {"+15551234567"} and asked == []
+        tracker.add_contact({"name": "Ola Nordmann", "phone": "020 7946 0958"})
+        tracker.add_contact({"name": "Kim Lu", "phone": "020 7946 0959"})
+        matcher = Matcher(tracker.store, region)
+        found = matcher.watched()
+        assert found == {"addresses": {"dana@acme.example", "lee@globex.example"},
+                         "phones": {"+15551234567", "+442079460958", "+442079460959"}, "message_ids": set()}
+        assert asked == ["GB"]  # once, for two numbers
+        assert watched(tracker.store, "GB") == found
+        assert set(matcher.by_phone) == found["phones"]

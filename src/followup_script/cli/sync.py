@@ -56,9 +56,10 @@ def sync(ctx, since, dry_run, inbox_names, as_json, today, db_path):
         raise InputError("is in the future", field="since", value=since, fix="give a day on or before today")
     inboxes = _chosen(session, inbox_names)
     tracker = session.tracker(db_path)
-    region = _region(session.config.profile.get("phone"))
-    matcher = syncing.Matcher(tracker.store, region)
-    watch = _watch(syncing.watched(tracker.store, region))
+    # Your number's country reads the tracked numbers written without a code: worked out
+    # (with phonenumbers) only if one is.
+    matcher = syncing.Matcher(tracker.store, lambda: _region(session.config.profile.get("phone")))
+    watch = _watch(matcher.watched())
     if not watch.addresses and not watch.phones:
         raise InputError("no tracked contact has an email address or a phone number, so sync has nothing to "
                          "look for; add one: followup-script contact edit NAME --email ADDRESS")

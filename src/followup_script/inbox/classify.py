@@ -24,15 +24,21 @@ from __future__ import annotations
 import datetime as dt
 import email
 import re
+from collections.abc import Callable
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 
 from followup_script.inbox.base import AUTO_REPLY, BOUNCE, REPLY, SENT, STOP_REQUEST, Event
 
-#: The headers the IMAP inbox fetches: all a message's meaning needs.
+#: The headers a message's meaning is read from (what the Gmail inbox asks for).
 HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
            "Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedence", "Content-Type",
            "X-Failed-Recipients", "X-Followup-Key")
+#: What :func:`event_of` reads of a message that arrived (no To or Cc: a reply is from its
+#: sender), and of one in Sent (its recipients, ids and key: not what tells a reply, an
+#: out-of-office or a bounce, nor its text). The IMAP inbox fetches no more than these.
+INBOX_HEADERS = tuple(name for name in HEADERS if name not in ("To", "Cc"))
+SENT_HEADERS = ("To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References", "X-Followup-Key")
 TEXT_BYTES = 4096  # how much of a message's text is read, at most
 
 _MSGID = re.compile(r"<[^<>\s]+>")
@@ -81,10 +87,25 @@ def _decoded(part) -> str:
 
 def addresses(msg, *names: str) -> list[str]:
     """The addresses in the headers ``names``, lower-cased, in order."""
-    values = []
-    for name in names:
-        for value in msg.get_all(name, []) or []:
-            values.append(str(value))
+    return _addresses(_fields(msg), *names)
+
+
+def _fields(msg) -> dict[str, list]:
+    """The message's headers by lower-cased name, each name's values in order: read once,
+    where every ``msg.get`` would go through all of them again."""
+    found: dict[str, list] = {}
+    for name, value in msg.items():
+        found.setdefault(name.lower(), []).append(value)
+    return found
+
+
+def _first(fields: dict[str, list], name: str):
+    values = fields.get(name.lower())
+    return values[0] if values else None
+
+
+def _addresses(fields: dict[str, list], *names: str) -> list[str]:
+    values = [str(value) for name in names for value in fields.get(name.lower(), ())]
     return [addr.strip().lower() for _, addr in getaddresses(values) if "@" in addr]
 
 
@@ -94,11 +115,22 @@ def message_ids(text: str | None) -> tuple[str, ...]:
 
 def when(msg, fallback: dt.datetime | None) -> dt.datetime:
     """The message's Date (as an aware time), else ``fallback`` (the server's arrival time)."""
+    return _moment(msg["Date"], fallback)
+
+
+def _date_of(value) -> dt.datetime | None:
     try:
-        found = parsedate_to_datetime(str(msg["Date"]))
+        return parsedate_to_datetime(str(value))
     except (TypeError, ValueError, IndexError):
-        found = None
-    found = found or fallback or dt.datetime.now(dt.UTC)
+        return None
+
+
+def _moment(value, fallback) -> dt.datetime:
+    """The Date ``value``, else ``fallback``: a time, or a function that finds one (the IMAP
+    inbox asks the server for its arrival time only for a message whose Date cannot be read)."""
+    found = _date_of(value)
+    if found is None:
+        found = (fallback() if callable(fallback) else fallback) or dt.datetime.now(dt.UTC)
     return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
@@ -117,23 +149,33 @@ def text_of(msg) -> str:
     return "\n".join(lines[:cut])
 
 
-def is_bounce(msg) -> bool:
+def is_bounce(msg, senders: list[str] | None = None) -> bool:
+    """A delivery status notification, or a message from MAILER-DAEMON or postmaster
+    (``senders``: the From addresses, when they were read already)."""
     ctype = msg.get_content_type()
     if ctype == "multipart/report" and "delivery-status" in str(msg.get_param("report-type", "")).lower():
         return True
-    sender = (addresses(msg, "From") or [""])[0]
+    if senders is None:
+        senders = addresses(msg, "From")
+    sender = (senders or [""])[0]
     return sender.split("@")[0] in {"mailer-daemon", "postmaster"}
 
 
 def is_auto_reply(msg) -> bool:
-    auto = str(msg.get("Auto-Submitted", "") or "").strip().lower()
+    fields = _fields(msg)
+    return _auto_reply(fields, header_text(_first(fields, "Subject")))
+
+
+def _auto_reply(fields: dict[str, list], subject: str) -> bool:
+    """What :func:`is_auto_reply` says, from the headers read once and the decoded subject."""
+    auto = str(_first(fields, "Auto-Submitted") or "").strip().lower()
     if auto and auto != "no":
         return True
-    if msg.get("X-Autoreply") or msg.get("X-Autorespond"):
+    if _first(fields, "X-Autoreply") or _first(fields, "X-Autorespond"):
         return True
-    if str(msg.get("Precedence", "") or "").strip().lower() == "auto_reply":
+    if str(_first(fields, "Precedence") or "").strip().lower() == "auto_reply":
         return True
-    return bool(_AUTO_SUBJECT.match(header_text(msg.get("Subject"))))
+    return bool(_AUTO_SUBJECT.match(subject))
 
 
 def back_on(text: str, sent: dt.date) -> dt.date | None:
@@ -171,22 +213,26 @@ def _excerpt(text: str, match: re.Match) -> str:
     return line[:120]
 
 
-def event_of(raw: bytes, inbox: str, arrived: dt.datetime | None = None, sent_folder: bool = False,
-             uid: str | None = None) -> Event | None:
+def event_of(raw: bytes, inbox: str, arrived: dt.datetime | Callable[[], dt.datetime | None] | None = None,
+             sent_folder: bool = False, uid: str | None = None) -> Event | None:
     """The event a message (its headers and a prefix of its text) is, or None.
 
-    ``sent_folder`` messages are ours: a ``sent`` event for the first recipient.
+    ``arrived`` is when the server received it (or a function that asks), taken when
+    the message's Date cannot be read. ``sent_folder`` messages are ours: a ``sent``
+    event for the first recipient (read from :data:`SENT_HEADERS` alone).
     ``uid`` names the message when it has no Message-ID. Raises ValueError for a
     message that cannot be read at all.
     """
     msg = parse(raw)
     if msg.defects and not msg.keys():
         raise ValueError(f"message {uid or '?'} has no readable headers")
-    message_id = (message_ids(msg.get("Message-ID")) or (f"<uid-{uid}@{inbox}>",))[0]
-    thread = message_ids(msg.get("In-Reply-To")) + message_ids(msg.get("References"))
-    at = when(msg, arrived)
-    subject = header_text(msg.get("Subject"))[:200]
-    key = str(msg.get("X-Followup-Key") or "").strip() or None
+    fields = _fields(msg)  # each header looked up once, the subject and the senders read once
+    message_id = (message_ids(_first(fields, "Message-ID")) or (f"<uid-{uid}@{inbox}>",))[0]
+    thread = message_ids(_first(fields, "In-Reply-To")) + message_ids(_first(fields, "References"))
+    at = _moment(_first(fields, "Date"), arrived)
+    full_subject = header_text(_first(fields, "Subject"))
+    subject = full_subject[:200]
+    key = str(_first(fields, "X-Followup-Key") or "").strip() or None
 
     def event(kind: str, address: str | None, thread: tuple[str, ...] = thread, back: dt.date | None = None,
               excerpt: str = "") -> Event:
@@ -194,17 +240,17 @@ def event_of(raw: bytes, inbox: str, arrived: dt.datetime | None = None, sent_fo
                      back_on=back, excerpt=excerpt)
 
     if sent_folder:
-        to = addresses(msg, "To", "Cc")
+        to = _addresses(fields, "To", "Cc")
         return event(SENT, to[0]) if to else None
-    if is_bounce(msg):
+    senders = _addresses(fields, "From")
+    if is_bounce(msg, senders):
         text = raw.decode("utf-8", "replace")
-        failed = _FINAL_RECIPIENT.findall(text) or addresses(msg, "X-Failed-Recipients")
+        failed = _FINAL_RECIPIENT.findall(text) or _addresses(fields, "X-Failed-Recipients")
         original = tuple(m for m in message_ids(text) if m != message_id)
         return event(BOUNCE, failed[0].lower() if failed else None, tuple(dict.fromkeys(thread + original)))
-    senders = addresses(msg, "From")
     sender = senders[0] if senders else None
     text = text_of(msg)
-    if is_auto_reply(msg):
+    if _auto_reply(fields, full_subject):
         return event(AUTO_REPLY, sender, back=back_on(f"{subject}\n{text}", at.date()))
     stop = _STOP_WORDS.search(text)
     if stop is not None:

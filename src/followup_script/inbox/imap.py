@@ -4,9 +4,11 @@ Read-only by construction: each folder is opened with ``EXAMINE`` and every
 fetch is ``BODY.PEEK``, so nothing is marked read. The server does the
 searching (``SINCE`` the date, ``FROM``/``TO`` the tracked addresses and their
 domains) rather than the mailbox being downloaded; for each message found only
-the headers :data:`~followup_script.inbox.classify.HEADERS` and the first
-:data:`~followup_script.inbox.classify.TEXT_BYTES` bytes of text are fetched, and
-nothing of them is kept once the event is made.
+the headers :data:`~followup_script.inbox.classify.INBOX_HEADERS` and the first
+:data:`~followup_script.inbox.classify.TEXT_BYTES` bytes of text are fetched (in
+Sent: :data:`~followup_script.inbox.classify.SENT_HEADERS` and no text; the
+server's arrival time only for a message whose Date cannot be read), and nothing
+of them is kept once the event is made.
 
 Settings, ``[imap]``: ``host``, ``port`` (993, or 143 for ``starttls``/``none``),
 ``user``, the password from ``password_command`` (a command that prints it, such
@@ -28,7 +30,7 @@ from collections.abc import Iterator
 
 from followup_script.errors import ConfigError
 from followup_script.inbox.base import Event, InboxAuthError, InboxServerError, Unreadable, Watch
-from followup_script.inbox.classify import HEADERS, TEXT_BYTES, event_of
+from followup_script.inbox.classify import INBOX_HEADERS, SENT_HEADERS, TEXT_BYTES, event_of
 
 NAME = "imap"
 SECURITY = ("ssl", "starttls", "none")
@@ -280,25 +282,43 @@ def _read_folder(client, settings: dict, since: dt.date, sent: bool, terms: list
         raise ConfigError(f"{key} {folder!r} cannot be opened on {where} ({_reason(exc)}); set {key} to "
                           "one of the server's folders") from None
     uids = _search(client, since, "TO" if sent else "FROM", terms)
-    parts = [f"BODY.PEEK[HEADER.FIELDS ({' '.join(HEADERS).upper()})]", f"BODY.PEEK[TEXT]<0.{TEXT_BYTES}>",
-             "INTERNALDATE"]
+    parts = fetch_parts(sent)
     for start in range(0, len(uids), FETCH_CHUNK):
         batch = uids[start:start + FETCH_CHUNK]
         fetched = client.fetch(batch, parts)
         for uid in batch:
             item = fetched.get(uid)
-            found = _event(item, uid, folder, sent) if item is not None else None  # None: expunged meanwhile
+            found = _event(client, item, uid, folder, sent) if item is not None else None  # None: expunged
             if found is not None:  # None: a sent message to nobody
                 yield found
 
 
-def _event(item: dict, uid: int, folder: str, sent: bool) -> Event | Unreadable | None:
+def fetch_parts(sent: bool) -> list[str]:
+    """What is fetched of each message found, every part peeked (nothing is marked read): the
+    headers a message's meaning is read from, and in the inbox folder the first
+    :data:`TEXT_BYTES` of its text (an out-of-office's return day, a bounce's recipient, a
+    request to stop); a message in Sent is told by its headers alone."""
+    if sent:
+        return [f"BODY.PEEK[HEADER.FIELDS ({' '.join(SENT_HEADERS).upper()})]"]
+    return [f"BODY.PEEK[HEADER.FIELDS ({' '.join(INBOX_HEADERS).upper()})]", f"BODY.PEEK[TEXT]<0.{TEXT_BYTES}>"]
+
+
+def _arrival(client, uid: int):
+    """A function that asks the server when message ``uid`` arrived (INTERNALDATE): called
+    only for a message whose own Date cannot be read."""
+    def arrived() -> dt.datetime | None:
+        found = client.fetch([uid], ["INTERNALDATE"]).get(uid, {}).get(b"INTERNALDATE")
+        if isinstance(found, dt.datetime) and found.tzinfo is None:
+            found = found.astimezone()
+        return found if isinstance(found, dt.datetime) else None
+
+    return arrived
+
+
+def _event(client, item: dict, uid: int, folder: str, sent: bool) -> Event | Unreadable | None:
     header = b"".join(v for k, v in item.items() if k.startswith(b"BODY[HEADER") and v)
     text = b"".join(v for k, v in item.items() if k.startswith(b"BODY[TEXT]") and v)
-    arrived = item.get(b"INTERNALDATE")
-    if isinstance(arrived, dt.datetime) and arrived.tzinfo is None:
-        arrived = arrived.astimezone()
     try:
-        return event_of(header + text, NAME, arrived, sent_folder=sent, uid=f"{folder}/{uid}")
+        return event_of(header + text, NAME, _arrival(client, uid), sent_folder=sent, uid=f"{folder}/{uid}")
     except (ValueError, TypeError, LookupError) as exc:
         return Unreadable(f"{folder}/{uid}", str(exc))

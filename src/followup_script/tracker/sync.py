@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from followup_script.engine.stages import Outcome
@@ -80,15 +82,20 @@ def email_key(address: str | None) -> str:
     return f"{local.split('+', 1)[0]}@{domain}"
 
 
-def phone_key(phone: str | None, region: str = "US") -> str | None:
-    """A number in E.164 (``+15551234567``), or None when it is not one."""
+def phone_key(phone: str | None, region: str | Callable[[], str] = "US") -> str | None:
+    """A number in E.164 (``+15551234567``), or None when it is not one. ``region`` (or a
+    function that says it) is the country a number written without its code is read in."""
     text = str(phone or "").strip()
     if not text:
         return None
-    import phonenumbers  # loaded on use: sync only
+    import phonenumbers  # loaded on use: sync only, and only for a contact with a number
 
+    if text.startswith("+"):
+        country = None
+    else:
+        country = region() if callable(region) else region
     try:
-        parsed = phonenumbers.parse(text, None if text.startswith("+") else region)
+        parsed = phonenumbers.parse(text, country)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_possible_number(parsed):
@@ -96,20 +103,10 @@ def phone_key(phone: str | None, region: str = "US") -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def watched(store, region: str = "US") -> dict:
+def watched(store, region: str | Callable[[], str] = "US") -> dict:
     """What the inboxes should look for: the tracked contacts' addresses, their numbers in
     E.164 and the Message-IDs of our deliveries (plain sets; the caller makes the Watch)."""
-    addresses, phones, ids = set(), set(), set()
-    with store.read():
-        for contact in store.contacts():
-            if contact.email:
-                addresses.add(contact.email.strip().lower())
-            number = phone_key(contact.phone, region)
-            if number:
-                phones.add(number)
-        for (receipt,) in store.conn.execute("SELECT receipt FROM deliveries WHERE status = 'done'"):
-            ids.update(_receipt_ids(receipt))
-    return {"addresses": frozenset(addresses), "phones": frozenset(phones), "message_ids": frozenset(ids)}
+    return Matcher(store, region).watched()
 
 
 def _receipt_ids(receipt: str | None) -> list[str]:
@@ -123,18 +120,25 @@ def _receipt_ids(receipt: str | None) -> list[str]:
 
 class Matcher:
     """Tracked contacts by delivery key, delivered Message-ID, email address and phone,
-    read once per sync (in one read transaction) so matching a 10,000-message mailbox
-    costs dictionary look-ups."""
+    read once per sync (in one read transaction, each number parsed once) so matching a
+    10,000-message mailbox costs dictionary look-ups; :meth:`watched` is what the inboxes
+    look for, from the same reading. ``region`` (a country code, or a function that says it,
+    asked only when a number has no country code) is where such numbers are read."""
 
-    def __init__(self, store, region: str = "US") -> None:
+    def __init__(self, store, region: str | Callable[[], str] = "US") -> None:
         self.store = store
         self.by_email: dict[str, list[int]] = {}
         self.by_phone: dict[str, list[int]] = {}
         self.by_message_id: dict[str, tuple[int, str]] = {}
         self.by_key: dict[str, tuple[int | None, str]] = {}
+        self._addresses: set[str] = set()
+        self._delivered_ids: set[str] = set()
+        if callable(region):
+            region = _once(region)
         with store.read():
             for contact in store.contacts():
                 if contact.email:
+                    self._addresses.add(contact.email.strip().lower())
                     self.by_email.setdefault(email_key(contact.email), []).append(contact.id)
                 number = phone_key(contact.phone, region)
                 if number:
@@ -143,8 +147,14 @@ class Matcher:
                     "SELECT key, channel, contact_id, receipt FROM deliveries WHERE status = 'done'"):
                 self.by_key[key] = (contact_id, channel)
                 for message_id in _receipt_ids(receipt):
+                    self._delivered_ids.add(message_id)
                     if contact_id is not None:
                         self.by_message_id[message_id] = (contact_id, key)
+
+    def watched(self) -> dict:
+        """The addresses, the numbers (E.164) and the delivered Message-IDs, as :func:`watched`."""
+        return {"addresses": frozenset(self._addresses), "phones": frozenset(self.by_phone),
+                "message_ids": frozenset(self._delivered_ids)}
 
     def match(self, event) -> tuple[int | None, str | None, tuple[int, ...]]:
         """(contact id, the delivery key it answers or is, other candidates when unsure)."""
@@ -163,6 +173,11 @@ class Matcher:
         if len(ids) == 1:
             return ids[0], None, ()
         return None, None, tuple(ids)
+
+
+def _once(region: Callable[[], str]) -> Callable[[], str]:
+    """``region``, asked once (it may read the profile's number with phonenumbers)."""
+    return cache(region)
 
 
 def apply(tracker, matcher: Matcher, event, today: dt.date, dry_run: bool = False) -> Found:
