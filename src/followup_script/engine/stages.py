@@ -264,18 +264,21 @@ def overdue_words(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''} overdue"
 
 
+def _shift(day: dt.date, business_days: bool) -> tuple[dt.date, str]:
+    """A computed due day, moved to the Monday when it falls on a weekend (``business_days``),
+    and the words saying so."""
+    if business_days and day.weekday() >= 5:
+        moved = next_business_day(day)
+        return moved, f" ({human_date(day)} falls on a weekend, so it moves to the Monday)"
+    return day, ""
+
+
 def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
     """Pick the follow-up stage for ``history`` as seen on ``today``."""
     outcome = history.outcome
     last = history.last_contact
     when = human_date(last)
     due_time = None
-
-    def shift(day: dt.date) -> tuple[dt.date, str]:
-        if business_days and day.weekday() >= 5:
-            moved = next_business_day(day)
-            return moved, f" ({human_date(day)} falls on a weekend, so it moves to the Monday)"
-        return day, ""
 
     if outcome is Outcome.STOP:
         return Plan(
@@ -314,7 +317,7 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
                        + (f", and send a reminder on {human_date(remind_on)} if you like." if remind_on else "."))
         else:
             stage = Stage.MISSED_CALL
-            due, moved = shift(later(day, ONE_DAY))
+            due, moved = _shift(later(day, ONE_DAY), business_days)
             reason = (
                 f"On {when} you agreed to talk on {human_date(day)}{at}, and nothing was logged "
                 f"since; say sorry you missed each other and ask for a new time, on "
@@ -328,14 +331,14 @@ def plan(history: History, today: dt.date, business_days: bool = True) -> Plan:
         )
     elif outcome is Outcome.NO_COMMITMENT and made == 0:
         stage = Stage.THREE_DAY_CHECK
-        due, moved = shift(later(last, THREE_DAYS))
+        due, moved = _shift(later(last, THREE_DAYS), business_days)
         reason = (
             f"Nothing was committed on {when}; check in 3 days later, "
             f"on {human_date(due)}{moved}."
         )
     else:
         stage = Stage.WEEKLY_NUDGE
-        due, moved = shift(later(last, ONE_WEEK))
+        due, moved = _shift(later(last, ONE_WEEK), business_days)
         what = "your last follow-up" if outcome is Outcome.NO_ANSWER else "your last contact"
         reason = (
             f"No reply since {what} on {when}; nudge once a week, next on "
