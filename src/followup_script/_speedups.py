@@ -14,10 +14,9 @@ takes the plain, obviously-right path everywhere, which is also what the tests
 - An email's HTML, when its Markdown is only paragraphs, line breaks and escaped
   values (what every built-in email is), is made from the text of the one render
   without a Markdown parser: :func:`plain_text_html` here, used by
-  ``writing/render.Rendered.html``; and the courtesy guard reads such HTML without
-  an HTML parser (:func:`plain_html_text`, used by ``channels/email.html_text``), or
-  not at all when the email's finish found it made from the text it left, whose
-  words it says (:class:`PlainHTML`, ``channels/email.html_said``).
+  ``writing/render.Rendered.html``; and the courtesy guard does not read such HTML
+  back when the email's finish found it made from the text it left, whose words it
+  says (:class:`PlainHTML`, ``channels/email.html_said``).
 - The installed plugins' entry points are remembered in the user cache while nothing
   is installed or removed (``_cache.entry_points``, switched in ``plugins/manager``).
 - Dates are named once per date (:func:`remember`, on
@@ -151,26 +150,6 @@ def _paragraphs(text: str) -> str:
     while " </p>" in html:  # a paragraph's last line ends in no space
         html = html.replace(" </p>", "</p>")
     return PlainHTML(f"<p>{html}</p>\n", source)
-
-
-_PARAGRAPHS_HTML = None
-
-
-def plain_html_text(html: str) -> str | None:
-    """What ``channels.email.html_text`` reads in HTML that is only paragraphs and line
-    breaks (what :func:`_paragraphs` makes), without an HTML parser: a line for each
-    ``<p>`` and ``<br />``, the entities read. None for any other HTML."""
-    global _PARAGRAPHS_HTML
-    if _PARAGRAPHS_HTML is None:
-        _PARAGRAPHS_HTML = re.compile(r"<p>[^<>]*(?:(?:<br />\n|</p>\n<p>)[^<>]*)*</p>\n")
-    if not _PARAGRAPHS_HTML.fullmatch(html):
-        return None
-    text = html.replace("<p>", "\n").replace("</p>", "").replace("<br />", "\n")
-    if "&" in text:
-        import html as entities
-
-        text = entities.unescape(text)
-    return text
 
 
 # -- North American numbers without phonenumbers ------------------------------------------------

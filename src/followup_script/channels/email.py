@@ -139,9 +139,11 @@ def finish(message, job) -> None:
 
 
 def html_said(message) -> str:
-    """What ``message.html`` says for the courtesy guard to read: :func:`html_text`, or ""
-    when there is none or when it is known to say what ``message.text`` says (made by
-    ``_speedups.plain_text_html`` from the text this finish left: a speed trick)."""
+    """What ``message.html`` says, for the courtesy guard to read: :func:`html_text`, or ""
+    when there is none or when it is known to say what ``message.text`` says: made by
+    ``_speedups.plain_text_html`` (paragraphs of the escaped text) from the text that
+    :func:`finish` left in the message, which the guard reads (a speed trick: with the
+    switch off no HTML is made that way, and every HTML part is read)."""
     html = message.html
     if type(html) is _speedups.PlainHTML and html.says is message.text and html.says is not None:
         return ""
@@ -152,10 +154,6 @@ def html_text(html: str | None) -> str:
     """What an HTML part says, as plain text: tags dropped, entities read, a line per block."""
     if not html:
         return ""
-    if _speedups.enabled():  # a speed trick: HTML that is only paragraphs, read without a parser
-        text = _speedups.plain_html_text(html)
-        if text is not None:
-            return text
     from html.parser import HTMLParser
 
     parts: list[str] = []
