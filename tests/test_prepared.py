@@ -135,3 +135,11 @@ def test_what_a_finish_changes_stays_with_its_own_message(config):
         assert message.profile["name"] == "Someone Else"  # what the finish made, which the guard read
         assert "Someone Else" in message.data_values()
     assert prepared.profile == PROFILE and CONTACTS[0]["company"] == "Acme"
+
+
+def test_a_prepared_writer_keeps_the_profile_it_was_prepared_for(writer):
+    profile = dict(PROFILE)
+    prepared = writer.prepare("voicemail", profile, TODAY)
+    profile["name"] = "Someone Else"
+    message = prepared.write(writer.plan(History(LAST, "no-commitment"), TODAY), CONTACTS[0])
+    assert message.profile["name"] == "Ana Lima" and "Ana Lima" in message.text

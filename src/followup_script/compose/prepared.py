@@ -44,7 +44,8 @@ def reading_day(plan: Plan, today: dt.date, delivering: bool = False) -> dt.date
 
 
 class Prepared:
-    """``writer`` (a :class:`~followup_script.compose.scriptwriter.Scriptwriter`) prepared to write on ``channel`` for ``profile`` on the day ``today``
+    """``writer`` (a :class:`~followup_script.compose.scriptwriter.Scriptwriter`) prepared to
+    write on ``channel`` for ``profile`` (as it is now: a copy is kept) on the day ``today``
     (None: the clock's, read when the first message is written); ``delivering``: the
     messages go now, so their words are today's."""
 
@@ -52,7 +53,7 @@ class Prepared:
                  delivering: bool = False):
         self.writer = writer
         self.channel = channel
-        self.profile = profile
+        self.profile = dict(profile)
         self.today = today
         self.delivering = delivering
         self.finish = channel.finish or (email.finish if channel.email else None)
