@@ -197,3 +197,15 @@ def test_html_made_from_the_text_says_the_text_s_words(parts):
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv(_speedups.ENV_OFF, "1")
             assert html_text(html).split() == rendered.text.split()
+
+
+def test_a_message_with_html_made_from_its_text_copies_and_pickles(tmp_path):
+    import copy
+    import pickle
+
+    from followup_script.channels.email import html_said
+
+    message = write(email_writer(tmp_path, SHOUTING.replace(" ASAP", "")))
+    for twin in (copy.deepcopy(message), pickle.loads(pickle.dumps(message))):
+        assert twin.html == message.html and twin.text == message.text
+        assert html_said(twin) in ("", html_said(copy.copy(message)))

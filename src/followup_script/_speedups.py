@@ -129,10 +129,10 @@ class PlainHTML(str):
     courtesy guard then need not read again (``channels.email.html_said``)."""
 
     __slots__ = ("source", "says")
-    source: str
+    source: str | None
     says: str | None
 
-    def __new__(cls, html: str, source: str):
+    def __new__(cls, html: str, source: str | None = None):  # (copy and pickle make it with the HTML alone)
         self = super().__new__(cls, html)
         self.source, self.says = source, None
         return self
