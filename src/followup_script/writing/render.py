@@ -106,9 +106,7 @@ class _ShortPathSandbox(BoundedSandbox):
     ``contact.name`` on :class:`Fields` (a plain dict of supplied strings that we
     built) is an item lookup, so it skips the attribute probe and safety checks
     the sandbox runs for arbitrary objects; anything else, including a name
-    that is not a key, goes through the full sandbox check. A template's own macro
-    (or an imported template's) called with positional arguments only runs its
-    function directly, as ``Macro.__call__`` would run it.
+    that is not a key, goes through the full sandbox check.
     """
 
     def getattr(self, obj, attribute):
@@ -134,12 +132,6 @@ class _ShortPathSandbox(BoundedSandbox):
             if __self._ticks < 0:
                 __self._tick()
             if not kwargs:  # what Context.call comes down to for a macro without keywords
-                left = __obj._argument_count - len(args)
-                if left >= 0 and not (__obj.caller or __obj.catch_varargs or __obj.catch_kwargs
-                                      or __obj._default_autoescape or __self.is_async):
-                    # no caller, varargs or kwargs, nothing to mark safe: what Macro.__call__
-                    # and Macro._invoke come down to (an argument not given is missing: its default)
-                    return __obj._func(*args, *(jinja2.utils.missing,) * left) if left else __obj._func(*args)
                 return __obj(*args)
             return __context.call(__obj, *args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
