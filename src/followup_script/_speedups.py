@@ -19,11 +19,8 @@ takes the plain, obviously-right path everywhere, which is also what the tests
   says (:class:`PlainHTML`, ``channels/email.html_said``).
 - The installed plugins' entry points are remembered in the user cache while nothing
   is installed or removed (``_cache.entry_points``, switched in ``plugins/manager``).
-- Dates are named once per date (:func:`remember`, on
-  ``engine/stages.human_date`` and ``writing/context.when_words``); each
-  contact's greeting, country and zones and the call slots once per distinct
-  value (:func:`remember`, on ``writing/people.address``,
-  ``writing/context._scene`` and ``_offers``).
+- The call slots are worked out once per distinct day, zones and windows
+  (:func:`remember`, on ``writing/context._offers``).
 - A plain name is greeted by its first word without nameparser, which would
   say the same (``writing/people.name_to_greet``).
 - A plainly written North American number ("+1 555 123 4567") is said in

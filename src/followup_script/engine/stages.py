@@ -48,8 +48,6 @@ from enum import StrEnum
 from functools import cache
 from typing import NamedTuple, TypeVar, cast
 
-from followup_script import _speedups
-
 # The help text for each value lives in a plain-string module, so the command line
 # can show it without importing this one; keys are the enum values, so both
 # ``OUTCOME_HELP["stop"]`` and ``OUTCOME_HELP[Outcome.STOP]`` work (a test keeps
@@ -252,7 +250,6 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
            "September", "October", "November", "December")
 
 
-@_speedups.remember  # a batch has few distinct dates (a speed trick, docs/performance.md)
 def human_date(day: dt.date) -> str:
     """``Wednesday 25 November 2026``: unambiguous, and English whatever the locale."""
     return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

@@ -98,7 +98,6 @@ def _salutation(greeting: str) -> str:
     return greeting.strip().rstrip(",;:").rstrip()
 
 
-@_speedups.remember  # a list names a contact again and again (a speed trick)
 def address(name: str | None, first_name: str | None = None, greeting: str | None = None) -> Address:
     """How to address a contact called ``name``. ``first_name`` (the name the user
     says to greet them by) and ``greeting`` (a whole greeting, e.g. "Chào anh An,")
