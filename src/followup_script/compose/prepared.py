@@ -24,6 +24,7 @@ from followup_script.channels import email
 from followup_script.channels.base import Channel, Message, RenderJob, supplied_values
 from followup_script.engine.stages import Plan, Situation, Stage
 from followup_script.errors import FollowupError, PluginError
+from followup_script.writing import guard as tone
 from followup_script.writing.context import Sender, build_context, transform_values
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +60,7 @@ class Prepared:
         self.finish = channel.finish or (email.finish if channel.email else None)
         self._sender: Sender | None = None
         self._settings: dict | None = None
-        self._profile_values: list[str] | None = None
+        self._known: tone.Known | None = None
         self._templates: dict[tuple[Stage, Situation], jinja2.Template] = {}
 
     def template(self, plan: Plan) -> jinja2.Template:
@@ -84,9 +85,13 @@ class Prepared:
         message still carries the profile it was written for)."""
         if message.profile != self.profile:  # a finish changed it: read it again
             return message.data_values()
-        if self._profile_values is None:
-            self._profile_values = supplied_values(self.profile)
-        return supplied_values(message.contact) + self._profile_values
+        return supplied_values(message.contact) + self._profile_known().values
+
+    def _profile_known(self) -> tone.Known:
+        """The profile's values to mask, with the forms the guard looks for: worked out once."""
+        if self._known is None:
+            self._known = tone.Known(supplied_values(self.profile))
+        return self._known
 
     def write(self, plan: Plan, contact: dict, thread=None) -> Message:
         """The message for ``plan`` and ``contact`` (what ``Scriptwriter.write`` returns)."""
@@ -122,7 +127,10 @@ class Prepared:
                 render_markdown=rendered.markdown,
                 render_html=rendered.html,
             ))
-        self.writer.guard(message, self.data_values(message))
+        if message.profile != self.profile:  # a finish changed it: read it again
+            self.writer.guard(message, message.data_values())
+        else:  # the contact's values, and the profile's worked out once
+            self.writer.guard(message, supplied_values(message.contact), self._profile_known())
         return message
 
     def _finish(self, message: Message, job: RenderJob) -> None:

@@ -89,30 +89,40 @@ class Scriptwriter:
         channel = channel if isinstance(channel, Channel) else self.channel(channel)
         return Prepared(self, channel, self.config.profile if profile is None else profile, today, delivering)
 
-    def guard(self, message: Message, data: list[str] | None = None) -> None:
+    def guard(self, message: Message, data: list[str] | None = None, known: tone.Known | None = None) -> None:
         """The courtesy guard, on every part that is delivered: the subject, the text and
         what the HTML says; with ``allow_tone`` the problems become warnings. ``data``:
-        ``message.data_values()``, when the caller has them."""
+        ``message.data_values()``, when the caller has them; or, with ``known`` (a
+        :class:`~followup_script.writing.guard.Known` made once for many messages), the
+        values that together with ``known.values`` are ``message.data_values()``."""
         if data is None:
             data = message.data_values()
+        parts = ["\n".join(filter(None, [message.subject, message.text]))]
+        shown = email.html_said(message)  # "" when known to say the text
+        if shown and shown.split() != (message.text or "").split():  # the HTML says something else
+            parts.append(shown)
+        for part, text in enumerate(parts):
+            problems = tone.check(text, data, known)
+            if not problems:
+                continue
+            if self.allow_tone:
+                message.warnings.extend(f"courtesy guard overridden: {problem}" for problem in problems)
+                continue
+            tone.refuse(problems, *self._refused(message, html=part > 0))
+
+    def _refused(self, message: Message, html: bool) -> tuple[str, str]:
+        """What the guard's error names (the text or the HTML of this message) and how to fix it."""
         where = f"the {message.channel} script ({message.template})"
         fix = "reword the template"
         update = message.contact.get("update")
         if isinstance(update, str) and any(v.rule != "courtesy" for v in tone.check(update)):
             fix = "reword the news given with --update (or a batch row's update column)"  # the user's words
-        parts = [("\n".join(filter(None, [message.subject, message.text])), where, fix)]
-        shown = email.html_said(message)  # "" when known to say the text
-        if shown and shown.split() != (message.text or "").split():  # the HTML says something else
-            channel = self.plugins.channels.get(message.channel)
-            if channel is not None and channel.finish is not None:  # the text passed: the finish may have
-                fix += f", or what the finish of channel {channel.name!r} (plugin {channel.plugin}) puts in the HTML"
-            parts.append((shown, f"the HTML of {where}", fix))
-        for text, what, hint in parts:
-            if self.allow_tone:
-                for problem in tone.check(text, data):
-                    message.warnings.append(f"courtesy guard overridden: {problem}")
-                continue
-            tone.enforce(text, what, data, hint)
+        if not html:
+            return where, fix
+        channel = self.plugins.channels.get(message.channel)
+        if channel is not None and channel.finish is not None:  # the text passed: the finish may have
+            fix += f", or what the finish of channel {channel.name!r} (plugin {channel.plugin}) puts in the HTML"
+        return f"the HTML of {where}", fix
 
     def delivery_key(self, message: Message) -> str:
         """The same follow-up on the same channel always gets the same key."""

@@ -180,20 +180,52 @@ _STAND_IN = "value"
 _INSIDE_A_WORD = re.compile(r"\x00(?:(?=[\w\x00])|(?<=[\w\x00]\x00))")
 
 
-def _values(data, text: str) -> list[str]:
-    """The values to blank, also as channels may tidy them (plain quotes), longest
-    first (then alphabetical, so the result never depends on a set's order).
-    ``text`` is the text they will be looked for in, before its NULs become spaces."""
+def _forms(data) -> set[str]:
+    """The values of ``data`` as they look (:func:`normalise`), and those with curly quotes,
+    dashes and the like also as channels may tidy them (plain quotes). Each value's forms
+    are its own: the forms of two lists together are the forms of each, together."""
     values = {v if type(v) is str and v.isascii() else normalise(str(v)) for v in data if v}  # ASCII: as it is
     # only values with curly quotes, dashes and the like have a plain form
     plain = [v.translate(_PLAIN).replace("\u2026", "...") for v in values if not v.isascii()]
     if plain:
         values.update(plain)
-    if _HOLE in text:  # the text's NULs are read as spaces, so the values' are too
-        values = {v.replace(_HOLE, " ") for v in values}
+    return values
+
+
+def _ordered(values: set[str]) -> list[str]:
+    """``values`` longest first, then alphabetical (so the result never depends on a set's
+    order), without those of one character."""
     ordered = sorted(values)
     ordered.sort(key=len, reverse=True)
     return [v for v in ordered if len(v) > 1]
+
+
+def _values(data, text: str) -> list[str]:
+    """The values to blank, also as channels may tidy them (plain quotes), longest
+    first (then alphabetical, so the result never depends on a set's order).
+    ``text`` is the text they will be looked for in, before its NULs become spaces."""
+    values = _forms(data)
+    if _HOLE in text:  # the text's NULs are read as spaces, so the values' are too
+        values = {v.replace(_HOLE, " ") for v in values}
+    return _ordered(values)
+
+
+def _risky(values) -> set[str]:
+    """The one-word values the rules spell out, in lower case (see :func:`check`)."""
+    return {v.lower() for v in values if " " not in v and len(v) > 1 and v.lower() in _RULE_WORDS}
+
+
+class Known:
+    """Values known before the messages are written (a batch's profile: the same for every
+    row), with the forms :func:`check` looks for worked out once: ``check(text, data,
+    known)`` gives what ``check(text, [*data, *known.values])`` gives."""
+
+    __slots__ = ("values", "forms", "risky")
+
+    def __init__(self, values):
+        self.values = list(values)
+        self.forms = frozenset(_forms(self.values))
+        self.risky = frozenset(_risky(self.forms))
 
 
 def _blank(text: str, values: list[str]) -> str:
@@ -246,7 +278,7 @@ def _edge(text: str, index: int, inner: str) -> bool:
     return index < 0 or index >= len(text) or not inner.isalnum() or not text[index].isalnum()
 
 
-def check(text: str, data=()) -> list[Violation]:
+def check(text: str, data=(), known: Known | None = None) -> list[Violation]:
     """Every courtesy violation in ``text``; an empty list means it passes.
 
     Values are blanked before the rules run, so the verdict is the template's
@@ -254,15 +286,26 @@ def check(text: str, data=()) -> list[Violation]:
     rules spell out could also be the template's own word: "Last Chance" for a
     contact called Chance. If the message passes, it is checked once more with
     such values left in, and a phrase they are part of counts (the value alone,
-    a contact called Urgent, does not).
+    a contact called Urgent, does not). ``known``: more values (:class:`Known`),
+    whose forms were worked out before.
     """
     text = normalise(text)
-    values = _values(data, text)
-    text = text.replace(_HOLE, " ")
+    if known is not None and _HOLE not in text:
+        forms = _forms(data)
+        risky = _risky(forms)
+        forms.update(known.forms)
+        values = _ordered(forms)
+        risky.update(known.risky)
+    else:
+        if known is not None:
+            data = [*data, *known.values]
+        values, risky = _values(data, text), None
+        text = text.replace(_HOLE, " ")
     found = list(_check_masked(_masked(text, values)))
     if found:
         return found
-    risky = {v.lower() for v in values if " " not in v and v.lower() in _RULE_WORDS}
+    if risky is None:
+        risky = _risky(values)
     if not risky:
         return found
     kept = _masked(text, [v for v in values if v.lower() not in risky])
@@ -288,9 +331,14 @@ def _verdict(text: str) -> tuple[Violation, ...]:
 _remembered_verdict = lru_cache(maxsize=4096)(_verdict)
 
 
-def enforce(text: str, where: str, data=(), fix: str = "reword the template") -> None:
+def enforce(text: str, where: str, data=(), fix: str = "reword the template", known: Known | None = None) -> None:
     """Raise :class:`ToneError` naming the first violation in ``text`` and ``fix``."""
-    problems = check(text, data)
+    refuse(check(text, data, known), where, fix)
+
+
+def refuse(problems: list[Violation], where: str, fix: str = "reword the template") -> None:
+    """Raise :class:`ToneError` naming the first of ``problems`` (found in ``where``) and ``fix``,
+    if there are any."""
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
