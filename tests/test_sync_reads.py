@@ -6,14 +6,19 @@ The commands are read as the server (pymap on 127.0.0.1) received them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sqlite3
 
+import pytest
+
+from followup_script.inbox import Event, Watch
 from tests.conftest import ok
 from tests.inbox_server import USER, mail
 from tests.test_sync import ENV, TODAY, add, imap, server  # noqa: F401 (the fixtures)
 
 SECRET_WORDS = "Zanzibar-quartz-pelican"
+WHEN = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
 def test_sync_examines_peeks_at_4_kb_and_keeps_no_subject_or_body(imap, isolated_home, cli):  # noqa: F811
@@ -151,3 +156,50 @@ def test_numbers_are_read_once_in_your_country_only_when_they_need_it(tmp_path):
         assert asked == ["GB"]  # once, for two numbers
         assert watched(tracker.store, "GB") == found
         assert set(matcher.by_phone) == found["phones"]
+        asked.clear()
+        unread = Matcher(tracker.store, region)  # what an email-only sync makes: no number parsed
+        assert unread.match(Event("reply", "imap", "<m@x>", WHEN, address="dana@acme.example"))[0] is not None
+        assert unread._by_phone is None and asked == []
+        assert unread.match(Event("reply", "sms", "SM1", WHEN, phone="+442079460958"))[0] is not None
+        assert asked == ["GB"]
+
+
+def test_an_inbox_reads_the_numbers_when_it_asks_for_them():
+    """A Watch made with a function for its numbers calls it the first time ``phones`` is read,
+    once; the Watch is read-only and equal to one made with the numbers."""
+    from dataclasses import FrozenInstanceError
+
+    calls = []
+
+    def numbers():
+        calls.append(1)
+        return ["+15551234567"]
+
+    watch = Watch(addresses={"dana@acme.example"}, phones=numbers)
+    assert calls == [] and watch.addresses == frozenset({"dana@acme.example"})
+    assert watch.phones == frozenset({"+15551234567"}) == watch.phones and calls == [1]
+    assert watch == Watch(addresses=frozenset({"dana@acme.example"}), phones=frozenset({"+15551234567"}))
+    with pytest.raises(FrozenInstanceError):
+        watch.addresses = frozenset()  # type: ignore[misc]
+
+
+def test_an_email_only_sync_of_contacts_with_numbers_does_not_load_phonenumbers(imap, isolated_home):  # noqa: F811
+    """The IMAP inbox reads addresses only: the tracked numbers are left unparsed (phonenumbers,
+    16 ms to import, is not loaded), and the reply is still found and logged."""
+    import subprocess
+    import sys
+
+    from followup_script.tracker.service import Tracker
+
+    with Tracker.open() as tracker:
+        tracker.add_contact({"name": "Dana Reyes", "email": "dana@acme.example", "phone": "+1 555 123 4567"})
+        tracker.add_contact({"name": "Ola Nordmann", "email": "ola@firm.example", "phone": "020 7946 0958"})
+    imap.add([mail("dana@acme.example", USER, "Re: hi", "Yes.", when=dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC))])
+    code = ("import sys\nfrom followup_script.cli.app import main\n"
+            f"main(['sync', '--today', '{TODAY}', '--since', '2026-11-01'])\n"
+            "print('phonenumbers loaded:', 'phonenumbers' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **ENV})
+    assert done.returncode == 0, done.stderr
+    assert "Dana Reyes: replied on Monday 23 November 2026" in done.stdout
+    assert "phonenumbers loaded: False" in done.stdout

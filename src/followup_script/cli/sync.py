@@ -56,10 +56,11 @@ def sync(ctx, since, dry_run, inbox_names, as_json, today, db_path):
         raise InputError("is in the future", field="since", value=since, fix="give a day on or before today")
     inboxes = _chosen(session, inbox_names)
     tracker = session.tracker(db_path)
-    # Your number's country reads the tracked numbers written without a code: worked out
-    # (with phonenumbers) only if one is.
+    # The tracked numbers are parsed (with phonenumbers) only if an inbox reads them or a
+    # message comes from a number; your number's country, which reads those written without
+    # a code, only if one is.
     matcher = syncing.Matcher(tracker.store, lambda: _region(session.config.profile.get("phone")))
-    watch = _watch(matcher.watched())
+    watch = _watch(matcher)
     if not watch.addresses and not watch.phones:
         raise InputError("no tracked contact has an email address or a phone number, so sync has nothing to "
                          "look for; add one: followup-script contact edit NAME --email ADDRESS")
@@ -151,10 +152,10 @@ def _region(phone: str | None) -> str:
     return "US"
 
 
-def _watch(found: dict):
+def _watch(matcher):
     from followup_script.inbox import Watch
 
-    return Watch(addresses=found["addresses"], phones=found["phones"], message_ids=found["message_ids"])
+    return Watch(**matcher.watched(numbers_now=False))
 
 
 def _default_since(last: str | None, today: dt.date) -> dt.date:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 
 from followup_script.errors import ConfigError, DeliveryError
 
@@ -71,15 +71,53 @@ class Unreadable:
     problem: str
 
 
-@dataclass(frozen=True)
 class Watch:
     """What the tracker wants to hear about: its contacts' addresses and phone numbers
-    (E.164), and the Message-IDs of the messages it delivered."""
+    (E.164), and the Message-IDs of the messages it delivered. Read-only.
 
-    addresses: frozenset[str] = frozenset()
-    phones: frozenset[str] = frozenset()
-    message_ids: frozenset[str] = frozenset()
-    extra: dict = field(default_factory=dict)
+    ``phones`` may be given as a function that makes them: it is called the first time
+    an inbox reads ``watch.phones`` (the built-in IMAP inbox never does, so a sync of
+    email alone does not parse a number)."""
+
+    __slots__ = ("addresses", "_phones", "message_ids", "extra")
+    addresses: frozenset[str]
+    _phones: frozenset[str] | Callable[[], Iterable[str]]
+    message_ids: frozenset[str]
+    extra: dict
+
+    def __init__(self, addresses: Iterable[str] = frozenset(),
+                 phones: Iterable[str] | Callable[[], Iterable[str]] = frozenset(),
+                 message_ids: Iterable[str] = frozenset(), extra: dict | None = None) -> None:
+        object.__setattr__(self, "addresses", frozenset(addresses))
+        object.__setattr__(self, "_phones", phones if callable(phones) else frozenset(phones))
+        object.__setattr__(self, "message_ids", frozenset(message_ids))
+        object.__setattr__(self, "extra", {} if extra is None else extra)
+
+    @property
+    def phones(self) -> frozenset[str]:
+        found = self._phones
+        if callable(found):
+            found = frozenset(found())
+            object.__setattr__(self, "_phones", found)
+        return found
+
+    def __setattr__(self, name: str, value) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Watch):
+            return NotImplemented
+        return (self.addresses, self.phones, self.message_ids, self.extra) == \
+            (other.addresses, other.phones, other.message_ids, other.extra)
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass it was: extra is a dict
+
+    def __repr__(self) -> str:
+        return (f"Watch(addresses={self.addresses!r}, phones={self.phones!r}, "
+                f"message_ids={self.message_ids!r}, extra={self.extra!r})")
 
 
 @dataclass

@@ -120,29 +120,30 @@ def _receipt_ids(receipt: str | None) -> list[str]:
 
 class Matcher:
     """Tracked contacts by delivery key, delivered Message-ID, email address and phone,
-    read once per sync (in one read transaction, each number parsed once) so matching a
-    10,000-message mailbox costs dictionary look-ups; :meth:`watched` is what the inboxes
-    look for, from the same reading. ``region`` (a country code, or a function that says it,
-    asked only when a number has no country code) is where such numbers are read."""
+    read once per sync (in one read transaction) so matching a 10,000-message mailbox
+    costs dictionary look-ups; :meth:`watched` is what the inboxes look for, from the same
+    reading. The numbers (:attr:`by_phone`, E.164) are parsed with phonenumbers, each once,
+    the first time they are asked for: an inbox of email alone never loads it. ``region``
+    (a country code, or a function that says it, asked only when a number has no country
+    code) is where such numbers are read."""
 
     def __init__(self, store, region: str | Callable[[], str] = "US") -> None:
         self.store = store
         self.by_email: dict[str, list[int]] = {}
-        self.by_phone: dict[str, list[int]] = {}
         self.by_message_id: dict[str, tuple[int, str]] = {}
         self.by_key: dict[str, tuple[int | None, str]] = {}
         self._addresses: set[str] = set()
         self._delivered_ids: set[str] = set()
-        if callable(region):
-            region = _once(region)
+        self._numbers: list[tuple[int, str]] = []  # (contact id, the number as written)
+        self._by_phone: dict[str, list[int]] | None = None
+        self._region = _once(region) if callable(region) else region
         with store.read():
             for contact in store.contacts():
                 if contact.email:
                     self._addresses.add(contact.email.strip().lower())
                     self.by_email.setdefault(email_key(contact.email), []).append(contact.id)
-                number = phone_key(contact.phone, region)
-                if number:
-                    self.by_phone.setdefault(number, []).append(contact.id)
+                if str(contact.phone or "").strip():
+                    self._numbers.append((contact.id, contact.phone))
             for key, channel, contact_id, receipt in store.conn.execute(
                     "SELECT key, channel, contact_id, receipt FROM deliveries WHERE status = 'done'"):
                 self.by_key[key] = (contact_id, channel)
@@ -151,9 +152,27 @@ class Matcher:
                     if contact_id is not None:
                         self.by_message_id[message_id] = (contact_id, key)
 
-    def watched(self) -> dict:
-        """The addresses, the numbers (E.164) and the delivered Message-IDs, as :func:`watched`."""
-        return {"addresses": frozenset(self._addresses), "phones": frozenset(self.by_phone),
+    @property
+    def by_phone(self) -> dict[str, list[int]]:
+        """Contact ids by number (E.164), parsed on first use."""
+        if self._by_phone is None:
+            found: dict[str, list[int]] = {}
+            for contact_id, phone in self._numbers:
+                number = phone_key(phone, self._region)
+                if number:
+                    found.setdefault(number, []).append(contact_id)
+            self._by_phone = found
+        return self._by_phone
+
+    def phones(self) -> frozenset[str]:
+        """The tracked numbers, E.164 (parsed now if they were not yet)."""
+        return frozenset(self.by_phone)
+
+    def watched(self, numbers_now: bool = True) -> dict:
+        """The addresses, the numbers (E.164) and the delivered Message-IDs, as :func:`watched`;
+        without ``numbers_now``, the numbers are :meth:`phones` itself, to be called when they
+        are read (what an inbox :class:`~followup_script.inbox.Watch` takes)."""
+        return {"addresses": frozenset(self._addresses), "phones": self.phones() if numbers_now else self.phones,
                 "message_ids": frozenset(self._delivered_ids)}
 
     def match(self, event) -> tuple[int | None, str | None, tuple[int, ...]]:
