@@ -10,7 +10,10 @@ __all__ = ["due_words", "overdue_words", "plan_line", "plan_sentence", "status_w
 
 
 def due_words(plan: Plan) -> str:
-    """``Monday 23 November 2026``, with the agreed time when there is one (``at 10:30``)."""
+    """``Monday 23 November 2026``, with the agreed time when there is one (``at 10:30``);
+    ``""`` for a plan with nothing due (done or stopped)."""
+    if plan.due is None:
+        return ""
     return human_date(plan.due) + (f" at {plan.due_time:%H:%M}" if plan.due_time else "")
 
 
