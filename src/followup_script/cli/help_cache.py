@@ -145,7 +145,9 @@ def root_help(group, ctx, plain) -> str:
         return kept["text"]
     text = plain(ctx)  # lists the commands: rewrites the listing when it was stale
     cached = _cached()
-    if cached is not None and "commands" in cached:  # only beside a listing (no plugin problem)
+    # only beside the listing of this very key, which is written only when no plugin had a
+    # problem: a kept text would answer without loading the plugins, so never report one
+    if cached is not None and "commands" in cached and cached.get("key") == key[0]:
         cached["help"] = {"key": key, "text": text}
         write_private(cache_path(FILE), marshal.dumps(cached))  # if it cannot: only speed is lost
     return text

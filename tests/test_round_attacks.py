@@ -1,0 +1,31 @@
+"""Attacks on this round's speed changes (the root --help text kept, the writer prepared once,
+the guard's profile values known ahead, the HTML the guard skips, sync reading less): each
+test here failed before its fix."""
+
+from __future__ import annotations
+
+import time
+
+
+def _broken_plugin(site):
+    """An installed distribution whose followup_script entry point cannot load."""
+    info = site / "broken_probe-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-probe\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[followup_script]\nbroken = no_such_module_probe\n")
+
+
+def test_a_kept_root_help_never_hides_a_plugin_problem(cli, tmp_path, monkeypatch):
+    """Every --help reports a broken plugin, the second and third too (the kept root text
+    answered them without loading the plugins: the problem was said once, then never)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delenv("FOLLOWUP_SCRIPT_LOAD_PLUGINS")
+    assert cli("--help").stderr == ""  # the listing and the text kept, no plugin installed
+    time.sleep(0.002)
+    _broken_plugin(site)  # installed since: the listing's key changes
+    for _ in range(3):
+        ran = cli("--help")
+        assert ran.returncode == 0
+        assert "plugin 'broken-probe'" in ran.stderr and "no_such_module_probe" in ran.stderr
