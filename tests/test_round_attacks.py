@@ -29,3 +29,25 @@ def test_a_kept_root_help_never_hides_a_plugin_problem(cli, tmp_path, monkeypatc
         ran = cli("--help")
         assert ran.returncode == 0
         assert "plugin 'broken-probe'" in ran.stderr and "no_such_module_probe" in ran.stderr
+
+
+def test_an_inbox_plugin_can_copy_and_pickle_the_watch_it_is_handed():
+    """Watch stopped being a dataclass (its numbers made on first read): copy, deepcopy and
+    pickle raised FrozenInstanceError, where the frozen dataclass of 2dc6736 copied."""
+    import copy
+    import pickle
+
+    from followup_script.inbox import Watch
+
+    asked = []
+
+    def numbers():
+        asked.append(1)
+        return ["+15551234567"]
+
+    for phones in (frozenset({"+15551234567"}), numbers):
+        watch = Watch(addresses={"dana@acme.example"}, phones=phones, message_ids={"<a@b>"}, extra={"k": [1]})
+        for made in (copy.copy(watch), copy.deepcopy(watch), pickle.loads(pickle.dumps(watch))):
+            assert made == watch and made.phones == frozenset({"+15551234567"})
+            assert made.addresses == frozenset({"dana@acme.example"}) and made.extra == {"k": [1]}
+    assert asked == [1], "the numbers are still made once"

@@ -115,6 +115,11 @@ class Watch:
 
     __hash__ = None  # type: ignore[assignment]  # as the dataclass it was: extra is a dict
 
+    def __reduce__(self):
+        # copy, deepcopy and pickle, as they worked on the dataclass it was (an inbox plugin may
+        # copy what it is handed): made again through __init__, with the numbers themselves
+        return (Watch, (self.addresses, self.phones, self.message_ids, self.extra))
+
     def __repr__(self) -> str:
         return (f"Watch(addresses={self.addresses!r}, phones={self.phones!r}, "
                 f"message_ids={self.message_ids!r}, extra={self.extra!r})")
