@@ -51,3 +51,20 @@ def test_an_inbox_plugin_can_copy_and_pickle_the_watch_it_is_handed():
             assert made == watch and made.phones == frozenset({"+15551234567"})
             assert made.addresses == frozenset({"dana@acme.example"}) and made.extra == {"k": [1]}
     assert asked == [1], "the numbers are still made once"
+
+
+def test_a_jsonl_row_whose_via_is_true_or_a_number_is_that_rows_error(cli, tmp_path):
+    """"via": true (or 1.5, [1]) ended the whole batch with an internal error (check_via read
+    it as a string: AttributeError), the rows after it unwritten. Now it is that row's error;
+    a falsy one (0, false) still means nothing given, as before."""
+    import json
+
+    path = tmp_path / "rows.jsonl"
+    rows = [{"name": "Dana Reyes", "last_contact": "2026-11-20", "via": via} for via in (0, True, 1.5, [1], "email")]
+    path.write_text("\n".join(map(json.dumps, rows)) + "\n")
+    result = cli("--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "batch", path, "--today", "2026-11-25")
+    assert result.returncode == 2, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stdout.splitlines()) == 2  # via 0 (a call) and via email
+    for line, shown in [(2, "'True'"), (3, "'1.5'"), (4, "'[1]'")]:
+        assert f"line {line}: via {shown} is not known" in result.stderr

@@ -91,7 +91,7 @@ def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = No
     situation = parse_choice(Situation, given_situation, "situation") if given_situation else Situation.APPLICATION
     via = get("via")
     if via is not None:
-        via = check_via(via, "via")
+        via = check_via(str(via) if via else None, "via")  # a JSON Lines row may give true or a number
     outcome = get("outcome")
     if outcome is None:
         outcome = DEFAULT_OUTCOME.get(via)
