@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 
 def _broken_plugin(site):
     """An installed distribution whose followup_script entry point cannot load."""
@@ -68,3 +70,24 @@ def test_a_jsonl_row_whose_via_is_true_or_a_number_is_that_rows_error(cli, tmp_p
     assert len(result.stdout.splitlines()) == 2  # via 0 (a call) and via email
     for line, shown in [(2, "'True'"), (3, "'1.5'"), (4, "'[1]'")]:
         assert f"line {line}: via {shown} is not known" in result.stderr
+
+
+@pytest.mark.parametrize("name", [
+    "А\u200bSAP Lee",  # a zero-width space (the guard's look-alike attack, in a name)
+    "Lee\u200f Park", "Zoë\ufeff Kim",  # other invisible characters
+    "😀Dana Reyes",  # not a letter
+    "Dana and Lee", "Dana of Acme", "Dana the Great", "Ana e Silva Costa",  # nameparser's conjunctions, not first
+])
+def test_a_name_is_greeted_alike_with_the_speed_tricks_on_and_off(name, monkeypatch):
+    """The greeting's speed trick (a plain name's first word, without nameparser) said
+    "Hi А\u200bSAP" where nameparser says "Hi А", "Dana" for "Dana and Lee": a script that
+    changed with FOLLOWUP_SCRIPT_NO_SPEEDUPS=1."""
+    from followup_script import _speedups
+    from followup_script.writing import people
+
+    greet = people.name_to_greet.__wrapped__  # (the lru_cache would answer the second call)
+    monkeypatch.setattr(_speedups, "enabled", lambda: False)
+    plain = greet(name)
+    monkeypatch.setattr(_speedups, "enabled", lambda: True)
+    assert greet(name) == plain
+    assert greet("Dana Reyes") == "Dana" and greet("Jean-Luc Picard") == "Jean-Luc"
