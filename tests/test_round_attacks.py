@@ -4,9 +4,17 @@ test here failed before its fix."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
+
+import followup_script
+from followup_script import Channel, History, Scriptwriter
+from followup_script.input.config import Config
+from followup_script.plugins.manager import build_plugin_manager
+
+from .conftest import PROFILE, TODAY
 
 
 def _broken_plugin(site):
@@ -91,3 +99,31 @@ def test_a_name_is_greeted_alike_with_the_speed_tricks_on_and_off(name, monkeypa
     monkeypatch.setattr(_speedups, "enabled", lambda: True)
     assert greet(name) == plain
     assert greet("Dana Reyes") == "Dana" and greet("Jean-Luc Picard") == "Jean-Luc"
+
+
+class Tagger:
+    """A channel whose finish adds to a list and a table of its settings."""
+
+    @followup_script.hookimpl
+    def register_channels(self, register):
+        def finish(message, job):
+            message.metrics["tags"] = list(job.settings["tags"])
+            job.settings["tags"].append(message.contact["name"])
+            job.settings["seen"]["count"] = job.settings["seen"].get("count", 0) + 1
+            message.metrics["seen"] = job.settings["seen"]["count"]
+
+        register(Channel(name="tagger", description="adds to its settings", kind="voicemail", finish=finish))
+
+
+def test_what_a_finish_adds_to_a_list_in_its_settings_stays_with_its_own_message(tmp_path):
+    """The settings were one dict copied per message: a list or a table in them was shared,
+    so a batch's second row saw what the first row's finish added (and so did the config)."""
+    config = Config(tmp_path / "config.toml", {"profile": dict(PROFILE), "tagger": {"tags": ["a"], "seen": {}}})
+    writer = Scriptwriter(config, build_plugin_manager(load_entrypoints=False, extra=[Tagger()]))
+    plan = writer.plan(History(dt.date(2026, 11, 20), "no-commitment"), TODAY)
+    prepared = writer.prepare("tagger", today=TODAY)
+    written = [prepared.write(plan, {"name": name}) for name in ("Dana Reyes", "Lee Park")]
+    written.append(writer.write("tagger", plan, {"name": "Sam Ortiz"}, today=TODAY))
+    assert [m.metrics["tags"] for m in written] == [["a"]] * 3
+    assert [m.metrics["seen"] for m in written] == [1, 1, 1]
+    assert config.data["tagger"] == {"tags": ["a"], "seen": {}}

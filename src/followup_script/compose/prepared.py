@@ -75,9 +75,15 @@ class Prepared:
         return template
 
     def settings(self) -> dict:
-        """The channel's settings for a finish: a copy of them, checked once."""
+        """The channel's settings for a finish: a copy of them, checked once (a table or a
+        list in them copied too: a finish that adds to one changes neither the next message's
+        nor the config's)."""
         if self._settings is None:
             self._settings = self.channel.settings(self.writer.config)
+        if any(isinstance(value, (dict, list, set)) for value in self._settings.values()):
+            import copy
+
+            return copy.deepcopy(self._settings)
         return dict(self._settings)
 
     def data_values(self, message: Message) -> list[str]:
