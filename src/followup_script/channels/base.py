@@ -149,8 +149,6 @@ def supplied_values(fields: dict) -> list[str]:
     return values
 
 
-_supplied = supplied_values  # its name before it was shared (compose/prepared.py)
-
 
 @dataclass
 class Receipt:

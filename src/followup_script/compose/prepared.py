@@ -86,13 +86,6 @@ class Prepared:
             return copy.deepcopy(self._settings)
         return dict(self._settings)
 
-    def data_values(self, message: Message) -> list[str]:
-        """``message.data_values()``, with the profile's part worked out once (while the
-        message still carries the profile it was written for)."""
-        if message.profile != self.profile:  # a finish changed it: read it again
-            return message.data_values()
-        return supplied_values(message.contact) + self._profile_known().values
-
     def _profile_known(self) -> tone.Known:
         """The profile's values to mask, with the forms the guard looks for: worked out once."""
         if self._known is None:
