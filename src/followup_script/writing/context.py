@@ -209,8 +209,7 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date,
     the day the message is read (``compose.scriptwriter.reading_day``): every ``*_words``
     counts from it, and templates see it as ``today``. ``sender``: the :class:`Sender` of
     ``profile``, when the caller made one for many messages (a batch)."""
-    them = Fields.of("contact", {k: " ".join(v.split()) for k, v in contact.items()
-                                 if isinstance(v, str) and v.strip()})
+    them = Fields.of("contact", {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()})
     update = them.pop("update", "")
     greeted = address(them.get("name"), them.get("first_name"), them.get("greeting"))
     if greeted.first_name:
