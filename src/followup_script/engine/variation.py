@@ -47,18 +47,27 @@ def identity(contact: Mapping) -> str:
 
 
 def start(key: str, slot: str) -> int:
-    """Where ``slot`` starts for the contact with ``key``: a number in 0..9999."""
-    return zlib.crc32(f"{key}\x1f{slot}".encode()) % 10_000
+    """Where ``slot`` starts for the contact with ``key``: a number in 0..9999 (the CRC-32
+    of ``key``, a separator and ``slot``)."""
+    return _start(_head(key), slot.encode())
+
+
+def _head(key: str) -> int:
+    """The CRC-32 of ``key`` and the separator: what every slot's start runs on from."""
+    return zlib.crc32(f"{key}\x1f".encode())
+
+
+def _start(head: int, slot: bytes) -> int:
+    # zlib.crc32's running value: the CRC-32 of the whole, from the key's part worked out once
+    return zlib.crc32(slot, head) % 10_000
 
 
 def turns(contact: Mapping, attempt: int | None) -> dict[str, int]:
     """``{slot: number}`` for ``contact``'s nudge number ``attempt``: each number is the
     slot's starting point plus the attempt, so it moves on by one each week."""
     week = attempt or 0
-    # start(key, slot) for every slot: the CRC-32 of the key's part once, each slot's
-    # name run on from it (zlib.crc32's running value: the same number as the whole)
-    head = zlib.crc32(f"{identity(contact)}\x1f".encode())
-    return {slot: zlib.crc32(name, head) % 10_000 + week for slot, name in _SLOT_BYTES}
+    head = _head(identity(contact))
+    return {slot: _start(head, name) + week for slot, name in _SLOT_BYTES}
 
 
 _SLOT_BYTES = tuple((slot, slot.encode()) for slot in SLOTS)
