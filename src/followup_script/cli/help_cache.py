@@ -52,14 +52,11 @@ def command_rows(group, ctx) -> list[tuple[str, str | None, str | None]]:
     import marshal
 
     key = listing_key(group, ctx)
-    path = cache_path(FILE)
-    data = read_private(path) if key is not None else None  # never a file someone else could plant
-    if data is not None:
+    cached = _cached() if key is not None else None
+    if cached is not None and cached.get("key") == key:
         try:
-            cached = marshal.loads(data)
-            if cached.get("key") == key:
-                return [tuple(row) for row in cached["commands"]]  # (the help text, if any, is kept)
-        except (ValueError, TypeError, KeyError, EOFError, AttributeError):
+            return [tuple(row) for row in cached["commands"]]
+        except (TypeError, KeyError):
             pass
     rows = []
     for name in group.list_commands(ctx):
@@ -69,7 +66,7 @@ def command_rows(group, ctx) -> list[tuple[str, str | None, str | None]]:
     from followup_script.plugins.manager import get_plugins
 
     if key is not None and not get_plugins().errors:
-        write_private(path, marshal.dumps({"key": key, "commands": rows}))  # if it cannot: only speed is lost
+        write_private(cache_path(FILE), marshal.dumps({"key": key, "commands": rows}))  # else only speed is lost
     return rows
 
 
