@@ -90,11 +90,11 @@ COURTESY = re.compile(
     re.IGNORECASE,
 )
 
-_WARM = re.compile(
+# compiled on first use (re's own cache): no command that writes a message measures warmth
+_WARM = (
     r"\b(?:thanks?|thank you|appreciate[ds]?|grateful|glad|enjoy(?:ed)?|hope|pleasure|kind|"
     r"look(?:ing)? forward|"
-    r"warm(?:ly)?|wish|happy|excited|interest(?:ed)?|enthusias\w+|best)\b",
-    re.IGNORECASE,
+    r"warm(?:ly)?|wish|happy|excited|interest(?:ed)?|enthusias\w+|best)\b"
 )
 
 # One pass per case rule: every rule's patterns joined into one alternation,
@@ -349,4 +349,4 @@ def refuse(problems: list[Violation], where: str, fix: str = "reword the templat
 
 def warmth(text: str) -> int:
     """How many warm words a message carries: thanks, hope, interest, best wishes."""
-    return len(_WARM.findall(text))
+    return len(re.findall(_WARM, text, re.IGNORECASE))
