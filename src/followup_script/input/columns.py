@@ -17,7 +17,6 @@ known name).
 from __future__ import annotations
 
 import csv
-import difflib
 import itertools
 import re
 from collections.abc import Iterable
@@ -118,6 +117,8 @@ def column_of(text: str) -> Column | None:
 
 def did_you_mean(text: str) -> str:
     """`` (did you mean 'last_contact'?)`` for a near miss, else ``""``."""
+    import difflib  # only for a header with an unknown cell
+
     close = difflib.get_close_matches(normalise(text), list(_KNOWN), n=1, cutoff=0.75)
     return f" (did you mean {_KNOWN[close[0]].name!r}?)" if close else ""
 
@@ -190,14 +191,18 @@ def csv_rows(lines: Iterable[str]) -> Reader:
 
 
 def sniff(sample: list[str]) -> str:
-    """The separator of a CSV file whose first lines are ``sample``."""
+    """The separator of a CSV file whose first lines are ``sample``: the one of
+    :data:`_SEPARATORS` the header holds; when it holds more than one kind, the one
+    :class:`csv.Sniffer` finds, if the header holds it, else the most frequent there."""
     header = sample[0] if sample else ""
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    held = [sep for sep in _SEPARATORS if counts[sep]]
+    if len(held) < 2:  # the Sniffer can only answer one of these, and only one the header holds
+        return held[0] if held else ","
     try:
         found = csv.Sniffer().sniff("".join(sample)[:_SAMPLE_CHARS], delimiters=_SEPARATORS).delimiter
     except csv.Error:
         found = None
     if found and found in header:
         return found
-    counts = {sep: header.count(sep) for sep in _SEPARATORS}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
+    return max(counts, key=lambda sep: counts[sep])

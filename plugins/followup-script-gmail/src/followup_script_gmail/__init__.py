@@ -12,10 +12,25 @@ from __future__ import annotations
 
 import followup_script
 
-from .drafts import deliver
-from .login import OPTIONS
+from .options import OPTIONS
 
 __version__ = "0.1.0"
+
+
+def deliver(message, context):
+    """Save the draft (:func:`.drafts.deliver`); the login and drafts code is imported
+    only when a draft is made."""
+    from .drafts import deliver as save_draft
+
+    return save_draft(message, context)
+
+
+def ready(config):
+    """What to set before a draft can be saved: the Gmail login (:func:`.drafts.ready`, which the core
+    would find beside ``deliver`` if ``deliver`` were defined there)."""
+    from .drafts import ready as check
+
+    return check(config)
 
 
 @followup_script.hookimpl
@@ -26,6 +41,7 @@ def register_channels(register):
             description="An email saved as a draft in your Gmail account (never sent)",
             kind="email",
             deliver=deliver,
+            ready=ready,
             options=dict(OPTIONS),
         )
     )

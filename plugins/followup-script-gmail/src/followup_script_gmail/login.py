@@ -20,22 +20,13 @@ from pathlib import Path
 from followup_script.errors import ConfigError
 from followup_script.input.config import Config, config_dir, write_private
 
+from .options import API_ROOT, OPTIONS, TOKEN_FILE_NAME
+
 SCOPE = "https://www.googleapis.com/auth/gmail.compose"
 SCOPES = [SCOPE]
-API_ROOT = "https://gmail.googleapis.com/"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
-TOKEN_FILE_NAME = "gmail-token.json"
 LOGIN_HINT = "run followup-script gmail login --client-secrets FILE"
 SECRET_FIELDS = ("token", "refresh_token", "client_secret", "rapt_token", "id_token")
-
-OPTIONS = {
-    "token_file": f"where `gmail login` saves the token (default: {TOKEN_FILE_NAME} next to the config)",
-    "api_root": f"Gmail API root URL, with a trailing slash (default {API_ROOT})",
-    "token_uri": "override the OAuth token endpoint used to refresh the login (tests, proxies)",
-    "retries": "how many times to retry when Gmail says 429 rateLimitExceeded (default 3)",
-    "retry_backoff": "seconds to wait before the first retry; doubles each time (default 1.0)",
-    "timeout": "seconds to wait for Gmail to answer (default 60)",
-}
 
 
 @dataclass

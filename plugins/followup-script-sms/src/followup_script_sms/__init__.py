@@ -13,12 +13,28 @@ from pathlib import Path
 
 import followup_script
 
-from .delivery import OPTIONS, deliver
+from .options import OPTIONS
 from .segments import count_segments, culprit, plain_punctuation
 
 __version__ = "0.1.0"
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+def deliver(message, context):
+    """Send the text (:func:`.delivery.deliver`); the delivery code, with its settings
+    class, is imported only when a text is delivered."""
+    from .delivery import deliver as send
+
+    return send(message, context)
+
+
+def ready(config):
+    """What to set before a text can be sent: Twilio's settings (:func:`.delivery.ready`, which the core
+    would find beside ``deliver`` if ``deliver`` were defined there)."""
+    from .delivery import ready as check
+
+    return check(config)
 
 
 def tidy(text: str) -> str:
@@ -64,6 +80,7 @@ def register_channels(register):
             kind="sms",
             finish=finish,
             deliver=deliver,
+            ready=ready,
             options=dict(OPTIONS),
         )
     )
