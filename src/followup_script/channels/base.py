@@ -94,18 +94,18 @@ class Message:
 
     def to_dict(self) -> dict:
         out = self.plan.to_dict()
-        out.update(
-            reason=self.reason,  # due_time stays machine-readable HH:MM; the sentence is for people
-            due_said=self.due_said,
-            channel=self.channel,
-            kind=self.kind,
-            subject=self.subject,
-            script=self.text,
-            words=self.metrics.get("words"),
-            estimated_seconds=self.metrics.get("estimated_seconds"),
-            warnings=list(self.warnings),
-        )
-        for key, value in self.metrics.items():
+        metrics = self.metrics
+        # each key set in place (an update(**kwargs) builds a second dict of them first)
+        out["reason"] = self.reason  # due_time stays machine-readable HH:MM; the sentence is for people
+        out["due_said"] = self.due_said
+        out["channel"] = self.channel
+        out["kind"] = self.kind
+        out["subject"] = self.subject
+        out["script"] = self.text
+        out["words"] = metrics.get("words")
+        out["estimated_seconds"] = metrics.get("estimated_seconds")
+        out["warnings"] = list(self.warnings)
+        for key, value in metrics.items():
             out.setdefault(key, value)
         if self.html is not None:
             out["html"] = self.html

@@ -92,15 +92,17 @@ def read_rows(path: str | Path) -> Iterator[Row]:
                                  "(or a column named date or Last Contact)")
             keys = header.keys
             named = [(i, k) for i, k in enumerate(keys) if k]  # a column without a name is ignored
+            every_named = len(named) == len(keys)
             line = reader.line_num
             try:
                 for values in reader:
                     if not values:  # a blank line
                         line = reader.line_num
                         continue
-                    if not_utf8("".join(values)):
+                    joined = "".join(values)
+                    if not joined.isascii() and not_utf8(joined):
                         yield Row(line + 1, {"__error__": NOT_UTF8})
-                    elif len(named) == len(keys):  # extra cells are ignored, missing ones not given
+                    elif every_named:  # extra cells are ignored, missing ones not given
                         yield Row(line + 1, dict(zip(keys, values)), header)
                     else:
                         yield Row(line + 1, {k: values[i] for i, k in named if i < len(values)}, header)
@@ -157,7 +159,7 @@ def generate(writer, rows, channel: str, today: dt.date, business_days: bool | N
                 message = writer.write(prepared.channel, plan, contact, {**base_profile, **overrides}, today=today)
             else:
                 message = prepared.write(plan, contact)
-            yield Result(row.line, message, doubts=doubts, header=row.header)
+            yield Result(row.line, message, None, doubts, row.header)
         except FollowupError as exc:
             yield Result(row.line, error=exc, doubts=doubts, header=row.header)
 

@@ -114,6 +114,9 @@ def _members(enum: type[StrEnum]) -> dict[str, StrEnum]:
     return {m.value: m for m in enum}
 
 
+_set = object.__setattr__  # how a frozen dataclass sets its own fields
+
+
 @dataclass(frozen=True)
 class History:
     """What happened with one contact, as far as the plan goes: the engine's whole input.
@@ -134,28 +137,35 @@ class History:
     scheduled_for: dt.datetime | dt.date | None = None
     attempts: int = 0
 
-    def __post_init__(self) -> None:
-        if type(self.outcome) is not Outcome:  # a member given is kept as it is
-            object.__setattr__(self, "outcome", parse_choice(Outcome, self.outcome, "outcome"))
-        if type(self.situation) is not Situation:
-            object.__setattr__(self, "situation", parse_choice(Situation, self.situation, "situation"))
-        if isinstance(self.last_contact, dt.datetime):
-            object.__setattr__(self, "last_contact", self.last_contact.date())
-        if not isinstance(self.last_contact, dt.date):
-            raise InputError("is not a date", field="last_contact", value=self.last_contact,
-                             fix="use YYYY-MM-DD")
-        if isinstance(self.attempts, bool) or not isinstance(self.attempts, int):
-            raise InputError("is not a whole number", field="attempts", value=self.attempts,
-                             fix="use 0 or more")
-        if self.attempts < 0:
-            raise InputError("is negative", field="attempts", value=self.attempts, fix="use 0 or more")
-        if self.outcome is Outcome.SCHEDULED:
-            if self.scheduled_for is None:
+    def __init__(self, last_contact: dt.date, outcome: Outcome | str,
+                 situation: Situation | str = Situation.APPLICATION,
+                 scheduled_for: dt.datetime | dt.date | None = None, attempts: int = 0) -> None:
+        # The generated __init__ of a frozen dataclass sets each field with its own
+        # object.__setattr__ call, then __post_init__ reads them back to check them; this one
+        # checks the arguments and sets the fields in one step (dataclass keeps an __init__ the
+        # class defines). Same parameters, same checks in the same order: equality, hash,
+        # repr, replace(), fields() and pickling are the dataclass's (tests/test_engine_classes.py).
+        if type(outcome) is not Outcome:  # a member given is kept as it is
+            outcome = parse_choice(Outcome, outcome, "outcome")
+        if type(situation) is not Situation:
+            situation = parse_choice(Situation, situation, "situation")
+        if isinstance(last_contact, dt.datetime):
+            last_contact = last_contact.date()
+        if not isinstance(last_contact, dt.date):
+            raise InputError("is not a date", field="last_contact", value=last_contact, fix="use YYYY-MM-DD")
+        if isinstance(attempts, bool) or not isinstance(attempts, int):
+            raise InputError("is not a whole number", field="attempts", value=attempts, fix="use 0 or more")
+        if attempts < 0:
+            raise InputError("is negative", field="attempts", value=attempts, fix="use 0 or more")
+        if outcome is Outcome.SCHEDULED:
+            if scheduled_for is None:
                 raise InputError("is missing: outcome 'scheduled' needs the agreed time",
                                  field="scheduled_for", fix=AGREED_FIX)
-            if _as_date(self.scheduled_for) < self.last_contact:
-                raise InputError(f"is before the last contact {self.last_contact}", field="scheduled_for",
-                                 value=moment_words(self.scheduled_for), fix="give the date you agreed on")
+            if _as_date(scheduled_for) < last_contact:
+                raise InputError(f"is before the last contact {last_contact}", field="scheduled_for",
+                                 value=moment_words(scheduled_for), fix="give the date you agreed on")
+        _set(self, "__dict__", {"last_contact": last_contact, "outcome": outcome, "situation": situation,
+                                "scheduled_for": scheduled_for, "attempts": attempts})
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,16 @@ class Plan:
     #: and a reminder may go the weekday before the call (None when that is not after the agreement)
     remind_on: dt.date | None = None
 
+    def __init__(self, stage: Stage, due: dt.date | None, due_time: dt.time | None, attempt: int | None,
+                 overdue_days: int, reason: str, situation: Situation, last_contact: dt.date,
+                 agreed: dt.date | dt.datetime | None = None, confirm_on: dt.date | None = None,
+                 remind_on: dt.date | None = None) -> None:
+        # every field in one step, as History's __init__ does (and why)
+        _set(self, "__dict__", {"stage": stage, "due": due, "due_time": due_time, "attempt": attempt,
+                                "overdue_days": overdue_days, "reason": reason, "situation": situation,
+                                "last_contact": last_contact, "agreed": agreed, "confirm_on": confirm_on,
+                                "remind_on": remind_on})
+
     @property
     def active(self) -> bool:
         return self.stage.active
@@ -195,13 +215,13 @@ class Plan:
 
     def to_dict(self) -> dict:
         return {
-            "stage": self.stage.value,
+            "stage": str(self.stage),  # a StrEnum's str() is its value (.value is a slower property)
             "due": self.due.isoformat() if self.due else None,
             "due_time": self.due_time.strftime("%H:%M") if self.due_time else None,
             "attempt": self.attempt,
             "overdue_days": self.overdue_days,
             "reason": self.reason,
-            "situation": self.situation.value,
+            "situation": str(self.situation),
             "last_contact": self.last_contact.isoformat(),
             "agreed": moment_words(self.agreed) if self.agreed is not None else None,
             "confirm_on": self.confirm_on.isoformat() if self.confirm_on else None,

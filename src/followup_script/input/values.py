@@ -79,14 +79,16 @@ def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = No
     days later), ``scheduled_for`` may be a day alone ("call me on Tuesday"),
     and a last touch with no answer counts as an attempt.
     """
+    # a string is given when it holds more than spaces (isspace: the spaces strip() takes off)
     given = {k: v for k, v in values.items()
-             if v is not None and not (type(v) is str and not v.strip())}
+             if v is not None and (type(v) is not str or (v and not v.isspace()))}
     get = given.get
 
-    if get("last_contact") is None:
+    last_given = get("last_contact")
+    if last_given is None:
         raise InputError("is needed", field="last_contact", fix="give the date of the last touch, e.g. 2026-11-20")
-    # not None, so parse_date gives a date
-    last = check_happened(cast(dt.date, parse_date(get("last_contact"), "last_contact", today)), "last_contact", today)
+    # given, so parse_date gives a date (no cast(): a call a row for the type checker alone)
+    last = check_happened(parse_date(last_given, "last_contact", today), "last_contact", today)  # type: ignore[arg-type]
     given_situation = get("situation")
     situation = parse_choice(Situation, given_situation, "situation") if given_situation else Situation.APPLICATION
     via = get("via")
