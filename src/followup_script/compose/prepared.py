@@ -25,7 +25,7 @@ from followup_script.channels.base import Channel, Message, RenderJob, supplied_
 from followup_script.engine.stages import Plan, Situation, Stage
 from followup_script.errors import FollowupError, PluginError
 from followup_script.writing import guard as tone
-from followup_script.writing.context import Sender, build_context, transform_values
+from followup_script.writing.context import Sender, build_context, names_read, transform_values
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -61,18 +61,26 @@ class Prepared:
         self._sender: Sender | None = None
         self._settings: dict | None = None
         self._known: tone.Known | None = None
-        self._templates: dict[tuple[Stage, Situation], jinja2.Template] = {}
+        self._templates: dict[tuple[Stage, Situation], tuple] = {}
 
     def template(self, plan: Plan) -> jinja2.Template:
         """The template for ``plan``'s stage and situation on this channel."""
+        return self._template(plan)[0]
+
+    def _template(self, plan: Plan) -> tuple[jinja2.Template, frozenset[str] | None, frozenset[str] | None]:
+        """The template for ``plan``, and the context names a message written with it needs
+        (:func:`~followup_script.writing.context.names_read`; None: every one): what the
+        template reads, and that with ``scheduled_for`` for a plan that has a time
+        (the message's ``due_said`` and ``agreed_said``)."""
         key = (plan.stage, plan.situation)
-        template = self._templates.get(key)
-        if template is None:
+        found = self._templates.get(key)
+        if found is None:
             channel = self.channel
             template = self.writer.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
                                                      channel=channel.name, fallback="email" if channel.email else None)
-            self._templates[key] = template
-        return template
+            names = names_read(template)
+            found = self._templates[key] = (template, names, None if names is None else names | {"scheduled_for"})
+        return found
 
     def settings(self) -> dict:
         """The channel's settings for a finish: a copy of them, checked once (a table or a
@@ -109,12 +117,17 @@ class Prepared:
         read_on = reading_day(plan, self.today, self.delivering or confirming)
         if self._sender is None:
             self._sender = Sender(self.profile)
-        context = build_context(plan, self.profile, contact, read_on, self._sender)
+        try:
+            template, names, timed_names = self._template(plan)
+        except FollowupError:  # no template, or one that does not compile: the context's own
+            build_context(plan, self.profile, contact, read_on, self._sender)  # errors come first (a zone)
+            raise
+        timed = plan.due_time is not None or plan.agreed_time is not None
+        context = build_context(plan, self.profile, contact, read_on, self._sender, timed_names if timed else names)
         if plan.due_time is not None:  # the header says the agreed time as the script does (#15)
             message.due_said = context["scheduled_for"]
         if plan.agreed_time is not None:  # and so does Why: (a scheduled or a missed call)
             message.agreed_said = context["scheduled_for"]
-        template = self.template(plan)
         message.template = template.name
         renderer = self.writer.renderer
         rendered = renderer.render_parts(template, context)  # once: the HTML's Markdown comes from it

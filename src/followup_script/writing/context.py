@@ -8,9 +8,11 @@ which re-exports these names) so the words a template is given grow here.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import types
 from collections.abc import Callable
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 from followup_script import _speedups
 from followup_script.engine import variation
@@ -204,11 +206,14 @@ def _offers(after: dt.date, clock: Clock, their_window, my_hours) -> tuple[list,
 
 
 def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date,
-                  sender: Sender | None = None) -> dict:
+                  sender: Sender | None = None, names: frozenset[str] | None = None) -> dict:
     """The variables every template may use (docs/templates.md lists them). ``today`` is
     the day the message is read (``compose.scriptwriter.reading_day``): every ``*_words``
     counts from it, and templates see it as ``today``. ``sender``: the :class:`Sender` of
-    ``profile``, when the caller made one for many messages (a batch)."""
+    ``profile``, when the caller made one for many messages (a batch). ``names``: only
+    these are needed (what a template reads, :func:`names_read`): the values that take
+    work (the nudge's wordings, the call slots, the time and day words, the update) are
+    made only when named; None: every one."""
     them = Fields.of("contact", {k: collapse(v) for k, v in contact.items() if isinstance(v, str) and v.strip()})
     update = them.pop("update", "")
     greeted = address(them.get("name"), them.get("first_name"), them.get("greeting"))
@@ -219,10 +224,10 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date,
     if sender is None:
         sender = Sender(profile)
     clock, me = sender.scene(them)
-    due, last = plan.due, plan.last_contact
-    agreed_day = plan.agreed.date() if isinstance(plan.agreed, dt.datetime) else plan.agreed
-    slots, offer = _offers(max(due or today, today), clock, them.get("call_window"), sender.base.get("call_hours"))
-    return {
+    if names is None:
+        names = NAMES
+    due = plan.due
+    context: dict[str, Any] = {
         "me": me,
         "contact": them,
         "hello": greeted.hello,
@@ -231,20 +236,115 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date,
         "stage": plan.stage.value,
         "attempt": plan.attempt or 0,
         "variant": plan.variant,
-        "nudge": variation.turns(contact, plan.attempt),  # the wording each weekly-nudge slot takes
-        "due": due,
-        "due_words": when_words(due, today) if due else "",
-        **_time_words(plan, clock),
-        "agreed_words": when_words(agreed_day, today) if agreed_day else "",
-        "zone_words": clock.words,
-        "call_slots": slots,
-        "call_offer": offer,
-        "topic": them.get("topic", ""),
-        "update": end_sentence(update) if update else "",
-        "last_contact": last,
-        "last_contact_words": when_words(last, today),
-        "today": today,
     }
+    if "nudge" in names:
+        context["nudge"] = variation.turns(contact, plan.attempt)  # the wording each weekly-nudge slot takes
+    context["due"] = due
+    if "due_words" in names:
+        context["due_words"] = when_words(due, today) if due else ""
+    if not _TIMES.isdisjoint(names):
+        context.update(_time_words(plan, clock))
+    if "agreed_words" in names:
+        agreed_day = plan.agreed.date() if isinstance(plan.agreed, dt.datetime) else plan.agreed
+        context["agreed_words"] = when_words(agreed_day, today) if agreed_day else ""
+    context["zone_words"] = clock.words
+    if not _OFFERS.isdisjoint(names):
+        context["call_slots"], context["call_offer"] = _offers(
+            max(due or today, today), clock, them.get("call_window"), sender.base.get("call_hours"))
+    context["topic"] = them.get("topic", "")
+    if "update" in names:
+        context["update"] = end_sentence(update) if update else ""
+    context["last_contact"] = last = plan.last_contact
+    if "last_contact_words" in names:
+        context["last_contact_words"] = when_words(last, today)
+    context["today"] = today
+    return context
+
+
+#: Every name :func:`build_context` gives, in its order.
+NAMES = frozenset((
+    "me", "contact", "hello", "dear", "situation", "stage", "attempt", "variant", "nudge", "due",
+    "due_words", "scheduled_for", "agreed_time", "agreed_said", "agreed_words", "zone_words",
+    "call_slots", "call_offer", "topic", "update", "last_contact", "last_contact_words", "today",
+))
+_TIMES = frozenset(("scheduled_for", "agreed_time", "agreed_said"))  # made together (_time_words)
+_OFFERS = frozenset(("call_slots", "call_offer"))  # made together (_offers)
+
+
+# -- what a template reads -------------------------------------------------------------------
+
+#: The names compiled template code uses (Jinja 3's code generator, and ours in
+#: writing/limits.py) when it reaches its context only by ``resolve("name")``, its own
+#: ``{% set %}`` names and an import without context. Anything else (``get_all`` of an
+#: include or an import with context, ``root_render_func`` of an extends, ``blocks``,
+#: ``TemplateReference`` of ``self``, ``derived`` of a scoped block, code of a later
+#: Jinja) makes :func:`names_read` answer None.
+_PLAIN_CODE = frozenset((
+    "resolve_or_missing", "undefined", "Undefined", "concat", "plain_concat", "markup_join", "str_join",
+    "str", "isinstance", "KeyError", "TemplateRuntimeError", "internalcode", "identity", "escape", "Markup",
+    "missing", "Macro", "LoopContext", "Namespace", "bounded_loop", "bounded_text", "getattr", "getitem",
+    "call", "call_binop", "call_unop", "filters", "tests", "vars", "exported_vars", "add", "discard",
+    "append", "extend", "update", "eval_ctx", "autoescape", "save", "revert", "get_template",
+    "_get_default_module", "__name__",
+))
+_HELPER = re.compile(r"(?:t|template_text)_\d+")  # the module's filters, tests and template text
+
+
+def names_read(template) -> frozenset[str] | None:
+    """The names of :data:`NAMES` that ``template`` (a compiled Jinja template) may read:
+    every one its code names (a superset: a name in a string counts too), worked out once
+    for many messages, so that :func:`build_context` makes only those. None when that
+    cannot be known for sure: the template hands its context on (an include, an extends,
+    an import with context, ``self``, a scoped block) or its environment can (a filter,
+    test or global given the context that is not one of Jinja's own, a finalize, an
+    extension); then every name is needed."""
+    if not _closed(template.environment):
+        return None
+    codes = [template.root_render_func.__code__, *(block.__code__ for block in template.blocks.values())]
+    strings: set[str] = set()
+    while codes:
+        code = codes.pop()
+        for name in code.co_names:
+            if name not in _PLAIN_CODE and not _HELPER.fullmatch(name):
+                return None
+        for const in code.co_consts:
+            if isinstance(const, str):
+                strings.add(const)
+            elif isinstance(const, (tuple, frozenset)):
+                strings.update(item for item in const if isinstance(item, str))
+            elif isinstance(const, types.CodeType):  # a macro, a call block, a loop's function
+                codes.append(const)
+    return NAMES.intersection(strings)
+
+
+def _closed(env) -> bool:
+    """No function of ``env`` is given a template's context but Jinja's own filters that
+    only hand it to other filters and tests (``map``, ``select``...); no global hides a
+    context name."""
+    import jinja2
+
+    if env.extensions or env.finalize is not None or env.context_class is not jinja2.runtime.Context:
+        return False
+    given, jinja_own = _jinja_context_functions()
+    try:
+        for table in (env.filters, env.tests, env.globals):
+            for value in table.values():
+                for marked in (value, getattr(value, "__call__", None)):  # noqa: B004 (as Context.call reads them)
+                    if getattr(marked, "jinja_pass_arg", None) is given and all(marked is not f for f in jinja_own):
+                        return False
+    except Exception:  # noqa: BLE001 (an object that cannot be asked: not known to be closed)
+        return False
+    return NAMES.isdisjoint(env.globals)
+
+
+@lru_cache(maxsize=1)
+def _jinja_context_functions() -> tuple:
+    """What ``jinja2.pass_context`` marks a function with, and Jinja's own filters so marked."""
+    import jinja2
+    from jinja2.filters import FILTERS
+
+    marker = getattr(jinja2.pass_context(lambda context: context), "jinja_pass_arg")  # noqa: B009 (set by Jinja)
+    return marker, tuple(FILTERS[name] for name in ("map", "select", "reject", "selectattr", "rejectattr", "random"))
 
 
 #: The context's own values made from what the user or the contact supplied (a name, a
