@@ -60,6 +60,7 @@ class Prepared:
         self.finish = channel.finish or (email.finish if channel.email else None)
         self._sender: Sender | None = None
         self._settings: dict | None = None
+        self._deep = False  # the settings hold a table or a list (settings())
         self._known: tone.Known | None = None
         self._templates: dict[tuple[Stage, Situation], tuple] = {}
 
@@ -88,7 +89,8 @@ class Prepared:
         nor the config's)."""
         if self._settings is None:
             self._settings = self.channel.settings(self.writer.config)
-        if any(isinstance(value, (dict, list, set)) for value in self._settings.values()):
+            self._deep = any(isinstance(value, (dict, list, set)) for value in self._settings.values())
+        if self._deep:
             import copy
 
             return copy.deepcopy(self._settings)
@@ -118,7 +120,7 @@ class Prepared:
         if self._sender is None:
             self._sender = Sender(self.profile)
         try:
-            template, names, timed_names = self._template(plan)
+            template, names, timed_names = self._templates.get((plan.stage, plan.situation)) or self._template(plan)
         except FollowupError:  # no template, or one that does not compile: the context's own
             build_context(plan, self.profile, contact, read_on, self._sender)  # errors come first (a zone)
             raise
