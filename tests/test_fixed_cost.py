@@ -148,3 +148,89 @@ def test_a_header_of_one_separator_is_not_sniffed(monkeypatch):
     assert columns.sniff(["name;company\r\n", "Dana, Reyes;Acme\r\n"]) == ";"
     assert columns.sniff(["name\r\n", "Dana\r\n"]) == "," and columns.sniff([]) == ","
     assert columns.sniff(["name\tcompany\n"]) == "\t"
+
+
+def test_registering_a_plugin_reads_each_attribute_once_and_still_refuses_wrappers(monkeypatch):
+    import pluggy
+
+    from followup_script import hookimpl
+    from followup_script.plugins import hookspecs
+    from followup_script.plugins.manager import PluginManager, WrapperRefused
+
+    asked = []
+    theirs = pluggy.PluginManager.parse_hookimpl_opts
+
+    def counted(self, plugin, name):
+        asked.append(name)
+        return theirs(self, plugin, name)
+
+    monkeypatch.setattr(pluggy.PluginManager, "parse_hookimpl_opts", counted)
+
+    class Plain:
+        @hookimpl
+        def register_channels(self, register):
+            pass
+
+    class Wraps:
+        @hookimpl(wrapper=True)
+        def register_channels(self, register):
+            yield
+
+    pm = PluginManager("followup_script")
+    pm.add_hookspecs(hookspecs)
+    pm.register(Plain(), name="plain")
+    assert sorted(asked) == sorted(dir(Plain())) and pm.get_plugin("plain") is not None
+    assert [impl.plugin_name for impl in pm.hook.register_channels.get_hookimpls()] == ["plain"]
+    try:
+        pm.register(Wraps(), name="wraps")
+    except WrapperRefused as exc:
+        assert exc.hook == "register_channels"
+    else:
+        raise AssertionError("a wrapper on a hook called per plugin was registered")
+    assert pm.get_plugin("wraps") is None and pm._parsed is None
+
+
+CONSOLE = (
+    "import atexit, gc, sys\n"
+    "atexit.register(lambda: print(repr([gc.isenabled(), gc.get_freeze_count()]), file=sys.stderr))\n"
+    "sys.argv = ['followup-script', *sys.argv[1:]]\n"
+    "from followup_script.cli import run\n"
+    "run()\n"
+)
+
+
+def test_the_console_script_freezes_what_start_up_made_and_collects_after_it(tmp_path):
+    """``run``: the collector is off during start-up; once the writer (or the tracker) is
+    ready, what start-up made is frozen and the collector is on for the command's work."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name,company,role,last_contact,outcome\nDana Reyes,Acme,Data Engineer,2026-11-20,no-commitment\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWUP_SCRIPT_")}
+    env.update(FOLLOWUP_SCRIPT_LOAD_PLUGINS="", FOLLOWUP_SCRIPT_CONFIG=str(tmp_path / "none.toml"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"), HOME=str(tmp_path))
+
+    def console(*args: str) -> tuple[int, list]:
+        done = subprocess.run([sys.executable, "-c", CONSOLE, *args], capture_output=True, text=True, env=env,
+                              timeout=60)
+        return done.returncode, ast.literal_eval(done.stderr.strip().splitlines()[-1])
+
+    code, (enabled, frozen) = console("--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "batch",
+                                      "--today", "2026-11-25", str(rows))
+    assert code == 0 and enabled and frozen > 10_000
+    code, (enabled, frozen) = console("due", "--db", str(tmp_path / "t.sqlite3"), "--today", "2026-11-25")
+    assert code == 0 and enabled and frozen > 10_000
+    code, (enabled, frozen) = console("--help")  # no work: nothing to collect for
+    assert code == 0 and not enabled and frozen == 0
+
+
+def test_the_command_line_as_a_library_leaves_the_collector_alone(tmp_path, capsys):
+    import gc
+
+    from followup_script.cli import main
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name,company,role,last_contact,outcome\nDana Reyes,Acme,Data Engineer,2026-11-20,no-commitment\n")
+    frozen = gc.get_freeze_count()
+    assert main(["--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "batch", "--today", "2026-11-25",
+                 str(rows)]) == 0
+    assert "Hi Dana" in capsys.readouterr().out
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

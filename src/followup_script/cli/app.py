@@ -268,5 +268,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The console script: ``followup-script``."""
-    sys.exit(main())
+    """The console script: ``followup-script`` (:func:`followup_script.cli.run`)."""
+    from followup_script.cli import run as console
+
+    console()

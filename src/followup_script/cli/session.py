@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from followup_script.cli import started
 from followup_script.errors import InputError, PluginError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -163,6 +164,7 @@ class Session:
             writer.renderer  # noqa: B018 - template dirs and environment hooks load (and report) here
             self.report(plugins)
             self._writer = writer
+            started()  # the set-up of a command that writes is done
         if allow_tone is not None:
             self._writer.allow_tone = allow_tone
         return self._writer
@@ -177,6 +179,7 @@ class Session:
         tracker = Tracker.open(db_path or None, business_days=self.business_days())
         if self._ctx is not None:
             self._ctx.call_on_close(tracker.close)
+        started()  # the set-up of a command that reads the tracker is done
         return tracker
 
     # -- asking before a delivery --------------------------------------------------------
