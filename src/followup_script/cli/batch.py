@@ -44,10 +44,14 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
     from pathlib import Path
 
     from followup_script.compose.batch import generate, read_rows
-    from followup_script.present.files import write_file
-    from followup_script.present.message import heading, text_report
-    from followup_script.present.slug import Unique, slug
 
+    if out_dir or fmt == "text":  # what JSON Lines rows on stdout never use is not imported for them
+        from followup_script.present.message import heading, text_report
+    if out_dir:
+        from followup_script.present.files import write_file
+        from followup_script.present.slug import Unique, slug
+
+        unique = Unique()
     session = Session.of(ctx)
     today = session.today(today)
     writer = session.writer(allow_tone=allow_tone)
@@ -74,7 +78,6 @@ def batch(ctx, file, channel, fmt, out_dir, strict, today, calendar_days, allow_
 
     done = failed = 0
     unneeded = {"done": 0, "stopped": 0}  # replied or stopped: no script, no file
-    unique = Unique()
     try:
         for result in generate(writer, read_rows(file), channel, today, business_days):
             for doubt in result.doubts:
