@@ -142,6 +142,11 @@ def test_a_function_given_the_context_makes_every_name_needed(change):
     assert names_read(Renderer().env.from_string('{{ hello }}')) == {"hello"}
 
 
+@pytest.mark.parametrize("given", [{"peek": jinja2.pass_context(_peek)}, {"update": "a template global"}])
+def test_a_templates_own_globals_are_asked_too(given):
+    assert names_read(Renderer().env.from_string('{{ hello }}', globals=given)) is None
+
+
 def test_a_prepared_message_is_written_alike_whatever_its_template_reads(config, tmp_path, speedups):
     """A template of the user's that reads none of the time words: the message still says its
     agreed time (``due_said``, ``agreed_said``); the voicemail's finish renders it again (too long,

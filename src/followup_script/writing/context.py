@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any, cast
 
@@ -298,7 +298,7 @@ def names_read(template) -> frozenset[str] | None:
     an import with context, ``self``, a scoped block) or its environment can (a filter,
     test or global given the context that is not one of Jinja's own, a finalize, an
     extension); then every name is needed."""
-    if not _closed(template.environment):
+    if not _closed(template.environment, template.globals):
         return None
     codes = [template.root_render_func.__code__, *(block.__code__ for block in template.blocks.values())]
     strings: set[str] = set()
@@ -317,24 +317,24 @@ def names_read(template) -> frozenset[str] | None:
     return NAMES.intersection(strings)
 
 
-def _closed(env) -> bool:
-    """No function of ``env`` is given a template's context but Jinja's own filters that
-    only hand it to other filters and tests (``map``, ``select``...); no global hides a
-    context name."""
+def _closed(env, globals_: Mapping) -> bool:
+    """No function of ``env`` (its filters and tests, and a template's ``globals_``) is given
+    a template's context but Jinja's own filters that only hand it to other filters and
+    tests (``map``, ``select``...); no global hides a context name."""
     import jinja2
 
     if env.extensions or env.finalize is not None or env.context_class is not jinja2.runtime.Context:
         return False
     given, jinja_own = _jinja_context_functions()
     try:
-        for table in (env.filters, env.tests, env.globals):
+        for table in (env.filters, env.tests, globals_):
             for value in table.values():
                 for marked in (value, getattr(value, "__call__", None)):  # noqa: B004 (as Context.call reads them)
                     if getattr(marked, "jinja_pass_arg", None) is given and all(marked is not f for f in jinja_own):
                         return False
     except Exception:  # noqa: BLE001 (an object that cannot be asked: not known to be closed)
         return False
-    return NAMES.isdisjoint(env.globals)
+    return NAMES.isdisjoint(globals_)
 
 
 @lru_cache(maxsize=1)
