@@ -64,6 +64,8 @@ _CONTACT_CHECKS = {"name": check_name, "phone": check_phone, "email": check_emai
 #: Each field of a contact, in order, with its check (None: taken as written).
 _CONTACT_FIELD_CHECKS = tuple((field, _CONTACT_CHECKS.get(field)) for field in SCRIPT_CONTACT_FIELDS + MESSAGE_FIELDS)
 _PROFILE_CHECKS = {"from_name": check_name, "from_phone": check_phone, "from_email": check_email}
+#: Each sender field, the profile key it overrides (``from_name``: ``name``) and its check.
+_PROFILE_FIELD_CHECKS = tuple((field, field[5:], check) for field, check in _PROFILE_CHECKS.items())
 
 
 def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = None):
@@ -105,7 +107,7 @@ def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = No
                              fix=f"use one of: {valid}")
         outcome = Outcome.NO_COMMITMENT
     outcome = parse_choice(Outcome, outcome, "outcome")
-    attempts = parse_attempts(get("attempts"), "attempts")
+    attempts = parse_attempts(given["attempts"], "attempts") if "attempts" in given else 0
     if outcome is Outcome.NO_ANSWER:
         attempts = max(attempts, 1)  # the unanswered last touch is an attempt, as the tracker counts it
     scheduled = None
@@ -118,13 +120,11 @@ def follow_up_from(values: dict, today: dt.date, doubts: list[Doubt] | None = No
         doubts.append(doubt)
 
     contact = {}
-    for field, check in _CONTACT_FIELD_CHECKS:
-        value = get(field)
-        if value is not None:
-            contact[field] = check(str(value), field) if check else str(value)
+    for field, check in _CONTACT_FIELD_CHECKS:  # in this order; `in` asks no method call of a field not given
+        if field in given:
+            contact[field] = check(str(given[field]), field) if check else str(given[field])
     profile = {}
-    for field, check in _PROFILE_CHECKS.items():
-        value = get(field)
-        if value is not None:
-            profile[field[5:]] = check(str(value), field)
+    for field, key, check in _PROFILE_FIELD_CHECKS:
+        if field in given:
+            profile[key] = check(str(given[field]), field)
     return history, contact, profile
