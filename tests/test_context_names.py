@@ -171,3 +171,19 @@ def test_the_names_are_the_names_a_context_has():
     context = build_context(decide(history, TODAY), PROFILE, CONTACTS[0], TODAY)
     assert set(context) == NAMES
     assert list(build_context(decide(history, TODAY), PROFILE, CONTACTS[0], TODAY, names=NAMES)) == list(context)
+
+
+def test_a_writer_works_out_what_a_template_reads_once(writer, monkeypatch):
+    """Rows with a sender of their own are each written by ``Scriptwriter.write`` (a writer
+    prepared for one message): what their template reads is still worked out once."""
+    from followup_script.compose import batch, scriptwriter
+
+    asked = []
+    monkeypatch.setattr(scriptwriter, "names_read", lambda template: asked.append(template.name) or names_read(template))
+    rows = [batch.Row(n + 2, {"name": contact["name"], "last_contact": "2026-11-20", "outcome": "no-commitment",
+                              "from_name": f"Ana {n}"}) for n, contact in enumerate(CONTACTS * 3)]
+    results = list(batch.generate(writer, rows, "voicemail", TODAY))
+    assert all(result.message is not None and result.message.text for result in results)
+    assert asked == ["voicemail/three-day-check.txt.j2"]
+    writer.write("voicemail", writer.plan(HISTORIES[0], TODAY), CONTACTS[0], today=TODAY)
+    assert len(asked) == 1

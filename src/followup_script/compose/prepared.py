@@ -25,7 +25,7 @@ from followup_script.channels.base import Channel, Message, RenderJob, supplied_
 from followup_script.engine.stages import Plan, Situation, Stage
 from followup_script.errors import FollowupError, PluginError
 from followup_script.writing import guard as tone
-from followup_script.writing.context import Sender, build_context, names_read, transform_values
+from followup_script.writing.context import Sender, build_context, transform_values
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -70,7 +70,7 @@ class Prepared:
 
     def _template(self, plan: Plan) -> tuple[jinja2.Template, frozenset[str] | None, frozenset[str] | None]:
         """The template for ``plan``, and the context names a message written with it needs
-        (:func:`~followup_script.writing.context.names_read`; None: every one): what the
+        (``writer.reads``: :func:`~followup_script.writing.context.names_read`; None: every one): what the
         template reads, and that with ``scheduled_for`` for a plan that has a time
         (the message's ``due_said`` and ``agreed_said``)."""
         key = (plan.stage, plan.situation)
@@ -79,7 +79,7 @@ class Prepared:
             channel = self.channel
             template = self.writer.renderer.template(channel.kind, plan.stage.value, plan.situation.value,
                                                      channel=channel.name, fallback="email" if channel.email else None)
-            names = names_read(template)
+            names = self.writer.reads(template)
             found = self._templates[key] = (template, names, None if names is None else names | {"scheduled_for"})
         return found
 

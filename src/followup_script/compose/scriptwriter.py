@@ -25,6 +25,7 @@ from followup_script.errors import FollowupError, InputError, PluginError, Stopp
 from followup_script.input.config import Config, load
 from followup_script.plugins.manager import Plugins, get_plugins
 from followup_script.writing import guard as tone
+from followup_script.writing.context import names_read
 from followup_script.writing.render import Renderer
 
 
@@ -39,6 +40,7 @@ class Scriptwriter:
         # the user's own templates: beside the config file, or a template pack folder
         self.templates_dir = config.templates_dir if templates_dir is None else templates_dir
         self._renderer: Renderer | None = None
+        self._reads: dict = {}  # a template -> the context names it reads (reads())
 
     @classmethod
     def from_config(cls, path=None, **kwargs) -> Scriptwriter:
@@ -53,6 +55,18 @@ class Scriptwriter:
                 prepare=self._prepare,
             )
         return self._renderer
+
+    def reads(self, template) -> frozenset[str] | None:
+        """The context names ``template`` (one of :attr:`renderer`'s) reads, None for every one
+        (:func:`~followup_script.writing.context.names_read`): worked out once per template
+        for all the messages this writer writes (a batch row with a sender of its own, each
+        ``due --render`` message), not once per :meth:`write`. A compiled template's code
+        does not change, nor do its environment's functions once its first template loads."""
+        try:
+            return self._reads[template]
+        except KeyError:
+            names = self._reads[template] = names_read(template)
+            return names
 
     def _prepare(self, env) -> None:
         self.plugins.call_each("prepare_jinja2_environment", lambda _plugin: env)
