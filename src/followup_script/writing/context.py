@@ -232,8 +232,8 @@ def build_context(plan: Plan, profile: dict, contact: dict, today: dt.date,
         "contact": them,
         "hello": greeted.hello,
         "dear": greeted.dear,
-        "situation": plan.situation.value,
-        "stage": plan.stage.value,
+        "situation": str(plan.situation),  # a StrEnum's str() is its value (.value is a property in Python)
+        "stage": str(plan.stage),
         "attempt": plan.attempt or 0,
         "variant": plan.variant,
     }
