@@ -124,12 +124,14 @@ class Prepared:
         except FollowupError:  # no template, or one that does not compile: the context's own
             build_context(plan, self.profile, contact, read_on, self._sender)  # errors come first (a zone)
             raise
-        timed = plan.due_time is not None or plan.agreed_time is not None
+        due_time, agreed_time = plan.due_time, plan.agreed_time
+        timed = due_time is not None or agreed_time is not None
         context = build_context(plan, self.profile, contact, read_on, self._sender, timed_names if timed else names)
-        if plan.due_time is not None:  # the header says the agreed time as the script does (#15)
-            message.due_said = context["scheduled_for"]
-        if plan.agreed_time is not None:  # and so does Why: (a scheduled or a missed call)
-            message.agreed_said = context["scheduled_for"]
+        if timed:
+            if due_time is not None:  # the header says the agreed time as the script does (#15)
+                message.due_said = context["scheduled_for"]
+            if agreed_time is not None:  # and so does Why: (a scheduled or a missed call)
+                message.agreed_said = context["scheduled_for"]
         message.template = template.name
         renderer = self.writer.renderer
         rendered = renderer.render_parts(template, context)  # once: the HTML's Markdown comes from it
