@@ -20,7 +20,11 @@ SECONDS_PER_DIGIT = 0.5  # about two digits a second: numbers are said slowly
 
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 _DIGIT_WORDS = DIGIT_WORDS
-_WORD = re.compile(r"[\w'’-]+")
+_WORD = re.compile(r"[\w'’-]+")  # a word (count_words counts these)
+# a character outside ASCII that is not in _WORD's class
+_NOT_IN_A_WORD = re.compile(r"[^\x00-\x7f\w’]")
+# each ASCII byte that is not in _WORD's class made a space; the others, and 0x80 to 0xff, kept
+_RUN_BYTES = bytes(b if chr(b).isalnum() or chr(b) in "_'-" else 0x20 for b in range(128)) + bytes(range(128, 256))
 _DIGITS_SAID = frozenset(DIGIT_WORDS) | {"oh"}
 # Another number written in digits, with its usual separators ("(11) 98765-4321"); one
 # with five digits or more is a number to say slowly, not a word ("9 am" stays words).
@@ -63,8 +67,16 @@ def digits_in(form: str) -> tuple[int, int]:
 
 
 def count_words(text: str) -> int:
-    """How many runs of letters, digits, apostrophes and hyphens ``text`` has."""
-    return len(_WORD.findall(text))
+    """How many runs of letters, digits, apostrophes and hyphens ``text`` has: the matches
+    of ``[\w'’-]+`` (:data:`_WORD`), counted without making a string of each.
+
+    A character outside ASCII that cannot be in a word becomes a space; then, in UTF-8,
+    every ASCII byte that cannot be in a word does too (:data:`_RUN_BYTES`), while the bytes
+    of the other characters (all 0x80 and over) stay. The words are then the runs of
+    bytes between spaces, which ``bytes.split`` counts in C."""
+    if not text.isascii():  # (ASCII text has no such character: nothing to replace)
+        text = _NOT_IN_A_WORD.sub(" ", text)
+    return len(text.encode("utf-8", "surrogatepass").translate(_RUN_BYTES).split())
 
 
 def measure_speech(text: str, phones=()) -> dict:
