@@ -32,15 +32,19 @@ def run() -> None:
     global _starting
     _starting = gc.isenabled()
     gc.disable()
-    from followup_script.cli.app import main
+    try:
+        from followup_script.cli.app import main
 
-    sys.exit(main())
+        code = main()
+    finally:
+        started()  # a command with no writer nor tracker (--help, config): the same at its end
+    sys.exit(code)
 
 
 def started() -> None:
-    """The command's set-up is done (its writer or tracker is ready): freeze what start-up
-    made and turn the collector on again, if :func:`run` turned it off. Nothing otherwise
-    (the command line called as a library, in tests)."""
+    """The command's set-up is done (its writer or tracker is ready; else the command is):
+    freeze what start-up made and turn the collector on again, if :func:`run` turned it off.
+    Nothing otherwise (the command line called as a library, in tests)."""
     global _starting
     if _starting:
         _starting = False
