@@ -67,7 +67,7 @@ def digits_in(form: str) -> tuple[int, int]:
 
 
 def count_words(text: str) -> int:
-    """How many runs of letters, digits, apostrophes and hyphens ``text`` has: the matches
+    r"""How many runs of letters, digits, apostrophes and hyphens ``text`` has: the matches
     of ``[\w'’-]+`` (:data:`_WORD`), counted without making a string of each.
 
     A character outside ASCII that cannot be in a word becomes a space; then, in UTF-8,
