@@ -140,11 +140,9 @@ class History:
     def __init__(self, last_contact: dt.date, outcome: Outcome | str,
                  situation: Situation | str = Situation.APPLICATION,
                  scheduled_for: dt.datetime | dt.date | None = None, attempts: int = 0) -> None:
-        # The generated __init__ of a frozen dataclass sets each field with its own
-        # object.__setattr__ call, then __post_init__ reads them back to check them; this one
-        # checks the arguments and sets the fields in one step (dataclass keeps an __init__ the
-        # class defines). Same parameters, same checks in the same order: equality, hash,
-        # repr, replace(), fields() and pickling are the dataclass's (tests/test_engine_classes.py).
+        # A frozen dataclass's own __init__ sets each field by object.__setattr__, then reads them
+        # back to check them: this checks the arguments and sets the fields in one step. Same
+        # parameters, checks and errors; the rest is the dataclass's (tests/test_engine_classes.py).
         if type(outcome) is not Outcome:  # a member given is kept as it is
             outcome = parse_choice(Outcome, outcome, "outcome")
         if type(situation) is not Situation:
