@@ -198,3 +198,15 @@ def test_the_rows_json_is_the_same_key_for_key_and_in_order():
             assert list(new.items()) == list(old.items())
             new["warnings"].append("x")
             assert message.warnings == ["w"] * n  # a copy, as before
+
+
+def test_a_dataclass_made_from_history_checks_as_history_does():
+    @dataclasses.dataclass(frozen=True)
+    class Tagged(History):
+        tag: str = ""
+
+    tagged = Tagged(dt.datetime(2026, 11, 20, 9, 0), "No_Answer", "info", None, 2, tag="x")
+    assert (tagged.last_contact, tagged.outcome, tagged.situation, tagged.attempts, tagged.tag) == (
+        dt.date(2026, 11, 20), Outcome.NO_ANSWER, Situation.INFO, 2, "x")
+    with pytest.raises(InputError, match="negative"):
+        Tagged(dt.date(2026, 11, 20), "no-answer", attempts=-1)

@@ -114,9 +114,6 @@ def _members(enum: type[StrEnum]) -> dict[str, StrEnum]:
     return {m.value: m for m in enum}
 
 
-_set = object.__setattr__  # how a frozen dataclass sets its own fields
-
-
 @dataclass(frozen=True)
 class History:
     """What happened with one contact, as far as the plan goes: the engine's whole input.
@@ -141,7 +138,7 @@ class History:
                  situation: Situation | str = Situation.APPLICATION,
                  scheduled_for: dt.datetime | dt.date | None = None, attempts: int = 0) -> None:
         # A frozen dataclass's own __init__ sets each field by object.__setattr__, then reads them
-        # back to check them: this checks the arguments and sets the fields in one step. Same
+        # back to check them; this checks the arguments and fills __dict__ in one step. Same
         # parameters, checks and errors; the rest is the dataclass's (tests/test_engine_classes.py).
         if type(outcome) is not Outcome:  # a member given is kept as it is
             outcome = parse_choice(Outcome, outcome, "outcome")
@@ -162,8 +159,11 @@ class History:
             if _as_date(scheduled_for) < last_contact:
                 raise InputError(f"is before the last contact {last_contact}", field="scheduled_for",
                                  value=moment_words(scheduled_for), fix="give the date you agreed on")
-        _set(self, "__dict__", {"last_contact": last_contact, "outcome": outcome, "situation": situation,
-                                "scheduled_for": scheduled_for, "attempts": attempts})
+        self.__dict__.update({"last_contact": last_contact, "outcome": outcome, "situation": situation,
+                              "scheduled_for": scheduled_for, "attempts": attempts})
+
+    def __post_init__(self) -> None:  # a dataclass made from History (its own __init__) checks alike
+        History.__init__(self, self.last_contact, self.outcome, self.situation, self.scheduled_for, self.attempts)
 
 
 @dataclass(frozen=True)
@@ -190,10 +190,10 @@ class Plan:
                  agreed: dt.date | dt.datetime | None = None, confirm_on: dt.date | None = None,
                  remind_on: dt.date | None = None) -> None:
         # every field in one step, as History's __init__ does (and why)
-        _set(self, "__dict__", {"stage": stage, "due": due, "due_time": due_time, "attempt": attempt,
-                                "overdue_days": overdue_days, "reason": reason, "situation": situation,
-                                "last_contact": last_contact, "agreed": agreed, "confirm_on": confirm_on,
-                                "remind_on": remind_on})
+        self.__dict__.update({"stage": stage, "due": due, "due_time": due_time, "attempt": attempt,
+                              "overdue_days": overdue_days, "reason": reason, "situation": situation,
+                              "last_contact": last_contact, "agreed": agreed, "confirm_on": confirm_on,
+                              "remind_on": remind_on})
 
     @property
     def active(self) -> bool:
