@@ -221,6 +221,10 @@ def test_the_console_script_freezes_what_start_up_made_and_collects_after_it(tmp
     assert code == 0 and enabled and frozen > 10_000
     code, (enabled, frozen) = console("--help")  # neither a writer nor a tracker: at its end
     assert code == 0 and enabled and frozen > 10_000
+    env["FOLLOWUP_SCRIPT_NO_SPEEDUPS"] = "1"  # the trick's switch: the collector is left alone
+    code, (enabled, frozen) = console("--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "batch",
+                                      "--today", "2026-11-25", str(rows))
+    assert code == 0 and enabled and frozen == 0
 
 
 def test_the_command_line_as_a_library_leaves_the_collector_alone(tmp_path, capsys):

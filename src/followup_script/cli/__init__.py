@@ -7,7 +7,6 @@ cyclic garbage collector off before the start-up's imports (see :func:`run`).
 
 from __future__ import annotations
 
-import gc
 import sys
 from typing import TYPE_CHECKING
 
@@ -16,22 +15,21 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["cli", "main", "run"]
 
-_starting = False  # run() turned the collector off, and the command's set-up is not done yet
-
 
 def run() -> None:
     """The console script: ``followup-script``.
 
-    A run's start-up (the modules, click's options, the plugins, the Jinja environment and
+    A speed trick (``_speedups.hold_collector``, off with ``FOLLOWUP_SCRIPT_NO_SPEEDUPS=1``):
+    a run's start-up (the modules, click's options, the plugins, the Jinja environment and
     templates) makes some 40,000 objects that live until the process ends. The collector is
     off while they are made, and once the command's set-up is done (:func:`started`) they are
     frozen (:func:`gc.freeze`) and the collector is on again: it scanned them some 50 times
-    while they were made, and once more as the process ended, finding nothing to free (a 1-row
-    batch spent about 15 ms there). What the command makes afterwards is collected as before.
+    while they were made, and once more as the process ended, finding nothing to free.
+    What the command makes afterwards is collected as before.
     """
-    global _starting
-    _starting = gc.isenabled()
-    gc.disable()
+    from followup_script import _speedups
+
+    _speedups.hold_collector()
     try:
         from followup_script.cli.app import main
 
@@ -45,11 +43,9 @@ def started() -> None:
     """The command's set-up is done (its writer or tracker is ready; else the command is):
     freeze what start-up made and turn the collector on again, if :func:`run` turned it off.
     Nothing otherwise (the command line called as a library, in tests)."""
-    global _starting
-    if _starting:
-        _starting = False
-        gc.freeze()
-        gc.enable()
+    from followup_script import _speedups
+
+    _speedups.release_collector()
 
 
 def __getattr__(name: str):
