@@ -134,36 +134,28 @@ class History:
     scheduled_for: dt.datetime | dt.date | None = None
     attempts: int = 0
 
-    def __init__(self, last_contact: dt.date, outcome: Outcome | str,
-                 situation: Situation | str = Situation.APPLICATION,
-                 scheduled_for: dt.datetime | dt.date | None = None, attempts: int = 0) -> None:
-        # A frozen dataclass's own __init__ sets each field by object.__setattr__, then reads them
-        # back to check them; this checks the arguments and fills __dict__ in one step. Same
-        # parameters, checks and errors; the rest is the dataclass's (tests/test_engine_classes.py).
-        if type(outcome) is not Outcome:  # a member given is kept as it is
-            outcome = parse_choice(Outcome, outcome, "outcome")
-        if type(situation) is not Situation:
-            situation = parse_choice(Situation, situation, "situation")
-        if isinstance(last_contact, dt.datetime):
-            last_contact = last_contact.date()
-        if not isinstance(last_contact, dt.date):
-            raise InputError("is not a date", field="last_contact", value=last_contact, fix="use YYYY-MM-DD")
-        if isinstance(attempts, bool) or not isinstance(attempts, int):
-            raise InputError("is not a whole number", field="attempts", value=attempts, fix="use 0 or more")
-        if attempts < 0:
-            raise InputError("is negative", field="attempts", value=attempts, fix="use 0 or more")
-        if outcome is Outcome.SCHEDULED:
-            if scheduled_for is None:
+    def __post_init__(self) -> None:
+        if type(self.outcome) is not Outcome:  # a member given is kept as it is
+            object.__setattr__(self, "outcome", parse_choice(Outcome, self.outcome, "outcome"))
+        if type(self.situation) is not Situation:
+            object.__setattr__(self, "situation", parse_choice(Situation, self.situation, "situation"))
+        if isinstance(self.last_contact, dt.datetime):
+            object.__setattr__(self, "last_contact", self.last_contact.date())
+        if not isinstance(self.last_contact, dt.date):
+            raise InputError("is not a date", field="last_contact", value=self.last_contact,
+                             fix="use YYYY-MM-DD")
+        if isinstance(self.attempts, bool) or not isinstance(self.attempts, int):
+            raise InputError("is not a whole number", field="attempts", value=self.attempts,
+                             fix="use 0 or more")
+        if self.attempts < 0:
+            raise InputError("is negative", field="attempts", value=self.attempts, fix="use 0 or more")
+        if self.outcome is Outcome.SCHEDULED:
+            if self.scheduled_for is None:
                 raise InputError("is missing: outcome 'scheduled' needs the agreed time",
                                  field="scheduled_for", fix=AGREED_FIX)
-            if _as_date(scheduled_for) < last_contact:
-                raise InputError(f"is before the last contact {last_contact}", field="scheduled_for",
-                                 value=moment_words(scheduled_for), fix="give the date you agreed on")
-        self.__dict__.update({"last_contact": last_contact, "outcome": outcome, "situation": situation,
-                              "scheduled_for": scheduled_for, "attempts": attempts})
-
-    def __post_init__(self) -> None:  # a dataclass made from History (its own __init__) checks alike
-        History.__init__(self, self.last_contact, self.outcome, self.situation, self.scheduled_for, self.attempts)
+            if _as_date(self.scheduled_for) < self.last_contact:
+                raise InputError(f"is before the last contact {self.last_contact}", field="scheduled_for",
+                                 value=moment_words(self.scheduled_for), fix="give the date you agreed on")
 
 
 @dataclass(frozen=True)
@@ -184,16 +176,6 @@ class Plan:
     confirm_on: dt.date | None = None
     #: and a reminder may go the weekday before the call (None when that is not after the agreement)
     remind_on: dt.date | None = None
-
-    def __init__(self, stage: Stage, due: dt.date | None, due_time: dt.time | None, attempt: int | None,
-                 overdue_days: int, reason: str, situation: Situation, last_contact: dt.date,
-                 agreed: dt.date | dt.datetime | None = None, confirm_on: dt.date | None = None,
-                 remind_on: dt.date | None = None) -> None:
-        # every field in one step, as History's __init__ does (and why)
-        self.__dict__.update({"stage": stage, "due": due, "due_time": due_time, "attempt": attempt,
-                              "overdue_days": overdue_days, "reason": reason, "situation": situation,
-                              "last_contact": last_contact, "agreed": agreed, "confirm_on": confirm_on,
-                              "remind_on": remind_on})
 
     @property
     def active(self) -> bool:
