@@ -162,7 +162,8 @@ class Prepared:
                 f"channel {channel.name!r} (plugin {channel.plugin}) failed to finish the "
                 f"message: {type(exc).__name__}: {exc}"
             ) from None
-        if not isinstance(message.text, str) or not message.text.strip():
+        text = message.text
+        if not isinstance(text, str) or not text or text.isspace():
             raise PluginError(
                 f"channel {channel.name!r} (plugin {channel.plugin}) left an empty script"
             )

@@ -111,9 +111,10 @@ class Scriptwriter:
         values that together with ``known.values`` are ``message.data_values()``."""
         if data is None:
             data = message.data_values()
-        parts = ["\n".join(filter(None, [message.subject, message.text]))]
-        shown = email.html_said(message)  # "" when known to say the text
-        if shown and shown.split() != (message.text or "").split():  # the HTML says something else
+        subject, text = message.subject, message.text
+        parts = [f"{subject}\n{text}" if subject and text else subject or text or ""]
+        shown = email.html_said(message) if message.html is not None else ""  # "": it says the text
+        if shown and shown.split() != (text or "").split():  # the HTML says something else
             parts.append(shown)
         for part, text in enumerate(parts):
             problems = tone.check(text, data, known)
