@@ -138,7 +138,8 @@ def _scene(region: str, my_phone, my_zone, clock, their_phone, their_zone) -> tu
     mine = country_code(my_phone, region) or country_code_for(region)
     theirs = country_code(their_phone, region) or country_code_for(zone_country(their_zone))
     abroad = bool(mine and theirs and mine != theirs)
-    my_zone = my_zone or only_zone(region)  # a country of one zone says which (GB: Europe/London)
+    if not my_zone and (their_zone or abroad):  # a zone said: a country of one zone says which
+        my_zone = only_zone(region)  # (GB: Europe/London); else times are in no zone and said without
     return region, abroad, Clock.of(clock_style(clock, region), my_zone, their_zone, abroad)
 
 
