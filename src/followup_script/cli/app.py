@@ -152,6 +152,10 @@ def cli(ctx: click.Context, **opts):
     """
     session = Session.of(ctx)
     if ctx.invoked_subcommand is not None:
+        if ctx.invoked_subcommand not in COMMANDS:  # a plugin's command: its work with the collector on
+            from followup_script.cli import started  # (a core one says when its set-up is done)
+
+            started()
         return
     given = [k for k in ONE_SHOT if opts.get(k) not in (None, 0)]
     if not given:

@@ -333,9 +333,37 @@ def _closed(env, globals_: Mapping) -> bool:
                 for marked in (value, getattr(value, "__call__", None)):  # noqa: B004 (as Context.call reads them)
                     if getattr(marked, "jinja_pass_arg", None) is given and all(marked is not f for f in jinja_own):
                         return False
+        # a template reaches a global's parts too (a helper object's method, a class's, a dict's
+        # function, a function's attribute): each global is plain data, a plain function or Jinja's own
+        if not all(_inert(value, given) for value in globals_.values()):
+            return False
     except Exception:  # noqa: BLE001 (an object that cannot be asked: not known to be closed)
         return False
     return NAMES.isdisjoint(globals_)
+
+
+_DATA = frozenset((str, bytes, int, float, complex, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta))
+_FUNCTIONS = frozenset((types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                        types.MethodDescriptorType, types.WrapperDescriptorType))
+_CONTAINERS = frozenset((dict, list, tuple, set, frozenset))
+
+
+def _inert(value, given, depth: int = 0) -> bool:
+    """``value`` (a global, or a part of one) gives a template nothing that is handed the
+    context: plain data (in plain lists, tuples and dicts), a function not given the context
+    with no public attribute of its own, or one of Jinja's default globals."""
+    kind = type(value)
+    if kind in _DATA:
+        return True
+    if kind in _FUNCTIONS:
+        return getattr(value, "jinja_pass_arg", None) is not given and all(
+            name[:1] == "_" or name == "jinja_pass_arg" for name in getattr(value, "__dict__", ()))
+    if kind in _CONTAINERS:
+        items = [*value.keys(), *value.values()] if kind is dict else value
+        return depth < 8 and all(_inert(item, given, depth + 1) for item in items)
+    import jinja2.defaults
+
+    return any(value is own for own in jinja2.defaults.DEFAULT_NAMESPACE.values())
 
 
 @lru_cache(maxsize=1)
