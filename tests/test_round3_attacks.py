@@ -74,11 +74,42 @@ def test_a_global_whose_parts_are_given_the_context_makes_every_name_needed(read
     assert names_read(Renderer(prepare=prepare).env.from_string(source)) is None
 
 
-@pytest.mark.parametrize("value", ["Acme", 3, None, dt.date(2026, 1, 1), ("a", 1), {"site": "https://x.example"},
-                                   len, str.upper])
-def test_a_global_of_plain_data_or_plain_functions_keeps_the_reads_known(value):
-    renderer = Renderer(prepare=lambda env: env.globals.update(extra=value))
-    assert names_read(renderer.env.from_string("{{ hello }}")) == {"hello"}
+def _returns_a_reader():
+    return _Helpers()  # a plain function whose result has a method given the context
+
+
+@pytest.mark.parametrize("change", [
+    lambda env: env.globals.update(extra="Acme"),
+    lambda env: env.globals.update(extra=len),
+    lambda env: env.globals.update(helpers=_returns_a_reader),
+    lambda env: env.filters.update(helpers=lambda value: _Helpers()),
+    lambda env: env.tests.update(odd=lambda value: True),
+    lambda env: env.filters.update(upper=str.upper),  # one of Jinja's own, replaced
+], ids=["data", "a builtin", "a function returning a reader", "a filter returning a reader", "a test",
+        "a replaced filter"])
+def test_anything_a_plugin_adds_makes_every_name_needed(change):
+    """No static reading can tell what a plugin's function returns ("{{ helpers().news() }}"
+    reads update): with anything added to what the renderer made, the whole context is made."""
+    assert names_read(Renderer(prepare=change).env.from_string("{{ helpers().news() }}")) is None
+    assert names_read(Renderer().env.from_string("{{ hello }}")) == {"hello"}
+
+
+def test_a_function_whose_result_reads_the_context_gets_the_whole_context(config, tmp_path, speedups):
+    folder = tmp_path / "templates"
+    (folder / "voicemail").mkdir(parents=True)
+    (folder / "voicemail" / "three-day-check.txt.j2").write_text(
+        "Hi, news: {{ tools().news() }}. Thank you for your time.\n")
+
+    class Plugin:
+        import followup_script as _fs
+
+        @_fs.hookimpl
+        def prepare_jinja2_environment(self, env):
+            env.globals["tools"] = _returns_a_reader
+
+    writer = Scriptwriter(config, build_plugin_manager(load_entrypoints=False, extra=[Plugin()]), templates_dir=folder)
+    plan = writer.plan(History(LAST, Outcome.NO_COMMITMENT, Situation.APPLICATION), TODAY)
+    assert "news: I finished a course in SQL." in writer.write("voicemail", plan, CONTACT, today=TODAY).text
 
 
 class _HelperPlugin:

@@ -319,51 +319,28 @@ def names_read(template) -> frozenset[str] | None:
 
 
 def _closed(env, globals_: Mapping) -> bool:
-    """No function of ``env`` (its filters and tests, and a template's ``globals_``) is given
-    a template's context but Jinja's own filters that only hand it to other filters and
-    tests (``map``, ``select``...); no global hides a context name."""
+    """A template of ``env`` (with ``globals_``, its own globals) can reach its context only
+    through code :func:`names_read` reads: ``env``'s filters, tests and globals are the ones
+    its :class:`~followup_script.writing.render.Renderer` made (ours and Jinja's: none given the
+    context but Jinja's own ``map``, ``select``..., which only hand it to other filters and
+    tests), the template adds no global, and there is no extension or finalize. Anything a
+    plugin adds (a prepare hook's filter, test or global: a function, an object, what it returns)
+    could read any name: then the whole context is made."""
     import jinja2
 
-    if env.extensions or env.finalize is not None or env.context_class is not jinja2.runtime.Context:
+    own = getattr(env, "own_functions", None)
+    if own is None or env.extensions or env.finalize is not None or env.context_class is not jinja2.runtime.Context:
         return False
-    given, jinja_own = _jinja_context_functions()
-    try:
-        for table in (env.filters, env.tests, globals_):
-            for value in table.values():
-                for marked in (value, getattr(value, "__call__", None)):  # noqa: B004 (as Context.call reads them)
-                    if getattr(marked, "jinja_pass_arg", None) is given and all(marked is not f for f in jinja_own):
-                        return False
-        # a template reaches a global's parts too (a helper object's method, a class's, a dict's
-        # function, a function's attribute): each global is plain data, a plain function or Jinja's own
-        if not all(_inert(value, given) for value in globals_.values()):
+    for table, made in zip((env.filters, env.tests, globals_), own):
+        if table.keys() != made.keys() or any(table[name] is not value for name, value in made.items()):
             return False
-    except Exception:  # noqa: BLE001 (an object that cannot be asked: not known to be closed)
-        return False
+    given, jinja_own = _jinja_context_functions()
+    for table in own:
+        for value in table.values():
+            for marked in (value, getattr(value, "__call__", None)):  # noqa: B004 (as Context.call reads them)
+                if getattr(marked, "jinja_pass_arg", None) is given and all(marked is not f for f in jinja_own):
+                    return False
     return NAMES.isdisjoint(globals_)
-
-
-_DATA = frozenset((str, bytes, int, float, complex, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta))
-_FUNCTIONS = frozenset((types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-                        types.MethodDescriptorType, types.WrapperDescriptorType))
-_CONTAINERS = frozenset((dict, list, tuple, set, frozenset))
-
-
-def _inert(value, given, depth: int = 0) -> bool:
-    """``value`` (a global, or a part of one) gives a template nothing that is handed the
-    context: plain data (in plain lists, tuples and dicts), a function not given the context
-    with no public attribute of its own, or one of Jinja's default globals."""
-    kind = type(value)
-    if kind in _DATA:
-        return True
-    if kind in _FUNCTIONS:
-        return getattr(value, "jinja_pass_arg", None) is not given and all(
-            name[:1] == "_" or name == "jinja_pass_arg" for name in getattr(value, "__dict__", ()))
-    if kind in _CONTAINERS:
-        items = [*value.keys(), *value.values()] if kind is dict else value
-        return depth < 8 and all(_inert(item, given, depth + 1) for item in items)
-    import jinja2.defaults
-
-    return any(value is own for own in jinja2.defaults.DEFAULT_NAMESPACE.values())
 
 
 @lru_cache(maxsize=1)

@@ -189,6 +189,11 @@ class Rendered:
         return markdown_to_html(markdown_of(self.parts, start))
 
 
+def own_functions(env: jinja2.Environment) -> tuple[dict, dict, dict]:
+    """``env``'s filters, tests and globals as they are now (copies of the three tables)."""
+    return dict(env.filters), dict(env.tests), dict(env.globals)
+
+
 class Renderer:
     """Finds and renders templates for a kind, stage and situation."""
 
@@ -219,6 +224,9 @@ class Renderer:
         self.env.filters["human_date"] = human_date
         self.env.filters["capitalize_first"] = lambda s: s[:1].upper() + s[1:]
         bound(self.env)
+        # the functions templates can reach as this renderer made them: a message's context
+        # holds only what its template reads while they are all there is (writing/context.names_read)
+        self.env.own_functions = own_functions(self.env)  # type: ignore[attr-defined]
         before = _settings(self.env)
         if prepare is not None:
             prepare(self.env)
