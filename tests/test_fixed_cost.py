@@ -198,6 +198,17 @@ CONSOLE = (
     "run()\n"
 )
 
+# python -m followup_script: whether the command's modules were imported when the collector was held
+MODULE = (
+    "import atexit, gc, sys\n"
+    "from followup_script import _speedups\n"
+    "held, hold = [], _speedups.hold_collector\n"
+    "_speedups.hold_collector = lambda: held.append('followup_script.cli.app' in sys.modules) or hold()\n"
+    "atexit.register(lambda: print(repr([gc.isenabled(), gc.get_freeze_count(), held]), file=sys.stderr))\n"
+    "sys.argv = ['followup-script', *sys.argv[1:]]\n"
+    "import runpy\n"
+    "runpy.run_module('followup_script', run_name='__main__')\n"
+)
 
 def test_the_console_script_freezes_what_start_up_made_and_collects_after_it(tmp_path):
     """``run``: the collector is off during start-up; once the writer (or the tracker) is
@@ -221,6 +232,12 @@ def test_the_console_script_freezes_what_start_up_made_and_collects_after_it(tmp
     assert code == 0 and enabled and frozen > 10_000
     code, (enabled, frozen) = console("--help")  # neither a writer nor a tracker: at its end
     assert code == 0 and enabled and frozen > 10_000
+    # python -m followup_script holds it too: __main__ calls cli.run before the command's imports
+    done = subprocess.run([sys.executable, "-c", MODULE, "--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567",
+                           "batch", "--today", "2026-11-25", str(rows)], capture_output=True, text=True, env=env,
+                          timeout=60)
+    enabled, frozen, held = ast.literal_eval(done.stderr.strip().splitlines()[-1])
+    assert done.returncode == 0 and enabled and frozen > 10_000 and held == [False]
     env["FOLLOWUP_SCRIPT_NO_SPEEDUPS"] = "1"  # the trick's switch: the collector is left alone
     code, (enabled, frozen) = console("--from-name", "Ana Lima", "--from-phone", "+1 555 123 4567", "batch",
                                       "--today", "2026-11-25", str(rows))

@@ -269,10 +269,3 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 1
-
-
-def run() -> None:
-    """The console script: ``followup-script`` (:func:`followup_script.cli.run`)."""
-    from followup_script.cli import run as console
-
-    console()
