@@ -111,10 +111,10 @@ class Scriptwriter:
         values that together with ``known.values`` are ``message.data_values()``."""
         if data is None:
             data = message.data_values()
-        subject, text = message.subject, message.text
-        parts = [f"{subject}\n{text}" if subject and text else subject or text or ""]
+        subject, script = message.subject, message.text
+        parts = [f"{subject}\n{script}" if subject and script else subject or script or ""]
         shown = email.html_said(message) if message.html is not None else ""  # "": it says the text
-        if shown and shown.split() != (text or "").split():  # the HTML says something else
+        if shown and shown.split() != (script or "").split():  # the HTML says something else
             parts.append(shown)
         for part, text in enumerate(parts):
             problems = tone.check(text, data, known)

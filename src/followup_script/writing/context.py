@@ -296,8 +296,8 @@ def names_read(template) -> frozenset[str] | None:
     every one its code names (a superset: a name in a string counts too), worked out once
     for many messages, so that :func:`build_context` makes only those. None when that
     cannot be known for sure: the template hands its context on (an include, an extends,
-    an import with context, ``self``, a scoped block) or its environment can (a filter,
-    test or global given the context that is not one of Jinja's own, a finalize, an
+    an import with context, ``self``, a scoped block), or its environment is not as its
+    renderer made it (:func:`_closed`: a plugin's filter, test or global, a finalize, an
     extension); then every name is needed."""
     if not _closed(template.environment, template.globals):
         return None
