@@ -150,21 +150,10 @@ def test_a_header_of_one_separator_is_not_sniffed(monkeypatch):
     assert columns.sniff(["name\tcompany\n"]) == "\t"
 
 
-def test_registering_a_plugin_reads_each_attribute_once_and_still_refuses_wrappers(monkeypatch):
-    import pluggy
-
+def test_registering_a_plugin_refuses_a_wrapper_and_leaves_no_trace():
     from followup_script import hookimpl
     from followup_script.plugins import hookspecs
     from followup_script.plugins.manager import PluginManager, WrapperRefused
-
-    asked = []
-    theirs = pluggy.PluginManager.parse_hookimpl_opts
-
-    def counted(self, plugin, name):
-        asked.append(name)
-        return theirs(self, plugin, name)
-
-    monkeypatch.setattr(pluggy.PluginManager, "parse_hookimpl_opts", counted)
 
     class Plain:
         @hookimpl
@@ -179,7 +168,7 @@ def test_registering_a_plugin_reads_each_attribute_once_and_still_refuses_wrappe
     pm = PluginManager("followup_script")
     pm.add_hookspecs(hookspecs)
     pm.register(Plain(), name="plain")
-    assert sorted(asked) == sorted(dir(Plain())) and pm.get_plugin("plain") is not None
+    assert pm.get_plugin("plain") is not None
     assert [impl.plugin_name for impl in pm.hook.register_channels.get_hookimpls()] == ["plain"]
     try:
         pm.register(Wraps(), name="wraps")
@@ -187,7 +176,7 @@ def test_registering_a_plugin_reads_each_attribute_once_and_still_refuses_wrappe
         assert exc.hook == "register_channels"
     else:
         raise AssertionError("a wrapper on a hook called per plugin was registered")
-    assert pm.get_plugin("wraps") is None and pm._parsed is None
+    assert pm.get_plugin("wraps") is None
 
 
 CONSOLE = (

@@ -75,31 +75,12 @@ class PluginManager(pluggy.PluginManager):
     refuses a wrapper on a historic hook, so a refused plugin leaves no trace.
     """
 
-    _parsed: tuple[object, dict] | None = None  # the plugin being registered, its attributes' options
-
     def register(self, plugin, name: str | None = None) -> str | None:
-        if plugin is None:  # pluggy quietly registers None
-            return super().register(plugin, name)
-        shown = name or self.get_canonical_name(plugin)
-        if self.is_blocked(shown):  # pluggy quietly registers no blocked name
-            return super().register(plugin, name)
-        before, self._parsed = self._parsed, (plugin, {})
-        try:
-            self._refuse_wrappers(plugin, shown)
-            return super().register(plugin, name)  # its own walk is answered from _parsed
-        finally:
-            self._parsed = before
-
-    def parse_hookimpl_opts(self, plugin, name: str):
-        """pluggy's, read once a registration: the walk that refuses wrappers and pluggy's
-        own walk over the plugin's attributes ask the same question of each attribute."""
-        parsed = self._parsed
-        if parsed is None or parsed[0] is not plugin:
-            return super().parse_hookimpl_opts(plugin, name)
-        known = parsed[1]
-        if name not in known:
-            known[name] = super().parse_hookimpl_opts(plugin, name)
-        return known[name]
+        if plugin is not None:
+            shown = name or self.get_canonical_name(plugin)
+            if not self.is_blocked(shown):  # pluggy quietly registers neither None nor a blocked name
+                self._refuse_wrappers(plugin, shown)
+        return super().register(plugin, name)
 
     def _refuse_wrappers(self, plugin, name: str) -> None:
         for attr in dir(plugin):
